@@ -1,0 +1,54 @@
+import HTTPTypes
+
+/// An error a REST client can act on, rendered as Twilio's `{code, message, more_info, status}`.
+/// The message names the offending parameter whenever one is to blame.
+public struct APIError: Error, Sendable, Equatable {
+    public let status: HTTPResponse.Status
+    public let code: Int
+    public let message: String
+
+    public init(status: HTTPResponse.Status, code: Int, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var moreInfo: String { "https://www.twilio.com/docs/errors/\(code)" }
+
+    static func missingParameter(_ name: String) -> APIError {
+        APIError(status: .badRequest, code: 20001, message: "Missing required parameter \(name)")
+    }
+
+    static func invalidParameter(_ name: String, _ reason: String) -> APIError {
+        APIError(status: .badRequest, code: 20001, message: "Invalid parameter \(name): \(reason)")
+    }
+
+    static let unauthenticated = APIError(
+        status: .unauthorized, code: 20003,
+        message: "Authentication required: HTTP Basic with AccountSid and AuthToken")
+
+    static let inactiveAccount = APIError(
+        status: .forbidden, code: 20005, message: "Account is not active")
+
+    static func forbidden(_ message: String) -> APIError {
+        APIError(status: .forbidden, code: 20003, message: message)
+    }
+
+    static func notFound(_ what: String) -> APIError {
+        APIError(status: .notFound, code: 20404, message: "The requested resource \(what) was not found")
+    }
+
+    static func conflict(_ message: String) -> APIError {
+        APIError(status: .conflict, code: 20409, message: message)
+    }
+
+    static let methodNotAllowed = APIError(
+        status: .methodNotAllowed, code: 20004, message: "Method not allowed on this resource")
+
+    static let tooManyAttempts = APIError(
+        status: .tooManyRequests, code: 20429,
+        message: "Too many failed authentication attempts from this address; retry later")
+
+    static let bodyTooLarge = APIError(
+        status: .contentTooLarge, code: 20001, message: "Request body exceeds 64 KiB")
+}

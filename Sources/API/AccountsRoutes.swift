@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// Accounts: fetch and update one's own; create, list, suspend and close sub-accounts.
+/// A sub-account's auth token is shown once, in the response that creates it.
+struct AccountsRoutes {
+    let accounts: any AccountRepository
+    var scope: AccountScope { AccountScope(accounts: accounts) }
+
+    func register(on group: RouterGroup<ParleyRequestContext>) {
+        group.get("Accounts") { request, context in try await list(request, context) }
+        group.post("Accounts") { request, context in try await create(request, context) }
+        group.get("Accounts/{accountSid}") { _, context in
+            let account = try await scope.resolve(context)
+            return render(account, token: nil, context: context)
+        }
+        group.on("Accounts/{accountSid}", method: .post) { request, context in
+            try await update(request, context)
+        }
+        group.on("Accounts/{accountSid}", method: .put) { request, context in
+            try await update(request, context)
+        }
+        group.delete("Accounts/{accountSid}") { _, _ -> Response in
+            throw APIError(
+                status: .methodNotAllowed, code: 20004,
+                message: "Accounts are not deleted; POST Status=closed to close one")
+        }
+    }
+
+    private func list(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
+        let caller = try context.requireAuthenticated()
+        let query = try request.queryForm()
+        let filter = AccountFilter(
+            friendlyName: query.string("FriendlyName"),
+            status: try query.choice("Status", as: AccountStatus.self))
+        let result = try await accounts.family(
+            of: caller.sid, filter: filter, page: try query.pageRequest())
+        var filters: [(String, String)] = []
+        if let name = filter.friendlyName { filters.append(("FriendlyName", name)) }
+        if let status = filter.status { filters.append(("Status", status.rawValue)) }
+        let page = ListPage(
+            path: "/Accounts", key: "accounts", listElement: "Accounts", itemElement: "Account")
+        return page.response(result, filters: filters, context: context) {
+            representation($0, token: nil, context: context)
+        }
+    }
+
+    private func create(_ request: Request, _ context: ParleyRequestContext) async throws -> Response
+    {
+        let caller = try context.requireAuthenticated()
+        guard caller.ownerSid == nil else {
+            throw APIError.forbidden("A sub-account cannot create sub-accounts")
+        }
+        let form = try await request.formParameters()
+        let now = Date()
+        let token = RandomHex.string(byteCount: 16)
+        let account = Account(
+            sid: .generate(), ownerSid: caller.sid,
+            friendlyName: try form.text("FriendlyName", maxLength: 64)
+                ?? "SubAccount Created at \(RFC2822Date.format(now))",
+            status: .active, role: .user, authTokenHash: SecretHash.token(token),
+            dateCreated: now, dateUpdated: now)
+        try await accounts.insert(account)
+        return render(account, token: token, status: .created, context: context)
+    }
+
+    private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response
+    {
+        let caller = try context.requireAuthenticated()
+        var account = try await scope.resolve(context)
+        let form = try await request.formParameters()
+        if let name = try form.text("FriendlyName", maxLength: 64) { account.friendlyName = name }
+        if let status = try form.choice("Status", as: AccountStatus.self), status != account.status {
+            guard account.ownerSid == caller.sid else {
+                throw APIError.forbidden("Only the owning account may change Status")
+            }
+            guard account.status != .closed else {
+                throw APIError.invalidParameter("Status", "a closed account cannot be reopened")
+            }
+            account.status = status
+        }
+        account.dateUpdated = Date()
+        try await accounts.update(account)
+        return render(account, token: nil, context: context)
+    }
+
+    private func render(
+        _ account: Account, token: String?, status: HTTPResponse.Status = .ok,
+        context: ParleyRequestContext
+    ) -> Response {
+        ResourceResponse.make(
+            representation(account, token: token, context: context), element: "Account",
+            status: status, context: context)
+    }
+
+    /// `auth_token` is only known when it was just made; otherwise null (stored hashed).
+    private func representation(_ account: Account, token: String?, context: ParleyRequestContext)
+        -> ResourceValue
+    {
+        let sid = account.sid
+        return .object([
+            "sid": .string(sid.rawValue),
+            "owner_account_sid": .string((account.ownerSid ?? sid).rawValue),
+            "friendly_name": .string(account.friendlyName),
+            "status": .string(account.status.rawValue),
+            "type": .string("Full"),
+            "role": .string(account.role.rawValue),
+            "auth_token": .text(token),
+            "date_created": .string(RFC2822Date.format(account.dateCreated)),
+            "date_updated": .string(RFC2822Date.format(account.dateUpdated)),
+            "uri": .string(ResourceURI.account(sid, context)),
+            "subresource_uris": .object([
+                "applications": .string(ResourceURI.list(sid, "Applications", context)),
+                "clients": .string(ResourceURI.list(sid, "Clients", context)),
+                "notifications": .string(ResourceURI.list(sid, "Notifications", context)),
+            ]),
+        ])
+    }
+}

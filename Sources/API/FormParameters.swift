@@ -1,0 +1,111 @@
+import Foundation
+import Store
+
+/// Decoded `application/x-www-form-urlencoded` parameters (a POST body or a query string),
+/// with typed accessors that throw an `APIError` naming the parameter on bad input.
+public struct FormParameters: Sendable {
+    private var values: [String: [String]] = [:]
+
+    public init(encoded: String) throws {
+        for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try Self.decode(parts[0])
+            let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
+            values[name, default: []].append(value)
+        }
+    }
+
+    public func contains(_ name: String) -> Bool { values[name] != nil }
+
+    /// The last value given for `name`, or nil when absent.
+    public func string(_ name: String) -> String? { values[name]?.last }
+
+    public func requiredString(_ name: String) throws -> String {
+        guard let value = string(name), !value.isEmpty else { throw APIError.missingParameter(name) }
+        return value
+    }
+
+    /// A text value of at most `maxLength` characters.
+    public func text(_ name: String, maxLength: Int) throws -> String? {
+        guard let value = string(name) else { return nil }
+        guard value.count <= maxLength else {
+            throw APIError.invalidParameter(name, "longer than \(maxLength) characters")
+        }
+        return value
+    }
+
+    /// An absolute http or https URL; an empty value means "clear it" and gives `.some(nil)`.
+    public func url(_ name: String) throws -> String?? {
+        guard let value = string(name) else { return nil }
+        if value.isEmpty { return .some(nil) }
+        guard let components = URLComponents(string: value),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else {
+            throw APIError.invalidParameter(name, "'\(value)' is not an absolute http(s) URL")
+        }
+        return .some(value)
+    }
+
+    public func method(_ name: String) throws -> WebhookMethod? {
+        guard let value = string(name) else { return nil }
+        guard let method = WebhookMethod(rawValue: value.uppercased()) else {
+            throw APIError.invalidParameter(name, "must be GET or POST")
+        }
+        return method
+    }
+
+    public func bool(_ name: String) throws -> Bool? {
+        guard let value = string(name) else { return nil }
+        switch value.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError.invalidParameter(name, "must be true or false")
+        }
+    }
+
+    public func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let value = string(name) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            throw APIError.invalidParameter(
+                name, "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    public func sid<Kind>(_ name: String) throws -> Sid<Kind>?? {
+        guard let value = string(name) else { return nil }
+        if value.isEmpty { return .some(nil) }
+        guard let sid = Sid<Kind>(value) else {
+            throw APIError.invalidParameter(name, "'\(value)' is not a \(Kind.prefix) SID")
+        }
+        return .some(sid)
+    }
+
+    public func choice<Value: RawRepresentable<String>>(_ name: String, as type: Value.Type)
+        throws -> Value?
+    {
+        guard let value = string(name) else { return nil }
+        guard let choice = Value(rawValue: value) ?? Value(rawValue: value.lowercased()) else {
+            throw APIError.invalidParameter(name, "'\(value)' is not an accepted value")
+        }
+        return choice
+    }
+
+    /// `Page` and `PageSize`, validated.
+    public func pageRequest() throws -> PageRequest {
+        let size = try integer("PageSize", in: 1...PageRequest.maximumSize) ?? PageRequest.defaultSize
+        let page = try integer("Page", in: 0...1_000_000) ?? 0
+        return PageRequest(page: page, size: size)
+    }
+
+    private static func decode(_ raw: Substring) throws -> String {
+        let spaced = raw.replacingOccurrences(of: "+", with: " ")
+        guard let decoded = spaced.removingPercentEncoding else {
+            throw APIError(
+                status: .badRequest, code: 20001,
+                message: "Malformed form encoding near '\(raw.prefix(40))'")
+        }
+        return decoded
+    }
+}

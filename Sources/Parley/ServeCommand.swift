@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ParleyServer
+
+/// `parley serve`: every flag also reads a `PARLEY_*` variable; the flag wins.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run Parley: SIP, RTP and the HTTP API in one process.")
+
+    @Option(help: "Database, recordings and caches (PARLEY_DATA_DIR; default ./parley-data).")
+    var dataDir: String?
+    @Option(help: "HTTP listen address (PARLEY_HTTP_HOST; default 0.0.0.0).")
+    var httpHost: String?
+    @Option(help: "HTTP port (PARLEY_HTTP_PORT; default 8080).")
+    var httpPort: String?
+    @Option(help: "SIP listen address (PARLEY_SIP_HOST; default 0.0.0.0).")
+    var sipHost: String?
+    @Option(help: "SIP port, UDP and TCP (PARLEY_SIP_PORT; default 5060).")
+    var sipPort: String?
+    @Option(help: "RTP port range LO-HI (PARLEY_RTP_PORTS; default 20000-29999).")
+    var rtpPorts: String?
+    @Option(help: "Base of URLs handed to applications (PARLEY_PUBLIC_URL; default http://127.0.0.1:<http-port>).")
+    var publicUrl: String?
+    @Option(help: "SIP URI of the carrier gateway, e.g. sip:127.0.0.1:5070 (PARLEY_TRUNK).")
+    var trunk: String?
+    @Option(help: "Digest realm of SIP clients (PARLEY_SIP_REALM; default parley).")
+    var sipRealm: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (PARLEY_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration(
+                flags: .init(
+                    dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
+                    sipPort: sipPort, rtpPorts: rtpPorts, publicURL: publicUrl, trunk: trunk,
+                    sipRealm: sipRealm, logLevel: logLevel),
+                environment: environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        try await ParleyServer(configuration: configuration, logger: Logger(label: "parley"))
+            .run(environment: environment)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Store
+
+/// Creates the administrator account on the first start with an empty database.
+///
+/// Credentials come from `PARLEY_ADMIN_SID`/`PARLEY_ADMIN_TOKEN` when both are set (and are then
+/// neither printed nor written), or are generated, written once to `admin-credentials` (mode
+/// 0600) and returned for printing. A database that already holds accounts is left untouched.
+public struct AdministratorBootstrap: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case alreadyInitialised
+        case createdFromEnvironment(AccountSid)
+        case generated(sid: AccountSid, token: String, credentialsFile: String)
+    }
+
+    public static let credentialsFileName = "admin-credentials"
+
+    let accounts: any AccountRepository
+    let dataDirectory: String
+
+    public init(accounts: any AccountRepository, dataDirectory: String) {
+        self.accounts = accounts
+        self.dataDirectory = dataDirectory
+    }
+
+    public func run(environment: [String: String]) async throws -> Outcome {
+        guard try await accounts.all().isEmpty else { return .alreadyInitialised }
+        let now = Date()
+        switch (environment["PARLEY_ADMIN_SID"], environment["PARLEY_ADMIN_TOKEN"]) {
+        case (let rawSid?, let token?):
+            guard let sid = AccountSid(rawSid) else {
+                throw ConfigurationError.invalid(
+                    option: "PARLEY_ADMIN_SID", reason: "must be AC followed by 32 hex digits")
+            }
+            guard token.count >= 16 else {
+                throw ConfigurationError.invalid(
+                    option: "PARLEY_ADMIN_TOKEN", reason: "must be at least 16 characters")
+            }
+            try await accounts.insert(Self.administrator(sid: sid, token: token, now: now))
+            return .createdFromEnvironment(sid)
+        case (nil, nil):
+            let sid = AccountSid.generate()
+            let token = RandomHex.string(byteCount: 16)
+            let file = try writeCredentialsFile(sid: sid, token: token)
+            try await accounts.insert(Self.administrator(sid: sid, token: token, now: now))
+            return .generated(sid: sid, token: token, credentialsFile: file)
+        default:
+            throw ConfigurationError.invalid(
+                option: "PARLEY_ADMIN_SID/PARLEY_ADMIN_TOKEN", reason: "set both or neither")
+        }
+    }
+
+    private static func administrator(sid: AccountSid, token: String, now: Date) -> Account {
+        Account(
+            sid: sid, ownerSid: nil, friendlyName: "Administrator", status: .active,
+            role: .administrator, authTokenHash: SecretHash.token(token), dateCreated: now,
+            dateUpdated: now)
+    }
+
+    private func writeCredentialsFile(sid: AccountSid, token: String) throws -> String {
+        let path = (dataDirectory as NSString).appendingPathComponent(Self.credentialsFileName)
+        let contents = "PARLEY_ADMIN_SID=\(sid)\nPARLEY_ADMIN_TOKEN=\(token)\n"
+        try? FileManager.default.removeItem(atPath: path)
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(contents.utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return path
+    }
+}

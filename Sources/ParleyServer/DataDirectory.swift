@@ -1,0 +1,20 @@
+import Foundation
+
+/// The directory holding Parley's database (and later recordings and caches), private to the
+/// user running Parley.
+public struct DataDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public var databasePath: String { (path as NSString).appendingPathComponent("parley.sqlite") }
+
+    /// Creates the directory with mode 0700 if it does not exist yet.
+    public func prepare() throws {
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+    }
+}

@@ -1,0 +1,73 @@
+import API
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Store
+
+/// The composition root of `parley serve`: opens the store, makes sure an administrator
+/// exists, starts every listener and runs until SIGTERM or SIGINT, then shuts down gracefully.
+public struct ParleyServer: Sendable {
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run(environment: [String: String]) async throws {
+        let directory = DataDirectory(path: configuration.dataDirectory)
+        try directory.prepare()
+        let store = try SQLiteStore(path: directory.databasePath)
+        let bootstrap = AdministratorBootstrap(accounts: store.accounts, dataDirectory: directory.path)
+        switch try await bootstrap.run(environment: environment) {
+        case .alreadyInitialised:
+            break
+        case .createdFromEnvironment(let sid):
+            logger.notice("administrator account created from the environment", metadata: ["sid": "\(sid)"])
+        case .generated(let sid, let token, let file):
+            // Shown once on standard output, never through the logger.
+            let notice = """
+                Administrator account created. Save these credentials; they are not shown again.
+                  AccountSid: \(sid)
+                  AuthToken:  \(token)
+                  (also written to \(file), mode 0600)
+
+                """
+            FileHandle.standardOutput.write(Data(notice.utf8))
+        }
+        logger.info(
+            "configuration",
+            metadata: [
+                "data-dir": "\(configuration.dataDirectory)",
+                "http": "\(configuration.httpHost):\(configuration.httpPort)",
+                "sip": "\(configuration.sipHost):\(configuration.sipPort)",
+                "rtp-ports": "\(configuration.rtpPorts.lowerBound)-\(configuration.rtpPorts.upperBound)",
+                "public-url": "\(configuration.publicURL)",
+                "trunk": "\(configuration.trunk ?? "none")",
+            ])
+
+        let health = ListenerHealth(expected: ["http"])
+        let services = APIServices(
+            accounts: store.accounts, applications: store.applications, clients: store.clients,
+            notifications: store.notifications, sipRealm: configuration.sipRealm, health: health)
+        let logger = self.logger
+        let http = Application(
+            responder: ParleyAPI.responder(services: services),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort),
+                serverName: "Parley"),
+            onServerRunning: { channel in
+                let address = channel.localAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+                await health.markReady("http", address: address)
+                logger.info("HTTP listening", metadata: ["address": "\(address)"])
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+}

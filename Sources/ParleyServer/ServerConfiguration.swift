@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+
+/// Everything `parley serve` is told, after flags and `PARLEY_*` variables are merged
+/// (a flag wins over its variable, a variable over the embedded default).
+public struct ServerConfiguration: Sendable, Equatable {
+    public var dataDirectory: String
+    public var httpHost: String
+    public var httpPort: Int
+    public var sipHost: String
+    public var sipPort: Int
+    public var rtpPorts: ClosedRange<Int>
+    /// Base of the URLs Parley hands to applications (recording URLs, callbacks).
+    public var publicURL: String
+    /// The carrier gateway that brings PSTN calls in and takes them out, as a SIP URI.
+    public var trunk: String?
+    public var sipRealm: String
+    public var logLevel: Logger.Level
+
+    /// The values given on the command line; nil where a flag was not given.
+    public struct Flags: Sendable {
+        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, rtpPorts, publicURL,
+            trunk, sipRealm, logLevel: String?
+
+        public init(
+            dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
+            sipHost: String? = nil, sipPort: String? = nil, rtpPorts: String? = nil,
+            publicURL: String? = nil, trunk: String? = nil, sipRealm: String? = nil,
+            logLevel: String? = nil
+        ) {
+            self.dataDirectory = dataDirectory
+            self.httpHost = httpHost
+            self.httpPort = httpPort
+            self.sipHost = sipHost
+            self.sipPort = sipPort
+            self.rtpPorts = rtpPorts
+            self.publicURL = publicURL
+            self.trunk = trunk
+            self.sipRealm = sipRealm
+            self.logLevel = logLevel
+        }
+    }
+
+    /// Merges flags over the environment over the defaults, validating every value.
+    public init(flags: Flags, environment: [String: String]) throws {
+        func pick(_ flag: String?, _ variable: String) -> String? {
+            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        dataDirectory = pick(flags.dataDirectory, "PARLEY_DATA_DIR") ?? "./parley-data"
+        httpHost = pick(flags.httpHost, "PARLEY_HTTP_HOST") ?? "0.0.0.0"
+        httpPort = try Self.port(pick(flags.httpPort, "PARLEY_HTTP_PORT"), option: "--http-port") ?? 8080
+        sipHost = pick(flags.sipHost, "PARLEY_SIP_HOST") ?? "0.0.0.0"
+        sipPort = try Self.port(pick(flags.sipPort, "PARLEY_SIP_PORT"), option: "--sip-port") ?? 5060
+        rtpPorts = try Self.portRange(pick(flags.rtpPorts, "PARLEY_RTP_PORTS")) ?? 20000...29999
+        publicURL = pick(flags.publicURL, "PARLEY_PUBLIC_URL") ?? "http://127.0.0.1:\(httpPort)"
+        trunk = pick(flags.trunk, "PARLEY_TRUNK")
+        sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"
+        let level = pick(flags.logLevel, "PARLEY_LOG_LEVEL") ?? "info"
+        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
+            throw ConfigurationError.invalid(
+                option: "--log-level", reason: "'\(level)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        self.logLevel = logLevel
+        guard URL(string: publicURL)?.scheme?.hasPrefix("http") == true else {
+            throw ConfigurationError.invalid(option: "--public-url", reason: "'\(publicURL)' is not an http(s) URL")
+        }
+        if let trunk, !(trunk.hasPrefix("sip:") && trunk.count > 4) {
+            throw ConfigurationError.invalid(option: "--trunk", reason: "'\(trunk)' is not a sip: URI")
+        }
+    }
+
+    private static func port(_ text: String?, option: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ConfigurationError.invalid(option: option, reason: "'\(text)' is not a port number")
+        }
+        return port
+    }
+
+    private static func portRange(_ text: String?) throws -> ClosedRange<Int>? {
+        guard let text else { return nil }
+        let bounds = text.split(separator: "-").compactMap { Int($0) }
+        guard bounds.count == 2, (1024...65535).contains(bounds[0]), bounds[0] < bounds[1],
+            bounds[1] <= 65535
+        else {
+            throw ConfigurationError.invalid(option: "--rtp-ports", reason: "'\(text)' is not LO-HI within 1024-65535")
+        }
+        return bounds[0]...bounds[1]
+    }
+}
+
+public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
+    case invalid(option: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let option, let reason): "\(option): \(reason)"
+        }
+    }
+}

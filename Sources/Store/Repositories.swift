@@ -1,0 +1,59 @@
+/// Storage of accounts. Implementations make each acknowledged write durable before returning.
+public protocol AccountRepository: Sendable {
+    func insert(_ account: Account) async throws
+    func update(_ account: Account) async throws
+    func find(_ sid: AccountSid) async throws -> Account?
+    /// The account itself followed by its sub-accounts, oldest first.
+    func family(of sid: AccountSid, filter: AccountFilter, page: PageRequest) async throws
+        -> PageResult<Account>
+    func all() async throws -> [Account]
+}
+
+public struct AccountFilter: Sendable {
+    public var friendlyName: String?
+    public var status: AccountStatus?
+
+    public init(friendlyName: String? = nil, status: AccountStatus? = nil) {
+        self.friendlyName = friendlyName
+        self.status = status
+    }
+}
+
+/// Storage of applications, always scoped to one account.
+public protocol ApplicationRepository: Sendable {
+    func insert(_ application: Application) async throws
+    func update(_ application: Application) async throws
+    func find(_ sid: ApplicationSid, account: AccountSid) async throws -> Application?
+    func list(account: AccountSid, friendlyName: String?, page: PageRequest) async throws
+        -> PageResult<Application>
+    /// Returns false when no such application belongs to the account.
+    func delete(_ sid: ApplicationSid, account: AccountSid) async throws -> Bool
+}
+
+/// Storage of SIP clients, scoped to one account; logins are unique per account.
+public protocol ClientRepository: Sendable {
+    func insert(_ client: Client) async throws
+    func update(_ client: Client) async throws
+    func find(_ sid: ClientSid, account: AccountSid) async throws -> Client?
+    func list(account: AccountSid, login: String?, page: PageRequest) async throws
+        -> PageResult<Client>
+    func delete(_ sid: ClientSid, account: AccountSid) async throws -> Bool
+}
+
+/// Storage of the error log; entries are written by the voice layer and only read by users.
+public protocol NotificationRepository: Sendable {
+    func insert(_ notification: NotificationEntry) async throws
+    func find(_ sid: NotificationSid, account: AccountSid) async throws -> NotificationEntry?
+    func list(account: AccountSid, filter: NotificationFilter, page: PageRequest) async throws
+        -> PageResult<NotificationEntry>
+}
+
+public struct NotificationFilter: Sendable {
+    public var level: NotificationLevel?
+    public var callSid: CallSid?
+
+    public init(level: NotificationLevel? = nil, callSid: CallSid? = nil) {
+        self.level = level
+        self.callSid = callSid
+    }
+}

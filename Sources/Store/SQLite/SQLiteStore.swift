@@ -1,0 +1,41 @@
+import Foundation
+import GRDB
+
+/// Parley's embedded storage: one SQLite file in WAL mode under the data directory.
+///
+/// Every write commits before the call returns; with WAL and `synchronous=NORMAL` a committed
+/// transaction survives the process being killed (`kill -9`); only a power loss can take the
+/// last commits. Nothing above this type sees SQL.
+public final class SQLiteStore: Sendable {
+    public let accounts: any AccountRepository
+    public let applications: any ApplicationRepository
+    public let clients: any ClientRepository
+    public let notifications: any NotificationRepository
+
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(pool)
+        accounts = SQLiteAccountRepository(pool: pool)
+        applications = SQLiteApplicationRepository(pool: pool)
+        clients = SQLiteClientRepository(pool: pool)
+        notifications = SQLiteNotificationRepository(pool: pool)
+    }
+
+    /// The journal mode SQLite actually runs with (`wal` expected).
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// The names of the migrations applied to the file, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
+    }
+}
