@@ -1,0 +1,42 @@
+# Parley's two entry points: `make run` (build and start with embedded defaults) and
+# `make test` (every test: Swift unit tests, then integration tests against the real binary).
+# Both install the Debian packages they need when missing (run as root on Debian 12).
+
+RUN_PACKAGES  := libsqlite3-dev
+TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv
+VENV          := .build/test-venv
+PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests
+
+.PHONY: run test deps-run deps-test unit-test integration-test bench
+
+run: deps-run
+	swift build -c release --product parley
+	.build/release/parley serve
+
+test: deps-test unit-test integration-test
+
+deps-run:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(RUN_PACKAGES)"
+
+deps-test:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_PACKAGES)"
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(PYTHON_DEPS)
+
+# Installs the missing ones among $(PACKAGES) with apt-get.
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+unit-test:
+	swift build --build-tests
+	swift test --skip-build
+
+integration-test:
+	PARLEY_BIN=$(CURDIR)/.build/debug/parley $(VENV)/bin/python -m pytest -q Tests/IntegrationTests
+
+bench:
+	cd Benchmarks && swift package benchmark

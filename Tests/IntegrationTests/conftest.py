@@ -1,0 +1,127 @@
+"""Starts the real `parley serve` binary on free loopback ports for the integration tests."""
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+from twilio.rest import Client
+
+PARLEY_BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/parley"))
+SPEC_PATH = os.path.join(os.path.dirname(__file__), "../../../shared/reference/twilio-openapi/twilio_api_v2010.json")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Parley:
+    """One running Parley process and what a test needs to talk to it."""
+    data_dir: str
+    port: int
+    env: dict
+    process: subprocess.Popen = None
+    stdout: str = ""
+    admin_sid: str = ""
+    admin_token: str = ""
+    log_path: str = field(default="")
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, extra_args=()):
+        self.log_path = os.path.join(self.data_dir, f"parley-{time.time_ns()}.log")
+        log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1",
+             "--http-port", str(self.port), "--sip-port", str(free_port()), *extra_args],
+            stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"parley exited with {self.process.returncode}: {self.logs()}")
+            try:
+                if requests.get(self.base_url + "/health", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("parley did not become healthy: " + self.logs())
+
+    def logs(self) -> str:
+        with open(self.log_path) as handle:
+            return handle.read()
+
+    def stop(self, sig=signal.SIGTERM) -> int:
+        if self.process is None:
+            return 0
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.stdout += self.process.stdout.read()
+        return self.process.returncode
+
+    def client(self, sid=None, token=None) -> Client:
+        """The official twilio library, pointed at this Parley."""
+        client = Client(sid or self.admin_sid, token or self.admin_token)
+        client.api.base_url = self.base_url
+        return client
+
+    def http(self, method, path, auth=None, **kwargs) -> requests.Response:
+        auth = (self.admin_sid, self.admin_token) if auth is None else auth
+        return requests.request(method, self.base_url + path, auth=auth or None, timeout=10, **kwargs)
+
+
+def make_parley(env_credentials=True) -> Parley:
+    data_dir = tempfile.mkdtemp(prefix="parley-it-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    parley = Parley(data_dir=data_dir, port=free_port(), env=env)
+    if env_credentials:
+        parley.admin_sid = "AC" + secrets.token_hex(16)
+        parley.admin_token = secrets.token_hex(16)
+        env["PARLEY_ADMIN_SID"] = parley.admin_sid
+        env["PARLEY_ADMIN_TOKEN"] = parley.admin_token
+    return parley
+
+
+@pytest.fixture(scope="module")
+def parley():
+    server = make_parley().start()
+    yield server
+    assert server.stop() == 0, "parley did not shut down cleanly on SIGTERM"
+
+
+@pytest.fixture
+def fresh_parley():
+    """A Parley of its own, for tests that restart, kill or throttle it."""
+    created = []
+
+    def factory(env_credentials=True):
+        server = make_parley(env_credentials)
+        created.append(server)
+        return server
+
+    yield factory
+    for server in created:
+        server.stop(signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def twilio_spec():
+    with open(SPEC_PATH) as handle:
+        return json.load(handle)
