@@ -99,13 +99,47 @@ public struct FormParameters: Sendable {
         return PageRequest(page: page, size: size)
     }
 
+    /// Percent-decoding with `+` as space, over bytes; invalid escapes or UTF-8 are a 400.
     private static func decode(_ raw: Substring) throws -> String {
-        let spaced = raw.replacingOccurrences(of: "+", with: " ")
-        guard let decoded = spaced.removingPercentEncoding else {
-            throw APIError(
-                status: .badRequest, code: 20001,
-                message: "Malformed form encoding near '\(raw.prefix(40))'")
+        let utf8 = raw.utf8
+        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(raw)
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                let high = utf8.index(after: index)
+                guard high != utf8.endIndex, utf8.index(after: high) != utf8.endIndex,
+                    let upper = hexValue(utf8[high]), let lower = hexValue(utf8[utf8.index(after: high)])
+                else { throw malformed(raw) }
+                bytes.append(upper << 4 | lower)
+                index = utf8.index(after: high)
+            } else {
+                bytes.append(byte)
+            }
+            index = utf8.index(after: index)
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw malformed(raw) }
         return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static func malformed(_ raw: Substring) -> APIError {
+        APIError(
+            status: .badRequest, code: 20001,
+            message: "Malformed form encoding near '\(raw.prefix(40))'")
     }
 }

@@ -79,17 +79,22 @@ extension ResourceValue {
 
     private static func writeJSONString(_ text: String, to output: inout String) {
         output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+        // Most values (SIDs, URLs, dates) need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": output += "\\\""
+                case "\\": output += "\\\\"
+                case "\n": output += "\\n"
+                case "\r": output += "\\r"
+                case "\t": output += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: output.unicodeScalars.append(scalar)
+                }
             }
         }
         output += "\""
@@ -147,10 +152,29 @@ extension ResourceValue {
 
     /// `date_created` → `DateCreated`.
     static func elementName(_ key: String) -> String {
-        key.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(key.utf8.count)
+        var startOfWord = true
+        for byte in key.utf8 {
+            if byte == UInt8(ascii: "_") {
+                startOfWord = true
+            } else if startOfWord, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) {
+                bytes.append(byte - 32)
+                startOfWord = false
+            } else {
+                bytes.append(byte)
+                startOfWord = false
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func escapeXML(_ text: String) -> String {
+        let needsEscaping = text.utf8.contains { byte in
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
+        guard needsEscaping else { return text }
         var output = ""
         for character in text {
             switch character {

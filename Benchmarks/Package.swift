@@ -1,0 +1,26 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Parley's benchmarks (ordo-one/benchmark), a package of their own so the main package's
+/// build and tests never pay for them. Run with `swift package benchmark` in this folder.
+let package = Package(
+    name: "ParleyBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "parley", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "RESTRendering",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "API", package: "parley"),
+                .product(name: "Store", package: "parley"),
+            ],
+            path: "Benchmarks/RESTRendering",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

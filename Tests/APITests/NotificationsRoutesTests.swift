@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import API
+@testable import Store
+
+/// Notifications are written by the voice layer; here they are inserted through the store and
+/// read through the routes, in process.
+@Suite("Notifications routes")
+struct NotificationsRoutesTests {
+    @Test("entries are listed and fetched in Twilio's shape, and only by their own account")
+    func listAndFetch() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("db.sqlite").path)
+        let now = Date()
+        let owner = Account(sid: .generate(), ownerSid: nil, friendlyName: "o", status: .active, role: .user, authTokenHash: SecretHash.token("t1"), dateCreated: now, dateUpdated: now)
+        let other = Account(sid: .generate(), ownerSid: nil, friendlyName: "x", status: .active, role: .user, authTokenHash: SecretHash.token("t2"), dateCreated: now, dateUpdated: now)
+        try await store.accounts.insert(owner)
+        try await store.accounts.insert(other)
+        let entry = NotificationEntry(
+            sid: .generate(), accountSid: owner.sid, callSid: .generate(), level: .warning, errorCode: 11200,
+            moreInfo: "https://www.twilio.com/docs/errors/11200", messageText: "HTTP retrieval failure",
+            messageDate: now, requestUrl: "https://e.test/rcml", requestMethod: .post, dateCreated: now)
+        try await store.notifications.insert(entry)
+        let health = ListenerHealth(expected: [])
+        let services = APIServices(
+            accounts: store.accounts, applications: store.applications, clients: store.clients,
+            notifications: store.notifications, sipRealm: "parley", health: health)
+        let app = Application(responder: ParleyAPI.responder(services: services))
+        @Sendable func auth(_ sid: AccountSid, _ token: String) -> HTTPFields {
+            [.authorization: "Basic " + Data("\(sid):\(token)".utf8).base64EncodedString()]
+        }
+        try await app.test(.router) { client in
+            let base = "/2010-04-01/Accounts/\(owner.sid)/Notifications"
+            try await client.execute(uri: base + ".json?Log=1", method: .get, headers: auth(owner.sid, "t1")) { response in
+                #expect(response.status == .ok)
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let items = body?["notifications"] as? [[String: Any]]
+                #expect(items?.count == 1)
+                #expect(items?.first?["error_code"] as? String == "11200")
+                #expect(items?.first?["log"] as? String == "1")
+                #expect(items?.first?["request_method"] as? String == "POST")
+            }
+            try await client.execute(uri: base + ".json?Log=0", method: .get, headers: auth(owner.sid, "t1")) { response in
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((body?["notifications"] as? [Any])?.isEmpty == true)
+            }
+            try await client.execute(uri: base + "/\(entry.sid).json", method: .get, headers: auth(owner.sid, "t1")) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("HTTP retrieval failure"))
+            }
+            try await client.execute(uri: base + "/\(entry.sid).json", method: .get, headers: auth(other.sid, "t2")) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/2010-04-01/Accounts/\(other.sid)/Notifications/\(entry.sid).json", method: .get, headers: auth(other.sid, "t2")) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("health answers 503 until every listener is up, then 200")
+    func health() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("db.sqlite").path)
+        let health = ListenerHealth(expected: ["http", "sip"])
+        let services = APIServices(
+            accounts: store.accounts, applications: store.applications, clients: store.clients,
+            notifications: store.notifications, sipRealm: "parley", health: health)
+        let app = Application(responder: ParleyAPI.responder(services: services))
+        try await app.test(.router) { client in
+            await health.markReady("http", address: "127.0.0.1:1")
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .serviceUnavailable) }
+            await health.markReady("sip", address: "127.0.0.1:2")
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"sip\":\"127.0.0.1:2\""))
+            }
+        }
+    }
+}
