@@ -7,10 +7,14 @@ public struct APIError: Error, Sendable, Equatable {
     public let code: Int
     public let message: String
 
-    public init(status: HTTPResponse.Status, code: Int, message: String) {
+    /// The `WWW-Authenticate` challenge sent with a 401.
+    public let challenge: String?
+
+    public init(status: HTTPResponse.Status, code: Int, message: String, challenge: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.challenge = challenge
     }
 
     public var moreInfo: String { "https://www.twilio.com/docs/errors/\(code)" }
@@ -25,7 +29,13 @@ public struct APIError: Error, Sendable, Equatable {
 
     static let unauthenticated = APIError(
         status: .unauthorized, code: 20003,
-        message: "Authentication required: HTTP Basic with AccountSid and AuthToken")
+        message: "Authentication required: HTTP Basic with AccountSid and AuthToken",
+        challenge: "Basic realm=\"Parley\"")
+
+    static let invalidBearerToken = APIError(
+        status: .unauthorized, code: 20003,
+        message: "Authentication required: a valid bearer token (POST /token)",
+        challenge: "Bearer realm=\"Parley\", error=\"invalid_token\"")
 
     static let inactiveAccount = APIError(
         status: .forbidden, code: 20005, message: "Account is not active")

@@ -7,6 +7,12 @@ public struct APIServices: Sendable {
     public let applications: any ApplicationRepository
     public let clients: any ClientRepository
     public let notifications: any NotificationRepository
+    public let numbers: any NumberRepository
+    public let credentials: any CredentialRepository
+    /// The clock of every time-dependent rule.
+    public let clock: any WallClock
+    /// Set only when the operator enabled `--test-clock`: then `POST /test/clock` moves it.
+    public let testClock: AdjustableClock?
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
     public let sipRealm: String
     public let health: ListenerHealth
@@ -14,8 +20,14 @@ public struct APIServices: Sendable {
     public init(
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
-        sipRealm: String, health: ListenerHealth
+        numbers: any NumberRepository, credentials: any CredentialRepository,
+        clock: any WallClock, testClock: AdjustableClock? = nil, sipRealm: String,
+        health: ListenerHealth
     ) {
+        self.numbers = numbers
+        self.credentials = credentials
+        self.clock = clock
+        self.testClock = testClock
         self.accounts = accounts
         self.applications = applications
         self.clients = clients

@@ -17,6 +17,11 @@ public struct FormParameters: Sendable {
 
     public func contains(_ name: String) -> Bool { values[name] != nil }
 
+    /// Adds `other`'s values after this one's, so `other` wins where both have a name.
+    public mutating func merge(_ other: FormParameters) {
+        for (name, list) in other.values { values[name, default: []].append(contentsOf: list) }
+    }
+
     /// The last value given for `name`, or nil when absent.
     public func string(_ name: String) -> String? { values[name]?.last }
 

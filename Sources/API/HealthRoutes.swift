@@ -7,8 +7,6 @@ struct HealthRoutes {
 
     func register(on router: Router<ParleyRequestContext>) {
         router.get("health") { _, context in
-            var context = context
-            context.format = .json
             let listeners = await health.snapshot()
             let allUp = listeners.allSatisfy { $0.address != nil }
             let value = ResourceValue.object([

@@ -1,7 +1,8 @@
 import Hummingbird
 
-/// The REST surface of Parley: `/health`, and every resource under both the Twilio
-/// (`/2010-04-01`) and Restcomm (`/restcomm/2012-04-24`) roots, behind Basic auth.
+/// The HTTP surface of Parley: `/health`; every REST resource under both the Twilio
+/// (`/2010-04-01`) and Restcomm (`/restcomm/2012-04-24`) roots behind Basic auth; OAuth2
+/// `/token` and `/revoke`; and the FlexIO Number Management API behind bearer tokens.
 public enum ParleyAPI {
     public static func responder(services: APIServices, throttle: LoginThrottle = LoginThrottle())
         -> some HTTPResponder<ParleyRequestContext>
@@ -9,6 +10,21 @@ public enum ParleyAPI {
         let router = Router(context: ParleyRequestContext.self)
         router.middlewares.add(ErrorRenderingMiddleware())
         HealthRoutes(health: services.health).register(on: router)
+        OAuthRoutes(
+            credentials: services.credentials, accounts: services.accounts, clock: services.clock,
+            throttle: throttle
+        ).register(on: router)
+        let desk = NumberDesk(numbers: services.numbers, clock: services.clock)
+        let management = router.group("cpaas-mgmt/1.0.0").add(
+            middleware: BearerAuthenticator(
+                accounts: services.accounts, credentials: services.credentials, clock: services.clock,
+                throttle: throttle))
+        NumberManagementRoutes(desk: desk, numbers: services.numbers, clock: services.clock)
+            .register(on: management)
+        if let testClock = services.testClock {
+            TestClockRoutes(clock: testClock, accounts: services.accounts, throttle: throttle)
+                .register(on: router)
+        }
         for root in APIRoot.allCases {
             let group = router.group(RouterPath(String(root.path.dropFirst())))
                 .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle))
@@ -20,6 +36,15 @@ public enum ParleyAPI {
                 clients: services.clients, sipRealm: services.sipRealm
             ).register(on: group)
             NotificationsRoutes(accounts: services.accounts, notifications: services.notifications)
+                .register(on: group)
+            IncomingPhoneNumbersRoutes(
+                accounts: services.accounts, applications: services.applications,
+                numbers: services.numbers, desk: desk
+            ).register(on: group)
+            AvailablePhoneNumbersRoutes(
+                accounts: services.accounts, numbers: services.numbers, clock: services.clock
+            ).register(on: group)
+            ApiCredentialsRoutes(accounts: services.accounts, credentials: services.credentials)
                 .register(on: group)
         }
         return PathNormalizingResponder(router: router.buildResponder())

@@ -13,7 +13,9 @@ struct PathNormalizingResponder<Router: HTTPResponder<ParleyRequestContext>>: HT
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         let stripped = segments.map { $0.hasSuffix(".json") ? $0.dropLast(5) : $0 }
         let acceptsJSON = request.headers[.accept]?.lowercased().contains("json") ?? false
-        context.format = (stripped != segments || acceptsJSON) ? .json : .xml
+        let restPath = APIRoot.allCases.contains { path.hasPrefix($0.path + "/") }
+        // Only the Twilio/Restcomm resources speak XML; everything else is JSON.
+        context.format = (!restPath || stripped != segments || acceptsJSON) ? .json : .xml
         guard stripped != segments else {
             return try await router.respond(to: request, context: context)
         }

@@ -24,8 +24,8 @@ enum ResourceResponse {
             "more_info": .string(error.moreInfo), "status": .integer(Int(error.status.code)),
         ])
         var response = make(value, element: "RestException", status: error.status, context: context)
-        if error.status == .unauthorized {
-            response.headers[.wwwAuthenticate] = "Basic realm=\"Parley\""
+        if let challenge = error.challenge {
+            response.headers[.wwwAuthenticate] = challenge
         }
         if error.status == .tooManyRequests {
             response.headers[.retryAfter] = "60"

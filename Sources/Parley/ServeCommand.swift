@@ -28,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
     var sipRealm: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (PARLEY_LOG_LEVEL; default info).")
     var logLevel: String?
+    @Option(help: "Number pool file (PARLEY_NUMBER_POOL; default Fixtures/number-pool.json when present).")
+    var numberPool: String?
+    @Flag(help: .hidden)
+    var testClock = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -37,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
                 flags: .init(
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
                     sipPort: sipPort, rtpPorts: rtpPorts, publicURL: publicUrl, trunk: trunk,
-                    sipRealm: sipRealm, logLevel: logLevel),
+                    sipRealm: sipRealm, logLevel: logLevel, numberPool: numberPool,
+                    testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

@@ -37,6 +37,7 @@ public struct ParleyServer: Sendable {
                 """
             FileHandle.standardOutput.write(Data(notice.utf8))
         }
+        try await loadNumberPool(into: store.numbers)
         logger.info(
             "configuration",
             metadata: [
@@ -49,9 +50,13 @@ public struct ParleyServer: Sendable {
             ])
 
         let health = ListenerHealth(expected: ["http"])
+        let testClock = configuration.testClock ? AdjustableClock() : nil
+        if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, sipRealm: configuration.sipRealm, health: health)
+            notifications: store.notifications, numbers: store.numbers,
+            credentials: store.credentials, clock: testClock ?? SystemClock(),
+            testClock: testClock, sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(
             responder: ParleyAPI.responder(services: services),
@@ -69,5 +74,19 @@ public struct ParleyServer: Sendable {
                 services: [http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// Adds the numbers of the pool file that the database does not know yet.
+    private func loadNumberPool(into numbers: any NumberRepository) async throws {
+        let defaultPath = "Fixtures/number-pool.json"
+        guard let path = configuration.numberPool
+            ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+        else {
+            logger.notice("no number pool file; the pool stays as stored")
+            return
+        }
+        let pool = try NumberPoolFile(path: path)
+        let added = try await numbers.loadPool(pool.numbers)
+        logger.info("number pool loaded", metadata: ["file": "\(path)", "numbers": "\(pool.numbers.count)", "added": "\(added)"])
     }
 }

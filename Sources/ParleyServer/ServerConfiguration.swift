@@ -16,18 +16,26 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trunk: String?
     public var sipRealm: String
     public var logLevel: Logger.Level
+    /// The operator's number pool file; nil means the default, `Fixtures/number-pool.json`
+    /// in the working directory, when it exists.
+    public var numberPool: String?
+    /// Whether `POST /test/clock` may move the clock (for tests of time-dependent rules).
+    public var testClock: Bool
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
         public var dataDirectory, httpHost, httpPort, sipHost, sipPort, rtpPorts, publicURL,
-            trunk, sipRealm, logLevel: String?
+            trunk, sipRealm, logLevel, numberPool: String?
+        public var testClock: Bool
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
             sipHost: String? = nil, sipPort: String? = nil, rtpPorts: String? = nil,
             publicURL: String? = nil, trunk: String? = nil, sipRealm: String? = nil,
-            logLevel: String? = nil
+            logLevel: String? = nil, numberPool: String? = nil, testClock: Bool = false
         ) {
+            self.numberPool = numberPool
+            self.testClock = testClock
             self.dataDirectory = dataDirectory
             self.httpHost = httpHost
             self.httpPort = httpPort
@@ -55,6 +63,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         publicURL = pick(flags.publicURL, "PARLEY_PUBLIC_URL") ?? "http://127.0.0.1:\(httpPort)"
         trunk = pick(flags.trunk, "PARLEY_TRUNK")
         sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"
+        numberPool = pick(flags.numberPool, "PARLEY_NUMBER_POOL")
+        testClock = flags.testClock || environment["PARLEY_TEST_CLOCK"] == "1"
         let level = pick(flags.logLevel, "PARLEY_LOG_LEVEL") ?? "info"
         guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError.invalid(

@@ -36,8 +36,9 @@ public enum SecretHash {
         return difference == 0
     }
 
-    static func hex(_ digest: some Digest) -> String {
-        digest.map { byte in
+    /// Lowercase hex of bytes (a digest or a MAC).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { byte in
             let value = String(byte, radix: 16)
             return value.count == 1 ? "0" + value : value
         }.joined()

@@ -29,7 +29,8 @@ struct NotificationsRoutesTests {
         let health = ListenerHealth(expected: [])
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, sipRealm: "parley", health: health)
+            notifications: store.notifications, numbers: store.numbers, credentials: store.credentials,
+            clock: SystemClock(), sipRealm: "parley", health: health)
         let app = Application(responder: ParleyAPI.responder(services: services))
         @Sendable func auth(_ sid: AccountSid, _ token: String) -> HTTPFields {
             [.authorization: "Basic " + Data("\(sid):\(token)".utf8).base64EncodedString()]
@@ -71,7 +72,8 @@ struct NotificationsRoutesTests {
         let health = ListenerHealth(expected: ["http", "sip"])
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, sipRealm: "parley", health: health)
+            notifications: store.notifications, numbers: store.numbers, credentials: store.credentials,
+            clock: SystemClock(), sipRealm: "parley", health: health)
         let app = Application(responder: ParleyAPI.responder(services: services))
         try await app.test(.router) { client in
             await health.markReady("http", address: "127.0.0.1:1")

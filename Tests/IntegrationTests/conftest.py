@@ -14,6 +14,7 @@ import requests
 from twilio.rest import Client
 
 PARLEY_BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/parley"))
+POOL_PATH = os.path.join(os.path.dirname(__file__), "../../Fixtures/number-pool.json")
 SPEC_PATH = os.path.join(os.path.dirname(__file__), "../../../shared/reference/twilio-openapi/twilio_api_v2010.json")
 
 
@@ -39,12 +40,13 @@ class Parley:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, extra_args=()):
+    def start(self, extra_args=("--test-clock",)):
         self.log_path = os.path.join(self.data_dir, f"parley-{time.time_ns()}.log")
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1",
-             "--http-port", str(self.port), "--sip-port", str(free_port()), *extra_args],
+             "--http-port", str(self.port), "--sip-port", str(free_port()),
+             "--number-pool", POOL_PATH, *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -75,6 +77,10 @@ class Parley:
         if self.process.stdout:
             self.stdout += self.process.stdout.read()
         return self.process.returncode
+
+    def advance_clock(self, seconds: int):
+        response = self.http("POST", "/test/clock", data={"AdvanceSeconds": seconds})
+        assert response.status_code == 200, response.text
 
     def client(self, sid=None, token=None) -> Client:
         """The official twilio library, pointed at this Parley."""

@@ -11,6 +11,8 @@ public final class SQLiteStore: Sendable {
     public let applications: any ApplicationRepository
     public let clients: any ClientRepository
     public let notifications: any NotificationRepository
+    public let numbers: any NumberRepository
+    public let credentials: any CredentialRepository
 
     private let pool: DatabasePool
 
@@ -27,6 +29,8 @@ public final class SQLiteStore: Sendable {
         applications = SQLiteApplicationRepository(pool: pool)
         clients = SQLiteClientRepository(pool: pool)
         notifications = SQLiteNotificationRepository(pool: pool)
+        numbers = SQLiteNumberRepository(pool: pool)
+        credentials = SQLiteCredentialRepository(pool: pool)
     }
 
     /// The journal mode SQLite actually runs with (`wal` expected).

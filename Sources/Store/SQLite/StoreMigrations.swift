@@ -74,6 +74,70 @@ enum StoreMigrations {
                 CREATE INDEX notifications_by_account ON notifications(account_sid, date_created);
                 """)
         }
+        migrator.registerMigration("v2-numbers-and-api-credentials") { db in
+            try db.execute(sql: """
+                CREATE TABLE phone_numbers (
+                    e164 TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL,
+                    zone TEXT NOT NULL,
+                    sms_supported BOOLEAN NOT NULL,
+                    price_tier TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    sid TEXT UNIQUE,
+                    account_sid TEXT REFERENCES accounts(sid),
+                    reserved_at DATETIME,
+                    frozen_until DATETIME,
+                    friendly_name TEXT,
+                    voice_url TEXT,
+                    voice_method TEXT NOT NULL DEFAULT 'POST',
+                    voice_fallback_url TEXT,
+                    voice_fallback_method TEXT NOT NULL DEFAULT 'POST',
+                    status_callback TEXT,
+                    status_callback_method TEXT NOT NULL DEFAULT 'POST',
+                    voice_application_sid TEXT REFERENCES applications(sid) ON DELETE SET NULL,
+                    sms_url TEXT,
+                    sms_method TEXT NOT NULL DEFAULT 'POST',
+                    sms_application_sid TEXT REFERENCES applications(sid) ON DELETE SET NULL
+                );
+                CREATE INDEX phone_numbers_by_state ON phone_numbers(state, zone, type);
+                CREATE INDEX phone_numbers_by_account ON phone_numbers(account_sid);
+
+                CREATE TABLE number_reservations (
+                    e164 TEXT NOT NULL REFERENCES phone_numbers(e164),
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    reserved_at DATETIME NOT NULL,
+                    released_at DATETIME
+                );
+                CREATE INDEX number_reservations_by_account ON number_reservations(account_sid);
+
+                CREATE TABLE api_keys (
+                    client_id TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    friendly_name TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    date_created DATETIME NOT NULL
+                );
+
+                CREATE TABLE access_tokens (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    client_id TEXT NOT NULL REFERENCES api_keys(client_id) ON DELETE CASCADE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    nonce TEXT NOT NULL,
+                    issued_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    revoked BOOLEAN NOT NULL
+                );
+                CREATE INDEX access_tokens_by_client ON access_tokens(client_id, issued_at);
+
+                CREATE TABLE permanent_tokens (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    friendly_name TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    date_created DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// An account's credentials for the Number Management API, managed with Basic auth:
+/// `ApiKeys` (OAuth2 client_id/client_secret pairs) and `ApiTokens` (permanent bearer tokens).
+/// Secrets and tokens are shown once, in the response that creates them, and stored hashed.
+struct ApiCredentialsRoutes {
+    let accounts: any AccountRepository
+    let credentials: any CredentialRepository
+    var scope: AccountScope { AccountScope(accounts: accounts) }
+
+    func register(on group: RouterGroup<ParleyRequestContext>) {
+        group.get("Accounts/{accountSid}/ApiKeys") { _, context in
+            let account = try await scope.resolve(context)
+            let keys = try await credentials.keys(of: account.sid)
+            return list(keys, key: "api_keys", element: "ApiKey", path: "/Accounts/\(account.sid)/ApiKeys", context: context) {
+                keyRepresentation($0, secret: nil, context: context)
+            }
+        }
+        group.post("Accounts/{accountSid}/ApiKeys") { request, context in
+            let account = try await scope.resolve(context, access: .write)
+            let form = try await request.formParameters()
+            let secret = RandomHex.string(byteCount: 16)
+            let key = ApiKey(
+                clientId: RandomHex.string(byteCount: 16), accountSid: account.sid,
+                friendlyName: try form.text("FriendlyName", maxLength: 64) ?? "API key",
+                secretHash: SecretHash.token(secret), dateCreated: Date())
+            try await credentials.insertKey(key)
+            return ResourceResponse.make(
+                keyRepresentation(key, secret: secret, context: context), element: "ApiKey", status: .created,
+                context: context)
+        }
+        group.delete("Accounts/{accountSid}/ApiKeys/{clientId}") { _, context in
+            let account = try await scope.resolve(context, access: .write)
+            let clientId = context.parameters.get("clientId") ?? ""
+            guard try await credentials.deleteKey(clientId: clientId, account: account.sid) else {
+                throw APIError.notFound(clientId)
+            }
+            return ResourceResponse.noContent()
+        }
+        group.get("Accounts/{accountSid}/ApiTokens") { _, context in
+            let account = try await scope.resolve(context)
+            let tokens = try await credentials.permanentTokens(of: account.sid)
+            return list(tokens, key: "api_tokens", element: "ApiToken", path: "/Accounts/\(account.sid)/ApiTokens", context: context) {
+                tokenRepresentation($0, token: nil, context: context)
+            }
+        }
+        group.post("Accounts/{accountSid}/ApiTokens") { request, context in
+            let account = try await scope.resolve(context, access: .write)
+            let form = try await request.formParameters()
+            let token = RandomHex.string(byteCount: 32)
+            let record = PermanentToken(
+                sid: .generate(), accountSid: account.sid,
+                friendlyName: try form.text("FriendlyName", maxLength: 64) ?? "Permanent token",
+                tokenHash: SecretHash.token(token), dateCreated: Date())
+            try await credentials.insertPermanentToken(record)
+            return ResourceResponse.make(
+                tokenRepresentation(record, token: token, context: context), element: "ApiToken", status: .created,
+                context: context)
+        }
+        group.delete("Accounts/{accountSid}/ApiTokens/{sid}") { _, context in
+            let account = try await scope.resolve(context, access: .write)
+            let sid: ApiTokenSid = try context.sidParameter("sid")
+            guard try await credentials.deletePermanentToken(sid, account: account.sid) else {
+                throw APIError.notFound(sid.rawValue)
+            }
+            return ResourceResponse.noContent()
+        }
+    }
+
+    private func list<Item: Sendable>(
+        _ items: [Item], key: String, element: String, path: String, context: ParleyRequestContext,
+        item: (Item) -> ResourceValue
+    ) -> Response {
+        let page = ListPage(path: path, key: key, listElement: element + "s", itemElement: element)
+        let result = PageResult(items: items, total: items.count, request: PageRequest(size: PageRequest.maximumSize))
+        return page.response(result, filters: [], context: context, item: item)
+    }
+
+    private func keyRepresentation(_ key: ApiKey, secret: String?, context: ParleyRequestContext) -> ResourceValue {
+        .object([
+            "client_id": .string(key.clientId),
+            "client_secret": .text(secret),
+            "account_sid": .string(key.accountSid.rawValue),
+            "friendly_name": .string(key.friendlyName),
+            "date_created": .string(RFC2822Date.format(key.dateCreated)),
+            "uri": .string(ResourceURI.item(key.accountSid, "ApiKeys", key.clientId, context)),
+        ])
+    }
+
+    private func tokenRepresentation(_ record: PermanentToken, token: String?, context: ParleyRequestContext)
+        -> ResourceValue
+    {
+        .object([
+            "sid": .string(record.sid.rawValue),
+            "token": .text(token),
+            "account_sid": .string(record.accountSid.rawValue),
+            "friendly_name": .string(record.friendlyName),
+            "date_created": .string(RFC2822Date.format(record.dateCreated)),
+            "uri": .string(ResourceURI.item(record.accountSid, "ApiTokens", record.sid, context)),
+        ])
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// The account's reserved numbers as Twilio's IncomingPhoneNumbers: creating one reserves a
+/// number of the pool, deleting one releases it into its 15-day freeze, updating one binds it
+/// to an application (`VoiceApplicationSid` wins over `VoiceUrl`).
+struct IncomingPhoneNumbersRoutes {
+    let accounts: any AccountRepository
+    let applications: any ApplicationRepository
+    let numbers: any NumberRepository
+    let desk: NumberDesk
+    var scope: AccountScope { AccountScope(accounts: accounts) }
+
+    func register(on group: RouterGroup<ParleyRequestContext>) {
+        let list = "Accounts/{accountSid}/IncomingPhoneNumbers"
+        for (suffix, type) in [("", nil), ("/Local", NumberType.fixed), ("/Mobile", .mobile)] {
+            group.get(RouterPath(list + suffix)) { request, context in
+                try await self.list(request, context, type: type)
+            }
+            group.post(RouterPath(list + suffix)) { request, context in
+                try await create(request, context, type: type)
+            }
+        }
+        let item = list + "/{sid}"
+        group.get(RouterPath(item)) { _, context in
+            let account = try await scope.resolve(context)
+            return render(try await find(account, context), context: context)
+        }
+        group.on(RouterPath(item), method: .post) { request, context in try await update(request, context) }
+        group.on(RouterPath(item), method: .put) { request, context in try await update(request, context) }
+        group.delete(RouterPath(item)) { _, context in
+            let account = try await scope.resolve(context, access: .write)
+            let sid: PhoneNumberSid = try context.sidParameter("sid")
+            guard try await desk.release(sid, of: account.sid) else { throw APIError.notFound(sid.rawValue) }
+            return ResourceResponse.noContent()
+        }
+    }
+
+    private func list(_ request: Request, _ context: ParleyRequestContext, type: NumberType?) async throws -> Response {
+        let account = try await scope.resolve(context)
+        let query = try request.queryForm()
+        var filter = NumberFilter(type: type)
+        var filters: [(String, String)] = []
+        if let number = query.string("PhoneNumber") {
+            filters.append(("PhoneNumber", number))
+            if let e164 = BelgianNumberPlan.normalise(number) {
+                filter.e164 = e164
+            } else {
+                let digits = number.filter(\.isNumber)
+                guard !digits.isEmpty else {
+                    throw APIError.invalidParameter("PhoneNumber", "'\(number)' holds no digits")
+                }
+                filter.contains = digits
+            }
+        }
+        var result = try await numbers.owned(by: account.sid, filter: filter, page: try query.pageRequest())
+        if let name = query.string("FriendlyName") {
+            // Friendly names are few per account; filtering here keeps the pool query simple.
+            filters.append(("FriendlyName", name))
+            let all = try await numbers.owned(by: account.sid, filter: filter, page: PageRequest(size: PageRequest.maximumSize))
+            let matching = all.items.filter { Self.friendlyName($0) == name }
+            let page = try query.pageRequest()
+            result = PageResult(
+                items: Array(matching.dropFirst(page.offset).prefix(page.size)), total: matching.count, request: page)
+        }
+        let page = ListPage(
+            path: "/Accounts/\(account.sid)/IncomingPhoneNumbers", key: "incoming_phone_numbers",
+            listElement: "IncomingPhoneNumbers", itemElement: "IncomingPhoneNumber")
+        return page.response(result, filters: filters, context: context) { representation($0, context: context) }
+    }
+
+    private func create(_ request: Request, _ context: ParleyRequestContext, type: NumberType?) async throws -> Response {
+        let account = try await scope.resolve(context, access: .write)
+        let form = try await request.formParameters()
+        var filter = NumberFilter(type: type)
+        if let raw = form.string("PhoneNumber") {
+            guard let e164 = BelgianNumberPlan.normalise(raw) else {
+                throw APIError.invalidParameter("PhoneNumber", "'\(raw)' is not a Belgian fixed or mobile number")
+            }
+            filter.e164 = e164
+        } else if let area = form.string("AreaCode") {
+            guard let zone = BelgianNumberPlan.zone(area) else {
+                throw APIError.invalidParameter("AreaCode", "'\(area)' is not a Belgian zone")
+            }
+            filter.zone = zone
+        } else {
+            throw APIError.missingParameter("PhoneNumber or AreaCode")
+        }
+        var routing = NumberRouting()
+        try await apply(form, to: &routing, account: account.sid)
+        let confirmed = try form.bool("AddressInZoneConfirmed") ?? false
+        var number = try await desk.reserve(filter, addressInZoneConfirmed: confirmed, for: account.sid)
+        if routing != NumberRouting(), let sid = number.sid {
+            try await numbers.updateRouting(sid, account: account.sid, routing: routing)
+            number.routing = routing
+        }
+        return render(number, status: .created, context: context)
+    }
+
+    private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
+        let account = try await scope.resolve(context, access: .write)
+        var number = try await find(account, context)
+        let form = try await request.formParameters()
+        try await apply(form, to: &number.routing, account: account.sid)
+        guard let sid = number.sid else { throw APIError.notFound("number") }
+        try await numbers.updateRouting(sid, account: account.sid, routing: number.routing)
+        return render(number, context: context)
+    }
+
+    private func apply(_ form: FormParameters, to routing: inout NumberRouting, account: AccountSid) async throws {
+        if let name = try form.text("FriendlyName", maxLength: 64) { routing.friendlyName = name.isEmpty ? nil : name }
+        if let url = try form.url("VoiceUrl") { routing.voiceUrl = url }
+        if let method = try form.method("VoiceMethod") { routing.voiceMethod = method }
+        if let url = try form.url("VoiceFallbackUrl") { routing.voiceFallbackUrl = url }
+        if let method = try form.method("VoiceFallbackMethod") { routing.voiceFallbackMethod = method }
+        if let url = try form.url("StatusCallback") { routing.statusCallback = url }
+        if let method = try form.method("StatusCallbackMethod") { routing.statusCallbackMethod = method }
+        if let url = try form.url("SmsUrl") { routing.smsUrl = url }
+        if let method = try form.method("SmsMethod") { routing.smsMethod = method }
+        for name in ["VoiceApplicationSid", "SmsApplicationSid"] {
+            guard let sid: ApplicationSid? = try form.sid(name) else { continue }
+            if let sid, try await applications.find(sid, account: account) == nil {
+                throw APIError.invalidParameter(name, "\(sid) is not an application of this account")
+            }
+            if name == "VoiceApplicationSid" { routing.voiceApplicationSid = sid } else { routing.smsApplicationSid = sid }
+        }
+    }
+
+    private func find(_ account: Account, _ context: ParleyRequestContext) async throws -> PhoneNumber {
+        let sid: PhoneNumberSid = try context.sidParameter("sid")
+        guard let number = try await numbers.find(sid, account: account.sid) else { throw APIError.notFound(sid.rawValue) }
+        return number
+    }
+
+    private func render(_ number: PhoneNumber, status: HTTPResponse.Status = .ok, context: ParleyRequestContext) -> Response {
+        ResourceResponse.make(
+            representation(number, context: context), element: "IncomingPhoneNumber", status: status, context: context)
+    }
+
+    static func friendlyName(_ number: PhoneNumber) -> String {
+        number.routing.friendlyName ?? NationalFormat.format(number.e164)
+    }
+
+    private func representation(_ number: PhoneNumber, context: ParleyRequestContext) -> ResourceValue {
+        let routing = number.routing
+        let sid = number.sid?.rawValue ?? ""
+        let account = number.accountSid?.rawValue ?? ""
+        let reserved = number.reservedAt.map(RFC2822Date.format)
+        return .object([
+            "sid": .string(sid),
+            "account_sid": .string(account),
+            "friendly_name": .string(Self.friendlyName(number)),
+            "phone_number": .string(number.e164),
+            "api_version": .string(context.root.apiVersion),
+            "type": .string(number.type == .fixed ? "local" : "mobile"),
+            "zone": .string(number.zone),
+            "price_tier": .string(number.priceTier.rawValue),
+            "voice_url": .text(routing.voiceUrl),
+            "voice_method": .string(routing.voiceMethod.rawValue),
+            "voice_fallback_url": .text(routing.voiceFallbackUrl),
+            "voice_fallback_method": .string(routing.voiceFallbackMethod.rawValue),
+            "voice_caller_id_lookup": .boolean(false),
+            "voice_application_sid": .text(routing.voiceApplicationSid?.rawValue),
+            "status_callback": .text(routing.statusCallback),
+            "status_callback_method": .string(routing.statusCallbackMethod.rawValue),
+            "sms_url": .text(routing.smsUrl),
+            "sms_method": .string(routing.smsMethod.rawValue),
+            "sms_application_sid": .text(routing.smsApplicationSid?.rawValue),
+            "capabilities": .object([
+                "voice": .boolean(true), "sms": .boolean(number.smsSupported), "mms": .boolean(false),
+                "fax": .boolean(false),
+            ]),
+            "address_requirements": .string(number.type == .fixed ? "local" : "none"),
+            "beta": .boolean(false),
+            "status": .string("in-use"),
+            "origin": .string("parley"),
+            "date_created": .text(reserved),
+            "date_updated": .text(reserved),
+            "uri": .string(context.root.path + "/Accounts/\(account)/IncomingPhoneNumbers/\(sid).json"),
+        ])
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Store
+
+/// The rules of renting numbers, shared by the FlexIO Number Management API and Twilio's
+/// IncomingPhoneNumbers: the Belgian address-in-zone confirmation for fixed numbers, 409 for a
+/// number someone else holds or that is frozen, and a 15-day freeze after every release.
+struct NumberDesk {
+    static let freeze: TimeInterval = 15 * 24 * 3600
+
+    let numbers: any NumberRepository
+    let clock: any WallClock
+
+    /// Reserves the first available number matching `filter`.
+    func reserve(_ filter: NumberFilter, addressInZoneConfirmed: Bool, for account: AccountSid)
+        async throws -> PhoneNumber
+    {
+        let now = clock.now()
+        if let e164 = filter.e164, try await numbers.find(e164: e164) == nil {
+            throw APIError(
+                status: .notFound, code: 20404, message: "\(e164) is not a number of Parley's pool")
+        }
+        if !addressInZoneConfirmed {
+            if filter.type == .fixed { throw Self.addressRule }
+            if filter.type == nil,
+                let first = try await numbers.available(filter, at: now, page: PageRequest(size: 1)).items.first,
+                first.type == .fixed
+            {
+                throw Self.addressRule
+            }
+        }
+        guard let number = try await numbers.reserve(filter, for: account, at: now) else {
+            throw APIError(
+                status: .conflict, code: 21422,
+                message: filter.e164.map { "\($0) is not available: reserved, or frozen after a release" }
+                    ?? "No available number matches the request")
+        }
+        if number.type == .fixed && !addressInZoneConfirmed, let sid = number.sid {
+            // The pool changed between the check and the reservation: give the number back.
+            _ = try await numbers.release(sid, account: account, at: now, frozenUntil: now)
+            throw Self.addressRule
+        }
+        return number
+    }
+
+    func release(_ sid: PhoneNumberSid, of account: AccountSid) async throws -> Bool {
+        let now = clock.now()
+        return try await numbers.release(
+            sid, account: account, at: now, frozenUntil: now.addingTimeInterval(Self.freeze))
+    }
+
+    static let addressRule = APIError(
+        status: .badRequest, code: 21615,
+        message: "addressInZoneConfirmed: Belgian law requires a personal or business address in "
+            + "the zone of a fixed number; confirm it with addressInZoneConfirmed=true")
+}
