@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "API", targets: ["API"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
+        .library(name: "SIPMessages", targets: ["SIPMessages"]),
+        .library(name: "SIP", targets: ["SIP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -28,9 +31,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // RFC 3261 messages: parsing and serialising only, no I/O (also the fuzz target's subject).
+        .target(name: "SIPMessages"),
+        .target(
+            name: "SIP",
+            dependencies: [
+                "SIPMessages",
+                "Store",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "API",
             dependencies: [
+                "SIP",
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,6 +57,7 @@ let package = Package(
             name: "ParleyServer",
             dependencies: [
                 "API",
+                "SIP",
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,12 +73,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
+        .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
         .testTarget(
             name: "APITests",
             dependencies: [
                 "API",
+                "SIP",
                 "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

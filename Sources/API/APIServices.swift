@@ -1,3 +1,4 @@
+import SIP
 import Store
 
 /// What the REST layer needs from below: the repositories and the SIP realm used to hash
@@ -13,6 +14,8 @@ public struct APIServices: Sendable {
     public let clock: any WallClock
     /// Set only when the operator enabled `--test-clock`: then `POST /test/clock` moves it.
     public let testClock: AdjustableClock?
+    /// The SIP registrar, for the Registrations of a Client.
+    public let registrar: Registrar
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
     public let sipRealm: String
     public let health: ListenerHealth
@@ -21,9 +24,10 @@ public struct APIServices: Sendable {
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, credentials: any CredentialRepository,
-        clock: any WallClock, testClock: AdjustableClock? = nil, sipRealm: String,
-        health: ListenerHealth
+        clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
+        sipRealm: String, health: ListenerHealth
     ) {
+        self.registrar = registrar
         self.numbers = numbers
         self.credentials = credentials
         self.clock = clock

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SIP
 import Store
 
 /// Clients: the SIP softphones of an account. The password is write-only: it is hashed into
@@ -8,6 +9,7 @@ struct ClientsRoutes {
     let accounts: any AccountRepository
     let applications: any ApplicationRepository
     let clients: any ClientRepository
+    let registrar: Registrar
     let sipRealm: String
     var scope: AccountScope { AccountScope(accounts: accounts) }
 
@@ -25,6 +27,27 @@ struct ClientsRoutes {
         }
         group.on(RouterPath(item), method: .put) { request, context in
             try await update(request, context)
+        }
+        group.get(RouterPath(item + "/Registrations")) { _, context in
+            let account = try await scope.resolve(context)
+            let client = try await find(account, context)
+            let now = Date()
+            let registrations = await registrar.registrations(of: client.sid)
+            let page = ListPage(
+                path: "/Accounts/\(account.sid)/Clients/\(client.sid)/Registrations", key: "registrations",
+                listElement: "Registrations", itemElement: "Registration")
+            let result = PageResult(items: registrations, total: registrations.count, request: PageRequest(size: PageRequest.maximumSize))
+            return page.response(result, filters: [], context: context) { registration in
+                .object([
+                    "client_sid": .string(registration.clientSid.rawValue),
+                    "login": .string(registration.login),
+                    "contact": .string(registration.contact),
+                    "user_agent": .text(registration.userAgent),
+                    "source": .string(registration.source),
+                    "expires": .integer(registration.expires(at: now)),
+                    "date_created": .string(RFC2822Date.format(registration.registeredAt)),
+                ])
+            }
         }
         group.delete(RouterPath(item)) { _, context in
             let account = try await scope.resolve(context, access: .write)

@@ -1,4 +1,5 @@
 import Hummingbird
+import Store
 
 /// The HTTP surface of Parley: `/health`; every REST resource under both the Twilio
 /// (`/2010-04-01`) and Restcomm (`/restcomm/2012-04-24`) roots behind Basic auth; OAuth2
@@ -33,7 +34,7 @@ public enum ParleyAPI {
                 .register(on: group)
             ClientsRoutes(
                 accounts: services.accounts, applications: services.applications,
-                clients: services.clients, sipRealm: services.sipRealm
+                clients: services.clients, registrar: services.registrar, sipRealm: services.sipRealm
             ).register(on: group)
             NotificationsRoutes(accounts: services.accounts, notifications: services.notifications)
                 .register(on: group)

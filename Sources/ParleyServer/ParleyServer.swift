@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import Logging
+import SIP
 import ServiceLifecycle
 import Store
 
@@ -49,14 +50,22 @@ public struct ParleyServer: Sendable {
                 "trunk": "\(configuration.trunk ?? "none")",
             ])
 
-        let health = ListenerHealth(expected: ["http"])
+        let health = ListenerHealth(expected: ["http", "sip"])
         let testClock = configuration.testClock ? AdjustableClock() : nil
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
+        let clock: any WallClock = testClock ?? SystemClock()
+        let registrar = Registrar(
+            clients: store.clients, realm: configuration.sipRealm, clock: clock,
+            logger: Logger(label: "parley.sip"))
+        let sip = SIPService(
+            host: configuration.sipHost, port: configuration.sipPort,
+            endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "parley.sip")),
+            health: health, logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers,
-            credentials: store.credentials, clock: testClock ?? SystemClock(),
-            testClock: testClock, sipRealm: configuration.sipRealm, health: health)
+            credentials: store.credentials, clock: clock, testClock: testClock,
+            registrar: registrar, sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(
             responder: ParleyAPI.responder(services: services),
@@ -71,7 +80,7 @@ public struct ParleyServer: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [sip, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
     }

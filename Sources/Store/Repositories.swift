@@ -38,6 +38,8 @@ public protocol ClientRepository: Sendable {
     func list(account: AccountSid, login: String?, page: PageRequest) async throws
         -> PageResult<Client>
     func delete(_ sid: ClientSid, account: AccountSid) async throws -> Bool
+    /// Every Client with this login, across accounts (the registrar tells them apart by password).
+    func withLogin(_ login: String) async throws -> [Client]
 }
 
 /// Storage of the error log; entries are written by the voice layer and only read by users.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import SIP
 import Testing
 
 @testable import API
@@ -30,7 +32,9 @@ struct NotificationsRoutesTests {
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, credentials: store.credentials,
-            clock: SystemClock(), sipRealm: "parley", health: health)
+            clock: SystemClock(),
+            registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
+            sipRealm: "parley", health: health)
         let app = Application(responder: ParleyAPI.responder(services: services))
         @Sendable func auth(_ sid: AccountSid, _ token: String) -> HTTPFields {
             [.authorization: "Basic " + Data("\(sid):\(token)".utf8).base64EncodedString()]
@@ -73,7 +77,9 @@ struct NotificationsRoutesTests {
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, credentials: store.credentials,
-            clock: SystemClock(), sipRealm: "parley", health: health)
+            clock: SystemClock(),
+            registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
+            sipRealm: "parley", health: health)
         let app = Application(responder: ParleyAPI.responder(services: services))
         try await app.test(.router) { client in
             await health.markReady("http", address: "127.0.0.1:1")

@@ -47,7 +47,10 @@ struct SQLiteStoreTests {
     func migrations() throws {
         let temporary = try TemporaryStore()
         #expect(try temporary.store.journalMode() == "wal")
-        let all = ["v1-accounts-applications-clients-notifications", "v2-numbers-and-api-credentials"]
+        let all = [
+            "v1-accounts-applications-clients-notifications", "v2-numbers-and-api-credentials",
+            "v3-clients-by-login",
+        ]
         #expect(try temporary.store.appliedMigrations() == all)
         let reopened = try SQLiteStore(path: temporary.path)
         #expect(try reopened.appliedMigrations() == all)

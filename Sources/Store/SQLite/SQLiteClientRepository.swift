@@ -62,6 +62,12 @@ struct SQLiteClientRepository: ClientRepository {
         }
     }
 
+    func withLogin(_ login: String) async throws -> [Client] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM clients WHERE login = ?", arguments: [login]).map(Self.client)
+        }
+    }
+
     /// Runs a write, turning constraint failures into errors that name the API parameter.
     private func write(_ body: @Sendable @escaping (Database) throws -> Void) async throws {
         do {

@@ -138,6 +138,9 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-clients-by-login") { db in
+            try db.execute(sql: "CREATE INDEX clients_by_login ON clients(login)")
+        }
         return migrator
     }
 }

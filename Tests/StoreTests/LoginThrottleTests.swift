@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import API
+@testable import Store
 
 @Suite("Login throttle")
 struct LoginThrottleTests {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Slows credential guessing: after `limit` failed logins from one address within `window`,
-/// that address is refused until the window passes. Other addresses are unaffected.
+/// that address is refused until the window passes. Other addresses are unaffected. Shared by
+/// the HTTP API (Basic and bearer auth) and the SIP registrar (digest auth).
 public actor LoginThrottle {
     private let limit: Int
     private let window: TimeInterval

@@ -1,0 +1,22 @@
+import API
+import Logging
+import SIP
+import ServiceLifecycle
+
+/// Runs the SIP transports for the life of the process: binds UDP and TCP, reports the
+/// listener to `/health`, and closes the sockets on graceful shutdown.
+struct SIPService: Service {
+    let host: String
+    let port: Int
+    let endpoint: SIPEndpoint
+    let health: ListenerHealth
+    let logger: Logger
+
+    func run() async throws {
+        let transport = try await SIPTransport.bind(host: host, port: port, endpoint: endpoint, logger: logger)
+        await health.markReady("sip", address: transport.localAddresses.joined(separator: " "))
+        logger.info("SIP listening", metadata: ["addresses": "\(transport.localAddresses.joined(separator: " "))"])
+        try? await gracefulShutdown()
+        await transport.close()
+    }
+}

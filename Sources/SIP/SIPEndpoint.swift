@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import SIPMessages
+import Synchronization
+
+/// Where a message came from and how to answer it: the transport knows the socket.
+public struct SIPSource: Sendable {
+    public enum Transport: String, Sendable { case udp, tcp }
+    public let transport: Transport
+    public let address: String
+    public let port: Int
+    /// Sends bytes back: to the address a response must go to (UDP) or on the connection (TCP).
+    let send: @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void
+
+    public var description: String { "\(transport.rawValue):\(address):\(port)" }
+}
+
+/// Parley's SIP request handling above the transports: validation (RFC 3261 §8.2), the
+/// non-INVITE server transactions that absorb retransmissions (§17.2.2), RFC 3581
+/// `received`/`rport`, OPTIONS, and REGISTER for the registrar. Methods not served yet are
+/// answered 501.
+public final class SIPEndpoint: Sendable {
+    private let registrar: Registrar
+    private let logger: Logger
+    private let transactions = ResponseCache()
+    private let dropped = Atomic<Int>(0)
+
+    public init(registrar: Registrar, logger: Logger) {
+        self.registrar = registrar
+        self.logger = logger
+    }
+
+    /// Datagrams or stream messages that were not SIP, dropped without an answer.
+    public var droppedMessages: Int { dropped.load(ordering: .relaxed) }
+
+    /// Handles the bytes of one message from `source`.
+    public func receive(_ bytes: [UInt8], from source: SIPSource) {
+        if bytes.allSatisfy({ $0 == 13 || $0 == 10 }) { return }  // RFC 5626 keep-alive
+        let message: SIPMessage
+        do {
+            message = try SIPParser.parse(bytes)
+        } catch .badRequest(let reason, let request) {
+            respond(SIPResponse(to: request, status: 400, reason: reason, toTag: Registrar.tag()), to: request, source: source)
+            return
+        } catch {
+            dropped.add(1, ordering: .relaxed)
+            logger.debug("dropped a message that is not SIP", metadata: ["source": "\(source.description)", "reason": "\(error.reason)", "bytes": "\(bytes.count)"])
+            return
+        }
+        guard case .request(let request) = message else { return }  // no client transactions yet
+        handle(request, from: source)
+    }
+
+    private func handle(_ request: SIPRequest, from source: SIPSource) {
+        if request.method == "ACK" { return }
+        if let problem = Self.validate(request) {
+            respond(SIPResponse(to: request, status: 400, reason: problem, toTag: Registrar.tag()), to: request, source: source)
+            return
+        }
+        let key = ResponseCache.key(request)
+        switch transactions.begin(key) {
+        case .retransmission(let response):
+            if let response { send(response, to: request, source: source) }
+            return
+        case .new:
+            break
+        }
+        if let maxForwards = request.headers["Max-Forwards"].flatMap({ Int($0) }), maxForwards <= 0 {
+            finish(key, SIPResponse(to: request, status: 483, reason: "Too Many Hops", toTag: Registrar.tag()), request, source)
+            return
+        }
+        switch request.method {
+        case "REGISTER":
+            let registrar = self.registrar
+            Task {
+                let response = await registrar.register(request, source: source.description, sourceAddress: source.address)
+                self.finish(key, response, request, source)
+            }
+        case "OPTIONS":
+            var response = SIPResponse(to: request, status: 200, reason: "OK", toTag: Registrar.tag())
+            response.headers.add("Allow", "REGISTER, OPTIONS")
+            response.headers.add("Accept", "application/sdp")
+            finish(key, response, request, source)
+        default:
+            var response = SIPResponse(to: request, status: 501, reason: "Not Implemented", toTag: Registrar.tag())
+            response.headers.add("Allow", "REGISTER, OPTIONS")
+            finish(key, response, request, source)
+        }
+    }
+
+    private func finish(_ key: String, _ response: SIPResponse, _ request: SIPRequest, _ source: SIPSource) {
+        let bytes = response.serialized()
+        transactions.complete(key, bytes, keep: source.transport == .udp)
+        send(bytes, to: request, source: source)
+    }
+
+    private func respond(_ response: SIPResponse, to request: SIPRequest, source: SIPSource) {
+        send(response.serialized(), to: request, source: source)
+    }
+
+    /// RFC 3261 §18.2.2 with RFC 3581: a response goes back to the source address, to the
+    /// source port when the top Via asked for `rport`, else to the Via port.
+    private func send(_ bytes: [UInt8], to request: SIPRequest, source: SIPSource) {
+        let via = request.headers.values("Via").first.flatMap(Via.init)
+        let port = (via?.parameters["rport"] != nil || source.transport == .tcp) ? source.port : (via?.port ?? 5060)
+        source.send(bytes, source.address, port)
+    }
+
+    /// The mandatory headers of §8.1.1, checked before anything else.
+    static func validate(_ request: SIPRequest) -> String? {
+        for name in ["Via", "From", "To", "Call-ID", "CSeq"] where request.headers[name] == nil {
+            return "Missing \(name) header"
+        }
+        guard let cseq = request.headers["CSeq"], let (number, method) = parseCSeq(cseq),
+            number < 1 << 31, method == request.method
+        else { return "Invalid CSeq header" }
+        guard request.headers.values("Via").first.flatMap(Via.init) != nil else { return "Invalid Via header" }
+        guard NameAddress(request.headers["From"] ?? "") != nil else { return "Invalid From header" }
+        guard NameAddress(request.headers["To"] ?? "") != nil else { return "Invalid To header" }
+        if let maxForwards = request.headers["Max-Forwards"], Int(maxForwards) == nil {
+            return "Invalid Max-Forwards header"
+        }
+        return nil
+    }
+
+    static func parseCSeq(_ value: String) -> (UInt64, String)? {
+        let parts = value.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard parts.count == 2, let number = UInt64(parts[0]) else { return nil }
+        return (number, String(parts[1]))
+    }
+}
+
+/// The non-INVITE server transactions (RFC 3261 §17.2.2): a retransmitted request is answered
+/// with the response already sent, or absorbed while the first is still being processed; over
+/// UDP the response is kept for Timer J (64·T1 = 32 s).
+final class ResponseCache: Sendable {
+    enum Begin {
+        case new
+        /// Already seen: the response to resend, or nil while the first is still in progress.
+        case retransmission([UInt8]?)
+    }
+
+    private struct Entry {
+        var response: [UInt8]?
+        var expires: ContinuousClock.Instant
+    }
+
+    private struct Table {
+        var entries: [String: Entry] = [:]
+        var lastPrune = ContinuousClock.now
+    }
+
+    private let table = Mutex(Table())
+    private let timerJ: Duration = .seconds(32)
+
+    static func key(_ request: SIPRequest) -> String {
+        let via = request.headers.values("Via").first.flatMap(Via.init)
+        let branch = via?.branch ?? (request.headers["Call-ID"] ?? "") + (request.headers["CSeq"] ?? "")
+        return "\(branch)|\(request.method)|\(via?.host ?? ""):\(via?.port ?? 0)"
+    }
+
+    func begin(_ key: String) -> Begin {
+        let now = ContinuousClock.now
+        return table.withLock { table in
+            if let entry = table.entries[key], entry.expires > now { return .retransmission(entry.response) }
+            if now - table.lastPrune > .seconds(5) {
+                table.entries = table.entries.filter { $0.value.expires > now }
+                table.lastPrune = now
+            }
+            table.entries[key] = Entry(response: nil, expires: now + timerJ)
+            return .new
+        }
+    }
+
+    func complete(_ key: String, _ response: [UInt8], keep: Bool) {
+        table.withLock { table in
+            if keep {
+                table.entries[key]?.response = response
+            } else {
+                table.entries[key] = nil
+            }
+        }
+    }
+}

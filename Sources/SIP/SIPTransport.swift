@@ -1,0 +1,129 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SIPMessages
+
+/// SIP over UDP and TCP on one address and port (RFC 3261 §18), through SwiftNIO. Datagrams
+/// are whole messages; TCP streams are framed by Content-Length. Every message goes to the
+/// endpoint with a way to answer it.
+public final class SIPTransport: Sendable {
+    private let udp: any Channel
+    private let tcp: any Channel
+
+    /// The bound addresses, e.g. `udp:127.0.0.1:5060`.
+    public let localAddresses: [String]
+
+    public static func bind(host: String, port: Int, endpoint: SIPEndpoint, logger: Logger) async throws -> SIPTransport {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let udp = try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // recvmmsg: up to 16 datagrams per syscall, each in an 8 KiB slot of the read buffer
+            // (SIP over UDP stays below the path MTU; larger messages belong on TCP, §18.1.1).
+            .channelOption(.datagramVectorReadMessageCount, value: 16)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 8192))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(endpoint: endpoint))
+                }
+            }
+            .bind(host: host, port: port).get()
+        // The TCP listener shares the port the UDP socket actually got (port 0 picks one).
+        let boundPort = udp.localAddress?.port ?? port
+        let tcp = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(StreamFramer()))
+                    try channel.pipeline.syncOperations.addHandler(StreamHandler(endpoint: endpoint, logger: logger))
+                }
+            }
+            .bind(host: host, port: boundPort).get()
+        return SIPTransport(udp: udp, tcp: tcp)
+    }
+
+    private init(udp: any Channel, tcp: any Channel) {
+        self.udp = udp
+        self.tcp = tcp
+        localAddresses = [("udp", udp), ("tcp", tcp)].map { name, channel in
+            "\(name):\(channel.localAddress?.ipAddress ?? "?"):\(channel.localAddress?.port ?? 0)"
+        }
+    }
+
+    public var port: Int { udp.localAddress?.port ?? 0 }
+
+    public func close() async {
+        try? await udp.close()
+        try? await tcp.close()
+    }
+}
+
+/// One datagram, one message.
+private final class DatagramHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    let endpoint: SIPEndpoint
+
+    init(endpoint: SIPEndpoint) {
+        self.endpoint = endpoint
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let remote = envelope.remoteAddress
+        let channel = context.channel
+        let source = SIPSource(
+            transport: .udp, address: remote.ipAddress ?? "", port: remote.port ?? 0,
+            send: { bytes, host, port in
+                guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
+                let buffer = channel.allocator.buffer(bytes: bytes)
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+            })
+        endpoint.receive(Array(buffer: envelope.data), from: source)
+    }
+}
+
+/// Frames a TCP byte stream into SIP messages by their Content-Length; an oversized or
+/// unframeable message closes the connection.
+private struct StreamFramer: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        // Keep-alive CRLFs between messages.
+        while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 13 || byte == 10 {
+            buffer.moveReaderIndex(forwardBy: 1)
+        }
+        guard buffer.readableBytes > 0 else { return .needMoreData }
+        let length = try buffer.withUnsafeReadableBytes { bytes in try SIPParser.messageLength(bytes) }
+        guard let length, let message = buffer.readSlice(length: length) else { return .needMoreData }
+        context.fireChannelRead(wrapInboundOut(message))
+        return .continue
+    }
+}
+
+private final class StreamHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    let endpoint: SIPEndpoint
+    let logger: Logger
+
+    init(endpoint: SIPEndpoint, logger: Logger) {
+        self.endpoint = endpoint
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let channel = context.channel
+        let remote = channel.remoteAddress
+        let source = SIPSource(
+            transport: .tcp, address: remote?.ipAddress ?? "", port: remote?.port ?? 0,
+            send: { bytes, _, _ in channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil) })
+        endpoint.receive(Array(buffer: unwrapInboundIn(data)), from: source)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("closing a SIP TCP connection", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,147 @@
+/// Parses one SIP message from bytes (RFC 3261 §7): start line, header fields with folding
+/// and compact names, and a body framed by Content-Length. It never traps on any input.
+public enum SIPParser {
+    /// The largest message Parley accepts (a UDP datagram cannot be larger).
+    public static let maximumSize = 65_535
+
+    /// Parses a complete message. A stream transport uses `messageLength(_:)` first to frame.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(SIPParseError) -> SIPMessage {
+        let bytes = Array(bytes)
+        guard bytes.count <= maximumSize else { throw .tooLarge }
+        guard let headerEnd = headerEnd(bytes) else { throw .incomplete }
+        guard let head = String(validating: bytes[..<headerEnd.start], as: UTF8.self) else {
+            throw .malformed("message head is not UTF-8")
+        }
+        var lines = unfold(head)
+        // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives).
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        guard let startLine = lines.first, !startLine.isEmpty else { throw .malformed("empty message") }
+        // A broken header does not stop the parse: the rest is kept so that a request can
+        // still be answered with 400 naming the problem.
+        var problem: String?
+        var headers = SIPHeaders()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else {
+                problem = problem ?? "Header line without a colon"
+                continue
+            }
+            let name = line[..<colon].trimmingSIPWhitespace()
+            guard !name.isEmpty, name.allSatisfy(isTokenCharacter) else {
+                problem = problem ?? "Invalid header name"
+                continue
+            }
+            headers.add(name, line[line.index(after: colon)...].trimmingSIPWhitespace())
+        }
+        let available = bytes.count - headerEnd.end
+        var length = available
+        if let declared = headers["Content-Length"] {
+            if let value = Int(declared), value >= 0 {
+                guard value <= available else { throw .incomplete }
+                length = value
+            } else {
+                problem = problem ?? "Invalid Content-Length"
+            }
+        }
+        let body = Array(bytes[headerEnd.end..<(headerEnd.end + length)])
+        let parts = startLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        if startLine.hasPrefix("SIP/") {
+            guard parts.count >= 2, parts[0] == "SIP/2.0" else { throw .malformed("unsupported SIP version") }
+            guard let status = Int(parts[1]), (100...699).contains(status) else {
+                throw .malformed("invalid status code '\(parts[1].prefix(10))'")
+            }
+            let reason = parts.count > 2 ? String(parts[2]) : ""
+            if let problem { throw .malformed(problem) }
+            return .response(SIPResponse(status: status, reason: reason, headers: headers, body: body))
+        }
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenCharacter) else {
+            throw .malformed("invalid request line")
+        }
+        guard parts[2] == "SIP/2.0" else { throw .malformed("unsupported SIP version '\(parts[2].prefix(12))'") }
+        guard !parts[1].isEmpty, parts[1].contains(":") else { throw .malformed("invalid Request-URI") }
+        let request = SIPRequest(method: String(parts[0]), uri: String(parts[1]), headers: headers, body: body)
+        if let problem { throw .badRequest(problem, request) }
+        return .request(request)
+    }
+
+    /// For stream transports: the byte length of the first complete message in `bytes`, nil
+    /// when more bytes are needed. Throws when the head or declared body exceeds the limit.
+    public static func messageLength(_ bytes: some Collection<UInt8>) throws(SIPParseError) -> Int? {
+        let bytes = Array(bytes.prefix(maximumSize + 4))
+        guard let headerEnd = headerEnd(bytes) else {
+            if bytes.count > maximumSize { throw .tooLarge }
+            return nil
+        }
+        guard let head = String(validating: bytes[..<headerEnd.start], as: UTF8.self) else {
+            throw .malformed("message head is not UTF-8")
+        }
+        var length = 0
+        for line in unfold(head) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = SIPHeaders.canonical(line[..<colon].trimmingSIPWhitespace())
+            if SIPHeaders.same(name, "Content-Length") {
+                // An invalid value frames as an empty body; `parse` then reports it.
+                length = Int(line[line.index(after: colon)...].trimmingSIPWhitespace()).map { max(0, $0) } ?? 0
+            }
+        }
+        guard headerEnd.end + length <= maximumSize else { throw .tooLarge }
+        return headerEnd.end + length
+    }
+
+    /// Where the head ends: the index of the blank line's CRLFCRLF (or bare LFLF).
+    private static func headerEnd(_ bytes: [UInt8]) -> (start: Int, end: Int)? {
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 10 {
+                if index + 1 < bytes.count, bytes[index + 1] == 10 { return (index, index + 2) }
+                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 {
+                    return (index > 0 && bytes[index - 1] == 13 ? index - 1 : index, index + 3)
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Splits the head into lines, joining folded continuation lines (RFC 3261 §7.3.1).
+    /// Works on scalars: Swift's `Character` treats CRLF as one character.
+    private static func unfold(_ head: String) -> [String] {
+        var lines: [String] = []
+        for raw in head.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            let scalars = raw.last == "\r" ? raw.dropLast() : raw[...]
+            let line = String(String.UnicodeScalarView(scalars))
+            if let first = line.unicodeScalars.first, first == " " || first == "\t", !lines.isEmpty,
+                !lines[lines.count - 1].isEmpty
+            {
+                lines[lines.count - 1] += " " + line.trimmingSIPWhitespace()
+            } else {
+                lines.append(line)
+            }
+        }
+        return lines
+    }
+
+    static func isTokenCharacter(_ character: Character) -> Bool {
+        guard character.isASCII, let value = character.asciiValue else { return false }
+        if (48...57).contains(value) || (65...90).contains(value) || (97...122).contains(value) { return true }
+        return "-.!%*_+`'~".contains(character)
+    }
+}
+
+/// Why bytes are not a SIP message. `reason` is fit for a 400 reason phrase.
+public enum SIPParseError: Error, Equatable, Sendable {
+    /// More bytes are needed (a stream transport waits; a datagram is dropped).
+    case incomplete
+    case tooLarge
+    /// The start line is broken: not answerable, the datagram is dropped and counted.
+    case malformed(String)
+    /// The request line is fine but a header is not: answer the salvaged request with 400.
+    case badRequest(String, SIPRequest)
+
+    public var reason: String {
+        switch self {
+        case .incomplete: "Incomplete message"
+        case .tooLarge: "Message Too Large"
+        case .malformed(let reason), .badRequest(let reason, _): reason
+        }
+    }
+}
