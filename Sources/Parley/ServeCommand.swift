@@ -26,6 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
     var trunk: String?
     @Option(help: "Digest realm of SIP clients (PARLEY_SIP_REALM; default parley).")
     var sipRealm: String?
+    @Option(help: "Digest algorithms offered to SIP clients, most preferred first: MD5, SHA-256 or both as SHA-256,MD5 (PARLEY_SIP_DIGEST_ALGORITHMS; default MD5).")
+    var sipDigestAlgorithms: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (PARLEY_LOG_LEVEL; default info).")
     var logLevel: String?
     @Option(help: "Number pool file (PARLEY_NUMBER_POOL; default Fixtures/number-pool.json when present).")
@@ -41,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
                 flags: .init(
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
                     sipPort: sipPort, rtpPorts: rtpPorts, publicURL: publicUrl, trunk: trunk,
-                    sipRealm: sipRealm, logLevel: logLevel, numberPool: numberPool,
+                    sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,
+                    numberPool: numberPool,
                     testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {

@@ -55,7 +55,8 @@ public struct ParleyServer: Sendable {
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
         let clock: any WallClock = testClock ?? SystemClock()
         let registrar = Registrar(
-            clients: store.clients, realm: configuration.sipRealm, clock: clock,
+            clients: store.clients, realm: configuration.sipRealm,
+            algorithms: configuration.digestAlgorithms, clock: clock,
             logger: Logger(label: "parley.sip"))
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SIP
 
 /// Everything `parley serve` is told, after flags and `PARLEY_*` variables are merged
 /// (a flag wins over its variable, a variable over the embedded default).
@@ -15,6 +16,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The carrier gateway that brings PSTN calls in and takes them out, as a SIP URI.
     public var trunk: String?
     public var sipRealm: String
+    /// Digest algorithms the registrar offers, most preferred first.
+    public var digestAlgorithms: [DigestAlgorithm]
     public var logLevel: Logger.Level
     /// The operator's number pool file; nil means the default, `Fixtures/number-pool.json`
     /// in the working directory, when it exists.
@@ -25,15 +28,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
         public var dataDirectory, httpHost, httpPort, sipHost, sipPort, rtpPorts, publicURL,
-            trunk, sipRealm, logLevel, numberPool: String?
+            trunk, sipRealm, digestAlgorithms, logLevel, numberPool: String?
         public var testClock: Bool
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
             sipHost: String? = nil, sipPort: String? = nil, rtpPorts: String? = nil,
             publicURL: String? = nil, trunk: String? = nil, sipRealm: String? = nil,
-            logLevel: String? = nil, numberPool: String? = nil, testClock: Bool = false
+            digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
+            testClock: Bool = false
         ) {
+            self.digestAlgorithms = digestAlgorithms
             self.numberPool = numberPool
             self.testClock = testClock
             self.dataDirectory = dataDirectory
@@ -64,6 +69,13 @@ public struct ServerConfiguration: Sendable, Equatable {
         trunk = pick(flags.trunk, "PARLEY_TRUNK")
         sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"
         numberPool = pick(flags.numberPool, "PARLEY_NUMBER_POOL")
+        let algorithms = pick(flags.digestAlgorithms, "PARLEY_SIP_DIGEST_ALGORITHMS") ?? "MD5"
+        digestAlgorithms = try algorithms.split(separator: ",").map { name in
+            guard let algorithm = DigestAlgorithm(header: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ConfigurationError.invalid(option: "--sip-digest-algorithms", reason: "'\(name)' is not MD5 or SHA-256")
+            }
+            return algorithm
+        }
         testClock = flags.testClock || environment["PARLEY_TEST_CLOCK"] == "1"
         let level = pick(flags.logLevel, "PARLEY_LOG_LEVEL") ?? "info"
         guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {

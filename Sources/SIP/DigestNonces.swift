@@ -38,12 +38,13 @@ struct DigestNonces: Sendable {
     }
 }
 
-/// RFC 7616 digest algorithms Parley offers.
-enum DigestAlgorithm: String, CaseIterable, Sendable {
+/// RFC 7616 digest algorithms Parley can offer.
+public enum DigestAlgorithm: String, CaseIterable, Sendable {
     case sha256 = "SHA-256"
     case md5 = "MD5"
 
-    init?(header value: String?) {
+    /// The algorithm named in a header (`MD5` when absent, as RFC 7616 §3.3 says).
+    public init?(header value: String?) {
         switch value?.uppercased() {
         case nil, "MD5": self = .md5
         case "SHA-256": self = .sha256

@@ -7,6 +7,10 @@ import Store
 /// digest authentication (RFC 7616, MD5 and SHA-256, qop=auth, expiring nonces, nonce-count
 /// replay protection) against the stored HA1 and keeps the bindings in memory.
 ///
+/// Only the configured algorithms are offered and accepted, in the configured order of
+/// preference. MD5 alone is the default: some user agents (baresip 1.0 among them) give up on
+/// a challenge list that names an algorithm they do not know.
+///
 /// Answers never reveal whether a login exists: unknown logins and wrong passwords get the
 /// same challenge. Sources that keep failing are throttled.
 public actor Registrar {
@@ -20,16 +24,18 @@ public actor Registrar {
     private let throttle: LoginThrottle
     private let logger: Logger
     private let nonces: DigestNonces
+    private let algorithms: [DigestAlgorithm]
     /// The highest nonce-count used with each nonce still fresh.
     private var nonceCounts: [String: UInt64] = [:]
     private var bindings: [ClientSid: [Registration]] = [:]
     private var lastPrune = Date.distantPast
 
     public init(
-        clients: any ClientRepository, realm: String, clock: any WallClock = SystemClock(),
-        nonceLifetime: TimeInterval = 300, throttle: LoginThrottle = LoginThrottle(limit: 30, window: 60),
-        logger: Logger
+        clients: any ClientRepository, realm: String, algorithms: [DigestAlgorithm] = [.md5],
+        clock: any WallClock = SystemClock(), nonceLifetime: TimeInterval = 300,
+        throttle: LoginThrottle = LoginThrottle(limit: 30, window: 60), logger: Logger
     ) {
+        self.algorithms = algorithms.isEmpty ? [.md5] : algorithms
         self.clients = clients
         self.realm = realm
         self.clock = clock
@@ -78,7 +84,7 @@ public actor Registrar {
     }
 
     private func authenticate(_ authorization: DigestAuthorization, request: SIPRequest, now: Date) async -> Outcome {
-        guard let algorithm = DigestAlgorithm(header: authorization["algorithm"]) else {
+        guard let algorithm = DigestAlgorithm(header: authorization["algorithm"]), algorithms.contains(algorithm) else {
             return .badRequest("Unsupported digest algorithm")
         }
         guard authorization["qop"]?.lowercased() == "auth", let nc = authorization["nc"],
@@ -147,7 +153,7 @@ public actor Registrar {
     private func challenge(_ request: SIPRequest, stale: Bool) -> SIPResponse {
         var response = SIPResponse(to: request, status: 401, reason: "Unauthorized", toTag: Self.tag())
         let nonce = nonces.make(at: clock.now())
-        for algorithm in [DigestAlgorithm.md5, .sha256] {
+        for algorithm in algorithms {
             response.headers.add(
                 "WWW-Authenticate",
                 "Digest realm=\"\(realm)\", nonce=\"\(nonce)\", algorithm=\(algorithm.rawValue), qop=\"auth\""

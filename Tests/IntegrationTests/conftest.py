@@ -35,6 +35,7 @@ class Parley:
     admin_sid: str = ""
     admin_token: str = ""
     log_path: str = field(default="")
+    sip_port: int = field(default_factory=free_port)
 
     @property
     def base_url(self) -> str:
@@ -45,7 +46,7 @@ class Parley:
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1",
-             "--http-port", str(self.port), "--sip-port", str(free_port()),
+             "--http-port", str(self.port), "--sip-host", "127.0.0.1", "--sip-port", str(self.sip_port),
              "--number-pool", POOL_PATH, *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30

@@ -1,0 +1,128 @@
+"""Running the real SIP peers (SIPp, baresip) against Parley, plus a minimal raw SIP sender for
+the malformed and edge-case messages no well-behaved user agent would send."""
+import hashlib
+import os
+import re
+import secrets
+import socket
+import subprocess
+import tempfile
+import time
+
+from conftest import free_port
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "../../Fixtures/sipp")
+
+
+def run_sipp(parley, scenario, users, transport="u1", calls=None, rate=None, extra=(), timeout=60, background=False):
+    """Runs a SIPp scenario of Fixtures/sipp with an injection file of (login, password) rows.
+    Returns the completed process (exit code 0 means every call succeeded)."""
+    csv = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False)
+    csv.write("SEQUENTIAL\n")
+    for login, password in users:
+        csv.write(f"{login};[authentication username={login} password={password}]\n")
+    csv.close()
+    command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, scenario),
+               "-inf", csv.name, "-m", str(calls or len(users)), "-t", transport, "-i", "127.0.0.1",
+               "-p", str(free_port()), "-nostdin", "-timeout", f"{timeout}s", "-timeout_error",
+               "-trace_err", "-error_file", csv.name + ".errors", *extra]
+    if rate:
+        command += ["-r", str(rate)]
+    if background:
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout + 30)
+
+
+def create_client(parley, login, password, **extra):
+    response = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Clients.json",
+                           data={"Login": login, "Password": password, **extra})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def registrations(parley, client_sid):
+    path = f"/2010-04-01/Accounts/{parley.admin_sid}/Clients/{client_sid}/Registrations.json"
+    return parley.http("GET", path).json()["registrations"]
+
+
+class RawSIP:
+    """A UDP socket that sends hand-written SIP and reads one response."""
+
+    def __init__(self, parley):
+        self.parley = parley
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(2)
+        self.port = self.sock.getsockname()[1]
+
+    def send(self, text: str):
+        self.sock.sendto(text.replace("\n", "\r\n").encode(), ("127.0.0.1", self.parley.sip_port))
+
+    def receive(self):
+        data, _ = self.sock.recvfrom(65535)
+        head = data.decode().split("\r\n\r\n")[0].split("\r\n")
+        status = int(head[0].split(" ")[1])
+        headers = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+        return status, head[0], headers
+
+    def request(self, text):
+        self.send(text)
+        return self.receive()
+
+    def register(self, login, expires=600, authorization=None, contact=None, call_id=None, cseq=1, extra=""):
+        branch = "z9hG4bK" + secrets.token_hex(6)
+        contact = contact or f"<sip:{login}@127.0.0.1:{self.port}>"
+        auth = f"Authorization: {authorization}\n" if authorization else ""
+        return self.request(
+            f"REGISTER sip:127.0.0.1:{self.parley.sip_port} SIP/2.0\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch={branch};rport\n"
+            f"From: <sip:{login}@127.0.0.1>;tag=t{secrets.token_hex(3)}\n"
+            f"To: <sip:{login}@127.0.0.1>\n"
+            f"Call-ID: {call_id or secrets.token_hex(8)}\n"
+            f"CSeq: {cseq} REGISTER\n"
+            f"Contact: {contact}\n"
+            f"Expires: {expires}\n"
+            f"{auth}{extra}Max-Forwards: 70\nContent-Length: 0\n\n")
+
+
+def challenge_fields(header):
+    return dict(re.findall(r'(\w+)="?([^",]+)"?', header))
+
+
+def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="REGISTER"):
+    """An RFC 7616 Authorization header value, computed independently with hashlib."""
+    h = (lambda text: hashlib.md5(text.encode()).hexdigest()) if algorithm == "MD5" else (lambda text: hashlib.sha256(text.encode()).hexdigest())
+    cnonce = secrets.token_hex(8)
+    ncv = f"{nc:08x}"
+    response = h(f"{h(f'{login}:{realm}:{password}')}:{nonce}:{ncv}:{cnonce}:auth:{h(f'{method}:{uri}')}")
+    return (f'Digest username="{login}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+            f'response="{response}", algorithm={algorithm}, qop=auth, nc={ncv}, cnonce="{cnonce}"')
+
+
+def start_baresip(parley, login, password, regint=600):
+    """baresip registering as a Client; returns (process, log path)."""
+    config_dir = tempfile.mkdtemp(prefix="baresip-")
+    port = free_port()
+    with open(os.path.join(config_dir, "config"), "w") as config:
+        config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports udp\n"
+                     "module_path /usr/lib/baresip/modules\nmodule g711.so\nmodule ausine.so\n"
+                     "module aufile.so\nmodule_app account.so\naudio_player aufile,/dev/null\n"
+                     "audio_source ausine,440\n")
+    with open(os.path.join(config_dir, "accounts"), "w") as accounts:
+        accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport=udp>;auth_pass={password};regint={regint}\n")
+    log_path = os.path.join(config_dir, "baresip.log")
+    process = subprocess.Popen(["baresip", "-f", config_dir], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
+    return process, log_path
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
