@@ -3,17 +3,17 @@
 # Both install the Debian packages they need when missing (run as root on Debian 12).
 
 RUN_PACKAGES  := libsqlite3-dev
-TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv
+TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv sip-tester baresip-core
 VENV          := .build/test-venv
 PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests
 
-.PHONY: run test deps-run deps-test unit-test integration-test bench
+.PHONY: run test deps-run deps-test unit-test fuzz integration-test bench
 
 run: deps-run
 	swift build -c release --product parley
 	.build/release/parley serve
 
-test: deps-test unit-test integration-test
+test: deps-test unit-test fuzz integration-test
 
 deps-run:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(RUN_PACKAGES)"
@@ -34,6 +34,13 @@ apt-install:
 unit-test:
 	swift build --build-tests
 	swift test --skip-build
+
+# A short libFuzzer run over the SIP parser, from the seed corpus in Fixtures/sip-corpus.
+FUZZ_SECONDS ?= 30
+fuzz:
+	PARLEY_FUZZ=1 swift build -sanitize=fuzzer --product SIPParserFuzzer --scratch-path .build-fuzz
+	rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus && cp Fixtures/sip-corpus/* .build-fuzz/corpus/
+	.build-fuzz/debug/SIPParserFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 .build-fuzz/corpus
 
 integration-test:
 	PARLEY_BIN=$(CURDIR)/.build/debug/parley $(VENV)/bin/python -m pytest -q Tests/IntegrationTests

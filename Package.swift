@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 /// Parley: a programmable voice platform. Layers point downward only
@@ -88,3 +89,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The SIP parser's libFuzzer target, built only on request:
+// PARLEY_FUZZ=1 swift build -sanitize=fuzzer --product SIPParserFuzzer --scratch-path .build-fuzz
+if ProcessInfo.processInfo.environment["PARLEY_FUZZ"] != nil {
+    package.products.append(.executable(name: "SIPParserFuzzer", targets: ["SIPParserFuzzer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "SIPParserFuzzer", dependencies: ["SIPMessages"], path: "Tests/Fuzz/SIPParserFuzzer",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

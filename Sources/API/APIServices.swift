@@ -9,6 +9,7 @@ public struct APIServices: Sendable {
     public let clients: any ClientRepository
     public let notifications: any NotificationRepository
     public let numbers: any NumberRepository
+    public let calls: any CallRepository
     public let credentials: any CredentialRepository
     /// The clock of every time-dependent rule.
     public let clock: any WallClock
@@ -23,12 +24,13 @@ public struct APIServices: Sendable {
     public init(
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
-        numbers: any NumberRepository, credentials: any CredentialRepository,
+        numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
         clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
         sipRealm: String, health: ListenerHealth
     ) {
         self.registrar = registrar
         self.numbers = numbers
+        self.calls = calls
         self.credentials = credentials
         self.clock = clock
         self.testClock = testClock

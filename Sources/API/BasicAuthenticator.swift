@@ -13,9 +13,9 @@ struct BasicAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard await throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
+        guard throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
         guard let account = try await authenticate(request) else {
-            if await throttle.recordFailure(context.remoteAddress) {
+            if throttle.recordFailure(context.remoteAddress) {
                 context.logger.warning(
                     "login attempts throttled", metadata: ["remote": "\(context.remoteAddress)"])
             }

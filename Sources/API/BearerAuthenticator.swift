@@ -15,9 +15,9 @@ struct BearerAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard await throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
+        guard throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
         guard let account = try await authenticate(request) else {
-            if await throttle.recordFailure(context.remoteAddress) {
+            if throttle.recordFailure(context.remoteAddress) {
                 context.logger.warning("bearer attempts throttled", metadata: ["remote": "\(context.remoteAddress)"])
             }
             throw APIError.invalidBearerToken

@@ -74,7 +74,7 @@ struct OAuthRoutes {
     private func authenticateClient(
         _ request: Request, _ parameters: FormParameters, _ context: ParleyRequestContext
     ) async throws -> Result<(key: ApiKey, secret: String), ResponseFailure> {
-        guard await throttle.allows(context.remoteAddress) else {
+        guard throttle.allows(context.remoteAddress) else {
             return .failure(ResponseFailure(Self.error(.tooManyRequests, "slow_down", "too many failed attempts; retry later")))
         }
         var id = parameters.string("client_id")
@@ -95,7 +95,7 @@ struct OAuthRoutes {
         {
             return .success((key, secret))
         }
-        await throttle.recordFailure(context.remoteAddress)
+        throttle.recordFailure(context.remoteAddress)
         var response = Self.error(.unauthorized, "invalid_client", "client authentication failed")
         response.headers[.wwwAuthenticate] = "Basic realm=\"Parley\""
         return .failure(ResponseFailure(response))

@@ -47,6 +47,7 @@ public enum ParleyAPI {
             ).register(on: group)
             ApiCredentialsRoutes(accounts: services.accounts, credentials: services.credentials)
                 .register(on: group)
+            CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)
         }
         return PathNormalizingResponder(router: router.buildResponder())
     }

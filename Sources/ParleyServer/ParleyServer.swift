@@ -39,6 +39,9 @@ public struct ParleyServer: Sendable {
             FileHandle.standardOutput.write(Data(notice.utf8))
         }
         try await loadNumberPool(into: store.numbers)
+        // Calls cut by a crash or kill are closed in their records before anything else runs.
+        let closed = try await store.calls.closeOpenCalls(at: Date())
+        if closed > 0 { logger.notice("closed the records of calls cut by the last stop", metadata: ["calls": "\(closed)"]) }
         logger.info(
             "configuration",
             metadata: [
@@ -64,7 +67,7 @@ public struct ParleyServer: Sendable {
             health: health, logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, numbers: store.numbers,
+            notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: clock, testClock: testClock,
             registrar: registrar, sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger

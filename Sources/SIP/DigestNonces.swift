@@ -2,8 +2,9 @@ import Crypto
 import Foundation
 import Store
 
-/// Stateless digest nonces (RFC 7616 §3.3): the issue time and an HMAC of it under a key made
-/// at start, so any nonce can be checked for origin and age without storing it.
+/// Stateless digest nonces (RFC 7616 §3.3): the issue time, a random part (so no two
+/// challenges share a nonce, and nonce-counts stay per nonce) and an HMAC of both under a key
+/// made at start, so any nonce can be checked for origin and age without storing it.
 struct DigestNonces: Sendable {
     private let key = SymmetricKey(size: .bits256)
     let lifetime: TimeInterval
@@ -13,7 +14,7 @@ struct DigestNonces: Sendable {
     }
 
     func make(at now: Date) -> String {
-        let stamp = String(UInt64(now.timeIntervalSince1970 * 1000), radix: 16)
+        let stamp = String(UInt64(now.timeIntervalSince1970 * 1000), radix: 16) + "." + RandomHex.string(byteCount: 6)
         return stamp + "." + mac(stamp)
     }
 
@@ -26,8 +27,8 @@ struct DigestNonces: Sendable {
 
     func check(_ nonce: String, at now: Date) -> Check {
         let parts = nonce.split(separator: ".")
-        guard parts.count == 2, let millis = UInt64(parts[0], radix: 16),
-            SecretHash.constantTimeEquals(mac(String(parts[0])), String(parts[1]))
+        guard parts.count == 3, let millis = UInt64(parts[0], radix: 16),
+            SecretHash.constantTimeEquals(mac(parts[0] + "." + parts[1]), String(parts[2]))
         else { return .forged }
         let issued = Date(timeIntervalSince1970: Double(millis) / 1000)
         return now.timeIntervalSince(issued) <= lifetime ? .fresh(issued: issued) : .stale

@@ -54,7 +54,7 @@ public actor Registrar {
     public func register(_ request: SIPRequest, source: String, sourceAddress: String) async -> SIPResponse {
         let now = clock.now()
         pruneIfDue(now)
-        guard await throttle.allows(sourceAddress, now: now) else {
+        guard throttle.allows(sourceAddress, now: now) else {
             var response = SIPResponse(to: request, status: 403, reason: "Too Many Failed Attempts", toTag: Self.tag())
             response.headers.add("Retry-After", "60")
             return response
@@ -65,7 +65,7 @@ public actor Registrar {
         }
         switch await authenticate(authorization, request: request, now: now) {
         case .challenge(let stale):
-            if !stale { await recordFailure(sourceAddress, login: authorization["username"] ?? "", now: now) }
+            if !stale { recordFailure(sourceAddress, login: authorization["username"] ?? "", now: now) }
             return challenge(request, stale: stale)
         case .badRequest(let reason):
             return SIPResponse(to: request, status: 400, reason: reason, toTag: Self.tag())
@@ -162,8 +162,8 @@ public actor Registrar {
         return response
     }
 
-    private func recordFailure(_ address: String, login: String, now: Date) async {
-        if await throttle.recordFailure(address, now: now) {
+    private func recordFailure(_ address: String, login: String, now: Date) {
+        if throttle.recordFailure(address, now: now) {
             logger.warning("REGISTER attempts throttled after repeated failures", metadata: ["source": "\(address)", "login": "\(login)"])
         }
     }

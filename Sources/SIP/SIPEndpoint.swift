@@ -53,20 +53,24 @@ public final class SIPEndpoint: Sendable {
 
     private func handle(_ request: SIPRequest, from source: SIPSource) {
         if request.method == "ACK" { return }
-        if let problem = Self.validate(request) {
-            respond(SIPResponse(to: request, status: 400, reason: problem, toTag: Registrar.tag()), to: request, source: source)
+        let via: Via
+        switch Self.validate(request) {
+        case .success(let topVia):
+            via = topVia
+        case .failure(let problem):
+            respond(SIPResponse(to: request, status: 400, reason: problem.reason, toTag: Registrar.tag()), to: request, source: source)
             return
         }
-        let key = ResponseCache.key(request)
+        let key = ResponseCache.key(request, via: via)
         switch transactions.begin(key) {
         case .retransmission(let response):
-            if let response { send(response, to: request, source: source) }
+            if let response { send(response, via: via, source: source) }
             return
         case .new:
             break
         }
         if let maxForwards = request.headers["Max-Forwards"].flatMap({ Int($0) }), maxForwards <= 0 {
-            finish(key, SIPResponse(to: request, status: 483, reason: "Too Many Hops", toTag: Registrar.tag()), request, source)
+            finish(key, SIPResponse(to: request, status: 483, reason: "Too Many Hops", toTag: Registrar.tag()), via, source)
             return
         }
         switch request.method {
@@ -74,53 +78,58 @@ public final class SIPEndpoint: Sendable {
             let registrar = self.registrar
             Task {
                 let response = await registrar.register(request, source: source.description, sourceAddress: source.address)
-                self.finish(key, response, request, source)
+                self.finish(key, response, via, source)
             }
         case "OPTIONS":
             var response = SIPResponse(to: request, status: 200, reason: "OK", toTag: Registrar.tag())
             response.headers.add("Allow", "REGISTER, OPTIONS")
             response.headers.add("Accept", "application/sdp")
-            finish(key, response, request, source)
+            finish(key, response, via, source)
         default:
             var response = SIPResponse(to: request, status: 501, reason: "Not Implemented", toTag: Registrar.tag())
             response.headers.add("Allow", "REGISTER, OPTIONS")
-            finish(key, response, request, source)
+            finish(key, response, via, source)
         }
     }
 
-    private func finish(_ key: String, _ response: SIPResponse, _ request: SIPRequest, _ source: SIPSource) {
+    private func finish(_ key: String, _ response: SIPResponse, _ via: Via?, _ source: SIPSource) {
         let bytes = response.serialized()
         transactions.complete(key, bytes, keep: source.transport == .udp)
-        send(bytes, to: request, source: source)
+        send(bytes, via: via, source: source)
     }
 
     private func respond(_ response: SIPResponse, to request: SIPRequest, source: SIPSource) {
-        send(response.serialized(), to: request, source: source)
+        send(response.serialized(), via: request.headers.values("Via").first.flatMap(Via.init), source: source)
     }
 
     /// RFC 3261 §18.2.2 with RFC 3581: a response goes back to the source address, to the
     /// source port when the top Via asked for `rport`, else to the Via port.
-    private func send(_ bytes: [UInt8], to request: SIPRequest, source: SIPSource) {
-        let via = request.headers.values("Via").first.flatMap(Via.init)
+    private func send(_ bytes: [UInt8], via: Via?, source: SIPSource) {
         let port = (via?.parameters["rport"] != nil || source.transport == .tcp) ? source.port : (via?.port ?? 5060)
         source.send(bytes, source.address, port)
     }
 
-    /// The mandatory headers of §8.1.1, checked before anything else.
-    static func validate(_ request: SIPRequest) -> String? {
+    struct Invalid: Error {
+        let reason: String
+    }
+
+    /// The mandatory headers of §8.1.1, checked before anything else; gives the top Via.
+    static func validate(_ request: SIPRequest) -> Result<Via, Invalid> {
         for name in ["Via", "From", "To", "Call-ID", "CSeq"] where request.headers[name] == nil {
-            return "Missing \(name) header"
+            return .failure(Invalid(reason: "Missing \(name) header"))
         }
         guard let cseq = request.headers["CSeq"], let (number, method) = parseCSeq(cseq),
             number < 1 << 31, method == request.method
-        else { return "Invalid CSeq header" }
-        guard request.headers.values("Via").first.flatMap(Via.init) != nil else { return "Invalid Via header" }
-        guard NameAddress(request.headers["From"] ?? "") != nil else { return "Invalid From header" }
-        guard NameAddress(request.headers["To"] ?? "") != nil else { return "Invalid To header" }
-        if let maxForwards = request.headers["Max-Forwards"], Int(maxForwards) == nil {
-            return "Invalid Max-Forwards header"
+        else { return .failure(Invalid(reason: "Invalid CSeq header")) }
+        guard let via = request.headers.values("Via").first.flatMap(Via.init) else {
+            return .failure(Invalid(reason: "Invalid Via header"))
         }
-        return nil
+        guard NameAddress(request.headers["From"] ?? "") != nil else { return .failure(Invalid(reason: "Invalid From header")) }
+        guard NameAddress(request.headers["To"] ?? "") != nil else { return .failure(Invalid(reason: "Invalid To header")) }
+        if let maxForwards = request.headers["Max-Forwards"], Int(maxForwards) == nil {
+            return .failure(Invalid(reason: "Invalid Max-Forwards header"))
+        }
+        return .success(via)
     }
 
     static func parseCSeq(_ value: String) -> (UInt64, String)? {
@@ -153,8 +162,7 @@ final class ResponseCache: Sendable {
     private let table = Mutex(Table())
     private let timerJ: Duration = .seconds(32)
 
-    static func key(_ request: SIPRequest) -> String {
-        let via = request.headers.values("Via").first.flatMap(Via.init)
+    static func key(_ request: SIPRequest, via: Via?) -> String {
         let branch = via?.branch ?? (request.headers["Call-ID"] ?? "") + (request.headers["CSeq"] ?? "")
         return "\(branch)|\(request.method)|\(via?.host ?? ""):\(via?.port ?? 0)"
     }

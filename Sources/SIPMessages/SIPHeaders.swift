@@ -74,41 +74,38 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         "content-encoding", "allow-events", "in-reply-to",
     ]
 
-    /// Splits at commas that are outside quoted strings and angle brackets.
+    /// Splits at commas that are outside quoted strings and angle brackets (bytes, as above).
     static func splitList(_ value: String) -> [String] {
+        guard value.utf8.contains(UInt8(ascii: ",")) else {
+            let single = value.trimmingSIPWhitespace()
+            return single.isEmpty ? [] : [single]
+        }
         var parts: [String] = []
-        var current = ""
+        let utf8 = value.utf8
+        var start = utf8.startIndex
+        var index = utf8.startIndex
         var inQuotes = false
         var inAngle = false
         var escaped = false
-        for character in value {
+        while index != utf8.endIndex {
+            let byte = utf8[index]
             if escaped {
-                current.append(character)
                 escaped = false
-                continue
-            }
-            switch character {
-            case "\\" where inQuotes:
+            } else if byte == UInt8(ascii: "\\") && inQuotes {
                 escaped = true
-                current.append(character)
-            case "\"":
+            } else if byte == UInt8(ascii: "\"") {
                 inQuotes.toggle()
-                current.append(character)
-            case "<" where !inQuotes:
+            } else if byte == UInt8(ascii: "<") && !inQuotes {
                 inAngle = true
-                current.append(character)
-            case ">" where !inQuotes:
+            } else if byte == UInt8(ascii: ">") && !inQuotes {
                 inAngle = false
-                current.append(character)
-            case "," where !inQuotes && !inAngle:
-                parts.append(current.trimmingSIPWhitespace())
-                current = ""
-            default:
-                current.append(character)
+            } else if byte == UInt8(ascii: ",") && !inQuotes && !inAngle {
+                parts.append(value[start..<index].trimmingSIPWhitespace())
+                start = utf8.index(after: index)
             }
+            index = utf8.index(after: index)
         }
-        let last = current.trimmingSIPWhitespace()
-        if !last.isEmpty || parts.isEmpty { parts.append(last) }
+        parts.append(value[start...].trimmingSIPWhitespace())
         return parts.filter { !$0.isEmpty }
     }
 }

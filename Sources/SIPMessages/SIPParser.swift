@@ -9,28 +9,32 @@ public enum SIPParser {
         let bytes = Array(bytes)
         guard bytes.count <= maximumSize else { throw .tooLarge }
         guard let headerEnd = headerEnd(bytes) else { throw .incomplete }
-        guard let head = String(validating: bytes[..<headerEnd.start], as: UTF8.self) else {
+        guard String(validating: bytes[..<headerEnd.start], as: UTF8.self) != nil else {
             throw .malformed("message head is not UTF-8")
         }
-        var lines = unfold(head)
+        var lines = unfold(bytes[..<headerEnd.start])
         // RFC 3261 §7.5: CRLFs before the start line are ignored (keep-alives).
         while lines.first?.isEmpty == true { lines.removeFirst() }
-        guard let startLine = lines.first, !startLine.isEmpty else { throw .malformed("empty message") }
+        guard let startLine = lines.first.map({ String(decoding: $0, as: UTF8.self) }), !startLine.isEmpty else {
+            throw .malformed("empty message")
+        }
         // A broken header does not stop the parse: the rest is kept so that a request can
         // still be answered with 400 naming the problem.
         var problem: String?
         var headers = SIPHeaders()
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                 problem = problem ?? "Header line without a colon"
                 continue
             }
-            let name = line[..<colon].trimmingSIPWhitespace()
-            guard !name.isEmpty, name.allSatisfy(isTokenCharacter) else {
+            let name = trimmed(line[..<colon])
+            guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
                 problem = problem ?? "Invalid header name"
                 continue
             }
-            headers.add(name, line[line.index(after: colon)...].trimmingSIPWhitespace())
+            headers.add(
+                String(decoding: name, as: UTF8.self),
+                String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self))
         }
         let available = bytes.count - headerEnd.end
         var length = available
@@ -71,16 +75,13 @@ public enum SIPParser {
             if bytes.count > maximumSize { throw .tooLarge }
             return nil
         }
-        guard let head = String(validating: bytes[..<headerEnd.start], as: UTF8.self) else {
-            throw .malformed("message head is not UTF-8")
-        }
         var length = 0
-        for line in unfold(head) {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = SIPHeaders.canonical(line[..<colon].trimmingSIPWhitespace())
+        for line in unfold(bytes[..<headerEnd.start]) {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = SIPHeaders.canonical(String(decoding: trimmed(line[..<colon]), as: UTF8.self))
             if SIPHeaders.same(name, "Content-Length") {
                 // An invalid value frames as an empty body; `parse` then reports it.
-                length = Int(line[line.index(after: colon)...].trimmingSIPWhitespace()).map { max(0, $0) } ?? 0
+                length = Int(String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)).map { max(0, $0) } ?? 0
             }
         }
         guard headerEnd.end + length <= maximumSize else { throw .tooLarge }
@@ -102,22 +103,47 @@ public enum SIPParser {
         return nil
     }
 
-    /// Splits the head into lines, joining folded continuation lines (RFC 3261 §7.3.1).
-    /// Works on scalars: Swift's `Character` treats CRLF as one character.
-    private static func unfold(_ head: String) -> [String] {
-        var lines: [String] = []
-        for raw in head.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
-            let scalars = raw.last == "\r" ? raw.dropLast() : raw[...]
-            let line = String(String.UnicodeScalarView(scalars))
-            if let first = line.unicodeScalars.first, first == " " || first == "\t", !lines.isEmpty,
-                !lines[lines.count - 1].isEmpty
-            {
-                lines[lines.count - 1] += " " + line.trimmingSIPWhitespace()
-            } else {
-                lines.append(line)
+    /// Splits the head into lines at LF (dropping a CR before it), joining folded
+    /// continuation lines (RFC 3261 §7.3.1) with one space. Works on bytes: it is the hot path.
+    private static func unfold(_ head: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        lines.reserveCapacity(16)
+        var start = head.startIndex
+        var index = head.startIndex
+        while index <= head.endIndex {
+            if index == head.endIndex || head[index] == 10 {
+                var line = head[start..<index]
+                if line.last == 13 { line = line.dropLast() }
+                if let first = line.first, first == 32 || first == 9, let previous = lines.last, !previous.isEmpty {
+                    var joined = Array(previous)
+                    joined.append(32)
+                    joined.append(contentsOf: trimmed(line))
+                    lines[lines.count - 1] = joined[...]
+                } else {
+                    lines.append(line)
+                }
+                start = index + 1
             }
+            index += 1
         }
         return lines
+    }
+
+    /// Without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 32 || first == 9 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 32 || last == 9 { slice = slice.dropLast() }
+        return slice
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+            true
+        default:
+            "-.!%*_+`'~".utf8.contains(byte)
+        }
     }
 
     static func isTokenCharacter(_ character: Character) -> Bool {

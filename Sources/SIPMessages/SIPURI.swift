@@ -112,30 +112,31 @@ enum SIPParameters {
 }
 
 extension SIPHeaders {
-    /// Splits at `separator` outside quoted strings.
+    /// Splits at `separator` (ASCII) outside quoted strings; scans bytes, as it runs for every
+    /// parameter list of every message.
     static func splitOutsideQuotes(_ text: String, separator: Character) -> [String] {
+        guard let separator = separator.asciiValue else { return [text] }
         var parts: [String] = []
-        var current = ""
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = utf8.startIndex
         var inQuotes = false
         var escaped = false
-        for character in text {
+        while index != utf8.endIndex {
+            let byte = utf8[index]
             if escaped {
-                current.append(character)
                 escaped = false
-            } else if character == "\\" && inQuotes {
-                current.append(character)
+            } else if byte == UInt8(ascii: "\\") && inQuotes {
                 escaped = true
-            } else if character == "\"" {
+            } else if byte == UInt8(ascii: "\"") {
                 inQuotes.toggle()
-                current.append(character)
-            } else if character == separator && !inQuotes {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(character)
+            } else if byte == separator && !inQuotes {
+                parts.append(String(text[start..<index]))
+                start = utf8.index(after: index)
             }
+            index = utf8.index(after: index)
         }
-        parts.append(current)
+        parts.append(String(text[start...]))
         return parts
     }
 }

@@ -1,12 +1,16 @@
 import Foundation
+import Synchronization
 
 /// Slows credential guessing: after `limit` failed logins from one address within `window`,
 /// that address is refused until the window passes. Other addresses are unaffected. Shared by
 /// the HTTP API (Basic and bearer auth) and the SIP registrar (digest auth).
-public actor LoginThrottle {
+///
+/// A lock rather than an actor: it is asked on every login and SIP REGISTER, and each check is
+/// a few dictionary operations.
+public final class LoginThrottle: Sendable {
     private let limit: Int
     private let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
+    private let failures = Mutex<[String: [Date]]>([:])
 
     public init(limit: Int = 20, window: TimeInterval = 60) {
         self.limit = limit
@@ -15,26 +19,24 @@ public actor LoginThrottle {
 
     /// Whether `address` may try to log in at `now`.
     public func allows(_ address: String, now: Date = Date()) -> Bool {
-        recent(address, now: now).count < limit
+        failures.withLock { table in Self.recent(table[address], now: now, window: window).count < limit }
     }
 
     /// Counts a failure; returns true when this failure reached the limit (log it once).
     @discardableResult
     public func recordFailure(_ address: String, now: Date = Date()) -> Bool {
-        var attempts = recent(address, now: now)
-        attempts.append(now)
-        failures[address] = attempts
-        if failures.count > 10_000 { forgetStale(now: now) }
-        return attempts.count == limit
-    }
-
-    private func recent(_ address: String, now: Date) -> [Date] {
-        (failures[address] ?? []).filter { now.timeIntervalSince($0) < window }
-    }
-
-    private func forgetStale(now: Date) {
-        failures = failures.filter { _, dates in
-            dates.contains { now.timeIntervalSince($0) < window }
+        failures.withLock { table in
+            var attempts = Self.recent(table[address], now: now, window: window)
+            attempts.append(now)
+            table[address] = attempts
+            if table.count > 10_000 {
+                table = table.filter { _, dates in dates.contains { now.timeIntervalSince($0) < window } }
+            }
+            return attempts.count == limit
         }
+    }
+
+    private static func recent(_ dates: [Date]?, now: Date, window: TimeInterval) -> [Date] {
+        (dates ?? []).filter { now.timeIntervalSince($0) < window }
     }
 }

@@ -38,9 +38,14 @@ public enum SecretHash {
 
     /// Lowercase hex of bytes (a digest or a MAC).
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { byte in
-            let value = String(byte, radix: 16)
-            return value.count == 1 ? "0" + value : value
-        }.joined()
+        var output: [UInt8] = []
+        output.reserveCapacity(64)
+        for byte in bytes {
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -31,7 +31,7 @@ struct NotificationsRoutesTests {
         let health = ListenerHealth(expected: [])
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, numbers: store.numbers, credentials: store.credentials,
+            notifications: store.notifications, numbers: store.numbers, calls: store.calls, credentials: store.credentials,
             clock: SystemClock(),
             registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
             sipRealm: "parley", health: health)
@@ -76,7 +76,7 @@ struct NotificationsRoutesTests {
         let health = ListenerHealth(expected: ["http", "sip"])
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, numbers: store.numbers, credentials: store.credentials,
+            notifications: store.notifications, numbers: store.numbers, calls: store.calls, credentials: store.credentials,
             clock: SystemClock(),
             registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
             sipRealm: "parley", health: health)

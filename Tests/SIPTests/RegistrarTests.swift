@@ -106,11 +106,19 @@ struct RegistrarTests {
         #expect(await registrar.registrations(of: second.sid).count == 1)
     }
 
+    @Test("every challenge carries its own nonce, even within one millisecond")
+    func distinctNonces() async {
+        let registrar = registrar([])
+        var seen = Set<String>()
+        for _ in 0..<200 { seen.insert(nonce(await registrar.register(request("x"), source: "s", sourceAddress: "a"))) }
+        #expect(seen.count == 200)
+    }
+
     @Test("forged nonces are challenged again")
     func forged() async {
         let alice = client("alice", "pw-123456")
         let registrar = registrar([alice])
-        let answer = await registrar.register(request("alice", authorization: authorization("alice", "pw-123456", nonce: "1a2b.deadbeef")), source: "s", sourceAddress: "a")
+        let answer = await registrar.register(request("alice", authorization: authorization("alice", "pw-123456", nonce: "1a2b.0011.deadbeef")), source: "s", sourceAddress: "a")
         #expect(answer.status == 401)
         #expect(await registrar.registrations(of: alice.sid).isEmpty)
     }

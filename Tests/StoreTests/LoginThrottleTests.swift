@@ -9,12 +9,12 @@ struct LoginThrottleTests {
     func throttles() async {
         let throttle = LoginThrottle(limit: 3, window: 60)
         let start = Date(timeIntervalSince1970: 1_000)
-        #expect(await throttle.allows("10.0.0.1", now: start))
-        #expect(await throttle.recordFailure("10.0.0.1", now: start) == false)
-        #expect(await throttle.recordFailure("10.0.0.1", now: start) == false)
-        #expect(await throttle.recordFailure("10.0.0.1", now: start) == true)
-        #expect(await throttle.allows("10.0.0.1", now: start.addingTimeInterval(1)) == false)
-        #expect(await throttle.allows("10.0.0.2", now: start.addingTimeInterval(1)))
-        #expect(await throttle.allows("10.0.0.1", now: start.addingTimeInterval(61)))
+        #expect(throttle.allows("10.0.0.1", now: start))
+        #expect(throttle.recordFailure("10.0.0.1", now: start) == false)
+        #expect(throttle.recordFailure("10.0.0.1", now: start) == false)
+        #expect(throttle.recordFailure("10.0.0.1", now: start) == true)
+        #expect(throttle.allows("10.0.0.1", now: start.addingTimeInterval(1)) == false)
+        #expect(throttle.allows("10.0.0.2", now: start.addingTimeInterval(1)))
+        #expect(throttle.allows("10.0.0.1", now: start.addingTimeInterval(61)))
     }
 }

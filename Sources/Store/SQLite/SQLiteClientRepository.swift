@@ -64,7 +64,9 @@ struct SQLiteClientRepository: ClientRepository {
 
     func withLogin(_ login: String) async throws -> [Client] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM clients WHERE login = ?", arguments: [login]).map(Self.client)
+            // Cached statement: the registrar runs this for every authenticated REGISTER.
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM clients WHERE login = ?"), arguments: [login])
+                .map(Self.client)
         }
     }
 

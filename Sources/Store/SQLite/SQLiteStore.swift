@@ -13,6 +13,7 @@ public final class SQLiteStore: Sendable {
     public let notifications: any NotificationRepository
     public let numbers: any NumberRepository
     public let credentials: any CredentialRepository
+    public let calls: any CallRepository
 
     private let pool: DatabasePool
 
@@ -31,6 +32,7 @@ public final class SQLiteStore: Sendable {
         notifications = SQLiteNotificationRepository(pool: pool)
         numbers = SQLiteNumberRepository(pool: pool)
         credentials = SQLiteCredentialRepository(pool: pool)
+        calls = SQLiteCallRepository(pool: pool)
     }
 
     /// The journal mode SQLite actually runs with (`wal` expected).

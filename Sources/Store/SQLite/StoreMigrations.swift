@@ -141,6 +141,29 @@ enum StoreMigrations {
         migrator.registerMigration("v3-clients-by-login") { db in
             try db.execute(sql: "CREATE INDEX clients_by_login ON clients(login)")
         }
+        migrator.registerMigration("v4-calls") { db in
+            try db.execute(sql: """
+                CREATE TABLE calls (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    parent_call_sid TEXT,
+                    "to" TEXT NOT NULL,
+                    "from" TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    direction TEXT NOT NULL,
+                    phone_number_sid TEXT,
+                    forwarded_from TEXT,
+                    caller_name TEXT,
+                    sip_call_id TEXT,
+                    start_time DATETIME,
+                    end_time DATETIME,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL
+                );
+                CREATE INDEX calls_by_account ON calls(account_sid, date_created);
+                CREATE INDEX calls_open ON calls(status) WHERE status IN ('queued', 'ringing', 'in-progress');
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+
+/// The detail record of one call leg (CDR), written at every state change so that a crash
+/// loses nothing; Twilio's Call resource shows it.
+public struct CallRecord: Sendable, Equatable {
+    public var sid: CallSid
+    public var accountSid: AccountSid
+    public var parentCallSid: CallSid?
+    public var to: String
+    public var from: String
+    public var status: CallStatus
+    public var direction: CallDirection
+    public var phoneNumberSid: PhoneNumberSid?
+    public var forwardedFrom: String?
+    public var callerName: String?
+    /// The SIP Call-ID of the leg's dialog.
+    public var sipCallID: String?
+    public var startTime: Date?
+    public var endTime: Date?
+    public var dateCreated: Date
+    public var dateUpdated: Date
+
+    public init(
+        sid: CallSid, accountSid: AccountSid, parentCallSid: CallSid? = nil, to: String, from: String,
+        status: CallStatus, direction: CallDirection, phoneNumberSid: PhoneNumberSid? = nil,
+        forwardedFrom: String? = nil, callerName: String? = nil, sipCallID: String? = nil,
+        startTime: Date? = nil, endTime: Date? = nil, dateCreated: Date, dateUpdated: Date
+    ) {
+        self.sid = sid
+        self.accountSid = accountSid
+        self.parentCallSid = parentCallSid
+        self.to = to
+        self.from = from
+        self.status = status
+        self.direction = direction
+        self.phoneNumberSid = phoneNumberSid
+        self.forwardedFrom = forwardedFrom
+        self.callerName = callerName
+        self.sipCallID = sipCallID
+        self.startTime = startTime
+        self.endTime = endTime
+        self.dateCreated = dateCreated
+        self.dateUpdated = dateUpdated
+    }
+
+    /// Whole seconds between answer and end; nil until the call has ended.
+    public var duration: Int? {
+        guard let endTime else { return nil }
+        guard let startTime else { return 0 }
+        return max(0, Int(endTime.timeIntervalSince(startTime).rounded(.down)))
+    }
+}
+
+/// Twilio's call statuses; the last five are final.
+public enum CallStatus: String, Sendable, CaseIterable {
+    case queued, ringing
+    case inProgress = "in-progress"
+    case completed, busy, failed
+    case noAnswer = "no-answer"
+    case canceled
+
+    public var isFinal: Bool {
+        switch self {
+        case .queued, .ringing, .inProgress: false
+        default: true
+        }
+    }
+}
+
+public enum CallDirection: String, Sendable, CaseIterable {
+    case inbound
+    case outboundAPI = "outbound-api"
+    case outboundDial = "outbound-dial"
+}
+
+/// Filters of the Calls list; nil matches anything.
+public struct CallFilter: Sendable {
+    public var to: String?
+    public var from: String?
+    public var status: CallStatus?
+    public var parentCallSid: CallSid?
+    /// Calls that started on or after / before this instant.
+    public var startedAfter: Date?
+    public var startedBefore: Date?
+    /// Calls that ended on or after / before this instant.
+    public var endedAfter: Date?
+    public var endedBefore: Date?
+
+    public init() {}
+}
+
+/// Storage of call records.
+public protocol CallRepository: Sendable {
+    func insert(_ call: CallRecord) async throws
+    func update(_ call: CallRecord) async throws
+    func find(_ sid: CallSid, account: AccountSid) async throws -> CallRecord?
+    /// Newest first.
+    func list(account: AccountSid, filter: CallFilter, page: PageRequest) async throws -> PageResult<CallRecord>
+    /// Ends every call still open (after a crash): answered ones `completed`, others `failed`,
+    /// with `endTime` = `now`. Returns how many were closed.
+    func closeOpenCalls(at now: Date) async throws -> Int
+}
