@@ -38,7 +38,7 @@ unit-test:
 # A short libFuzzer run over the SIP parser, from the seed corpus in Fixtures/sip-corpus.
 FUZZ_SECONDS ?= 30
 fuzz:
-	PARLEY_FUZZ=1 swift build -sanitize=fuzzer --product SIPParserFuzzer --scratch-path .build-fuzz
+	PARLEY_FUZZ=1 swift build --sanitize=fuzzer --product SIPParserFuzzer --scratch-path .build-fuzz
 	rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus && cp Fixtures/sip-corpus/* .build-fuzz/corpus/
 	.build-fuzz/debug/SIPParserFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 .build-fuzz/corpus
 

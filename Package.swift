@@ -91,7 +91,7 @@ let package = Package(
 )
 
 // The SIP parser's libFuzzer target, built only on request:
-// PARLEY_FUZZ=1 swift build -sanitize=fuzzer --product SIPParserFuzzer --scratch-path .build-fuzz
+// PARLEY_FUZZ=1 swift build --sanitize=fuzzer --product SIPParserFuzzer --scratch-path .build-fuzz
 if ProcessInfo.processInfo.environment["PARLEY_FUZZ"] != nil {
     package.products.append(.executable(name: "SIPParserFuzzer", targets: ["SIPParserFuzzer"]))
     package.targets.append(

@@ -86,28 +86,56 @@ enum SIPParameters {
         return result
     }
 
-    /// `host`, `host:port`, `[v6]`, `[v6]:port`; nil when malformed.
+    /// `host`, `host:port`, `[v6]`, `[v6]:port`; nil when malformed. Checks bytes: it runs for
+    /// every Via and URI.
     static func hostPort(_ text: some StringProtocol) -> (String, Int?)? {
-        let text = String(text).trimmingSIPWhitespace()
-        guard !text.isEmpty else { return nil }
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return nil }
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
-            let after = text[text.index(after: close)...]
-            if after.isEmpty { return (host, nil) }
-            guard after.hasPrefix(":"), let port = Int(after.dropFirst()), (0...65535).contains(port) else { return nil }
-            return (host, port)
+        let bytes = Array(String(text).utf8)
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+        while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
+        guard start < end else { return nil }
+        let host: ArraySlice<UInt8>
+        var rest: ArraySlice<UInt8>
+        if bytes[start] == UInt8(ascii: "[") {
+            guard let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            host = bytes[(start + 1)..<close]
+            guard !host.isEmpty, host.allSatisfy(isIPv6Byte) else { return nil }
+            rest = bytes[(close + 1)..<end]
+        } else {
+            let colon = bytes[start..<end].firstIndex(of: UInt8(ascii: ":")) ?? end
+            host = bytes[start..<colon]
+            guard !host.isEmpty, host.allSatisfy(isHostByte) else { return nil }
+            rest = bytes[colon..<end]
         }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 2, !parts[0].isEmpty,
-            parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" })
-        else { return nil }
-        if parts.count == 2 {
-            guard let port = Int(parts[1]), (0...65535).contains(port) else { return nil }
-            return (String(parts[0]), port)
+        let hostText = String(decoding: host, as: UTF8.self)
+        if rest.isEmpty { return (hostText, nil) }
+        guard rest.first == UInt8(ascii: ":") else { return nil }
+        rest = rest.dropFirst()
+        guard !rest.isEmpty, rest.count <= 5, rest.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let port = rest.reduce(0) { $0 * 10 + Int($1 - 48) }
+        guard port <= 65535 else { return nil }
+        return (hostText, port)
+    }
+
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
         }
-        return (String(parts[0]), nil)
+    }
+
+    private static func isIPv6Byte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: ":"), UInt8(ascii: "."):
+            true
+        default:
+            false
+        }
     }
 }
 
