@@ -15,12 +15,7 @@ struct AccountsRoutes {
             let account = try await scope.resolve(context)
             return render(account, token: nil, context: context)
         }
-        group.on("Accounts/{accountSid}", method: .post) { request, context in
-            try await update(request, context)
-        }
-        group.on("Accounts/{accountSid}", method: .put) { request, context in
-            try await update(request, context)
-        }
+        group.update("Accounts/{accountSid}") { request, context in try await update(request, context) }
         group.delete("Accounts/{accountSid}") { _, _ -> Response in
             throw APIError(
                 status: .methodNotAllowed, code: 20004,

@@ -18,12 +18,7 @@ struct ApplicationsRoutes {
             let account = try await scope.resolve(context)
             return render(try await find(account, context), context: context)
         }
-        group.on(RouterPath(item), method: .post) { request, context in
-            try await update(request, context)
-        }
-        group.on(RouterPath(item), method: .put) { request, context in
-            try await update(request, context)
-        }
+        group.update(item) { request, context in try await update(request, context) }
         group.delete(RouterPath(item)) { _, context in
             let account = try await scope.resolve(context, access: .write)
             let sid: ApplicationSid = try context.sidParameter("sid")

@@ -22,12 +22,7 @@ struct ClientsRoutes {
             let account = try await scope.resolve(context)
             return render(try await find(account, context), context: context)
         }
-        group.on(RouterPath(item), method: .post) { request, context in
-            try await update(request, context)
-        }
-        group.on(RouterPath(item), method: .put) { request, context in
-            try await update(request, context)
-        }
+        group.update(item) { request, context in try await update(request, context) }
         group.get(RouterPath(item + "/Registrations")) { _, context in
             let account = try await scope.resolve(context)
             let client = try await find(account, context)

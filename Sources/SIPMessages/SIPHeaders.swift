@@ -74,39 +74,11 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         "content-encoding", "allow-events", "in-reply-to",
     ]
 
-    /// Splits at commas that are outside quoted strings and angle brackets (bytes, as above).
+    /// Splits at commas that are outside quoted strings and angle brackets.
     static func splitList(_ value: String) -> [String] {
-        guard value.utf8.contains(UInt8(ascii: ",")) else {
-            let single = value.trimmingSIPWhitespace()
-            return single.isEmpty ? [] : [single]
-        }
-        var parts: [String] = []
-        let utf8 = value.utf8
-        var start = utf8.startIndex
-        var index = utf8.startIndex
-        var inQuotes = false
-        var inAngle = false
-        var escaped = false
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") && inQuotes {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inQuotes.toggle()
-            } else if byte == UInt8(ascii: "<") && !inQuotes {
-                inAngle = true
-            } else if byte == UInt8(ascii: ">") && !inQuotes {
-                inAngle = false
-            } else if byte == UInt8(ascii: ",") && !inQuotes && !inAngle {
-                parts.append(value[start..<index].trimmingSIPWhitespace())
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
-        }
-        parts.append(value[start...].trimmingSIPWhitespace())
-        return parts.filter { !$0.isEmpty }
+        splitOutsideQuotes(value, separator: ",", keepingAngleBracketsWhole: true)
+            .map { $0.trimmingSIPWhitespace() }
+            .filter { !$0.isEmpty }
     }
 }
 

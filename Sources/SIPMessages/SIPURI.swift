@@ -140,15 +140,16 @@ enum SIPParameters {
 }
 
 extension SIPHeaders {
-    /// Splits at `separator` (ASCII) outside quoted strings; scans bytes, as it runs for every
-    /// parameter list of every message.
-    static func splitOutsideQuotes(_ text: String, separator: Character) -> [String] {
+    /// Splits at `separator` (ASCII) outside quoted strings (and outside `<…>` when
+    /// `keepingAngleBracketsWhole`); scans bytes, as it runs for every parameter list.
+    static func splitOutsideQuotes(_ text: String, separator: Character, keepingAngleBracketsWhole: Bool = false) -> [String] {
         guard let separator = separator.asciiValue else { return [text] }
         var parts: [String] = []
         let utf8 = text.utf8
         var start = utf8.startIndex
         var index = utf8.startIndex
         var inQuotes = false
+        var inAngle = false
         var escaped = false
         while index != utf8.endIndex {
             let byte = utf8[index]
@@ -158,7 +159,9 @@ extension SIPHeaders {
                 escaped = true
             } else if byte == UInt8(ascii: "\"") {
                 inQuotes.toggle()
-            } else if byte == separator && !inQuotes {
+            } else if keepingAngleBracketsWhole && !inQuotes && (byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")) {
+                inAngle = byte == UInt8(ascii: "<")
+            } else if byte == separator && !inQuotes && !inAngle {
                 parts.append(String(text[start..<index]))
                 start = utf8.index(after: index)
             }

@@ -8,16 +8,37 @@ import Testing
 @testable import API
 @testable import Store
 
+/// A store in a temporary directory and the API services over it, for in-process route tests.
+final class APIFixture {
+    let directory: URL
+    let store: SQLiteStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: directory.appendingPathComponent("db.sqlite").path)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func services(health: ListenerHealth) -> APIServices {
+        APIServices(
+            accounts: store.accounts, applications: store.applications, clients: store.clients,
+            notifications: store.notifications, numbers: store.numbers, calls: store.calls,
+            credentials: store.credentials, clock: SystemClock(),
+            registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
+            sipRealm: "parley", health: health)
+    }
+}
+
 /// Notifications are written by the voice layer; here they are inserted through the store and
 /// read through the routes, in process.
 @Suite("Notifications routes")
 struct NotificationsRoutesTests {
     @Test("entries are listed and fetched in Twilio's shape, and only by their own account")
     func listAndFetch() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("db.sqlite").path)
+        let fixture = try APIFixture()
+        let store = fixture.store
         let now = Date()
         let owner = Account(sid: .generate(), ownerSid: nil, friendlyName: "o", status: .active, role: .user, authTokenHash: SecretHash.token("t1"), dateCreated: now, dateUpdated: now)
         let other = Account(sid: .generate(), ownerSid: nil, friendlyName: "x", status: .active, role: .user, authTokenHash: SecretHash.token("t2"), dateCreated: now, dateUpdated: now)
@@ -29,13 +50,7 @@ struct NotificationsRoutesTests {
             messageDate: now, requestUrl: "https://e.test/rcml", requestMethod: .post, dateCreated: now)
         try await store.notifications.insert(entry)
         let health = ListenerHealth(expected: [])
-        let services = APIServices(
-            accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, numbers: store.numbers, calls: store.calls, credentials: store.credentials,
-            clock: SystemClock(),
-            registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
-            sipRealm: "parley", health: health)
-        let app = Application(responder: ParleyAPI.responder(services: services))
+        let app = Application(responder: ParleyAPI.responder(services: fixture.services(health: health)))
         @Sendable func auth(_ sid: AccountSid, _ token: String) -> HTTPFields {
             [.authorization: "Basic " + Data("\(sid):\(token)".utf8).base64EncodedString()]
         }
@@ -69,18 +84,10 @@ struct NotificationsRoutesTests {
 
     @Test("health answers 503 until every listener is up, then 200")
     func health() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("db.sqlite").path)
+        let fixture = try APIFixture()
+        let store = fixture.store
         let health = ListenerHealth(expected: ["http", "sip"])
-        let services = APIServices(
-            accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, numbers: store.numbers, calls: store.calls, credentials: store.credentials,
-            clock: SystemClock(),
-            registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
-            sipRealm: "parley", health: health)
-        let app = Application(responder: ParleyAPI.responder(services: services))
+        let app = Application(responder: ParleyAPI.responder(services: fixture.services(health: health)))
         try await app.test(.router) { client in
             await health.markReady("http", address: "127.0.0.1:1")
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .serviceUnavailable) }
