@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "SIPMessages", targets: ["SIPMessages"]),
         .library(name: "SIP", targets: ["SIP"]),
+        .library(name: "SDP", targets: ["SDP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -34,6 +35,8 @@ let package = Package(
         ),
         // RFC 3261 messages: parsing and serialising only, no I/O (also the fuzz target's subject).
         .target(name: "SIPMessages"),
+        // RFC 4566 session descriptions and RFC 3264 offer/answer, handing media a plain description.
+        .target(name: "SDP"),
         .target(
             name: "SIP",
             dependencies: [
@@ -75,6 +78,7 @@ let package = Package(
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
         .testTarget(
             name: "APITests",

@@ -1,0 +1,60 @@
+/// RFC 3264 offer/answer for one audio stream: the first audio `m=` line with a codec Parley
+/// supports is accepted (the first supported codec in the offerer's order, plus
+/// telephone-event when offered); every other `m=` line is refused with port 0.
+public struct OfferAnswer: Sendable {
+    /// The codecs this side can handle; telephone-event is always added when offered.
+    public var supported: [AudioCodec]
+    public var localAddress: String
+
+    public init(supported: [AudioCodec] = [.pcmu, .pcma], localAddress: String) {
+        self.supported = supported
+        self.localAddress = localAddress
+    }
+
+    /// The answer to `offer`, sending media to `localPort`, and the negotiated stream.
+    public func answer(_ offer: SessionDescription, localPort: Int, sessionID: String) throws(SDPError)
+        -> (SessionDescription, NegotiatedMedia)
+    {
+        var answered: [MediaDescription] = []
+        var negotiated: NegotiatedMedia?
+        for media in offer.media {
+            guard negotiated == nil, media.type == "audio", media.port != 0, media.transport == "RTP/AVP",
+                let (chosen, payloadType) = firstSupported(in: media),
+                let remote = media.connection ?? offer.connection
+            else {
+                answered.append(MediaDescription(type: media.type, port: 0, transport: media.transport, formats: media.formats))
+                continue
+            }
+            let events = media.formats.first { AudioCodec.identify($0, in: media) == .telephoneEvent }
+            var formats = [payloadType]
+            var attributes = [MediaDescription.Attribute("rtpmap", "\(payloadType) \(chosen.rtpmap)")]
+            if let events {
+                formats.append(events)
+                attributes.append(.init("rtpmap", "\(events) telephone-event/8000"))
+                attributes.append(.init("fmtp", "\(events) 0-16"))
+            }
+            let ptime = media.attributes.first { $0.name == "ptime" }?.value.flatMap(Int.init) ?? 20
+            attributes.append(.init("ptime", "20"))
+            attributes.append(.init(media.direction.answer.rawValue))
+            answered.append(MediaDescription(type: "audio", port: localPort, transport: "RTP/AVP", formats: formats, attributes: attributes))
+            negotiated = NegotiatedMedia(
+                remoteAddress: remote.address, remotePort: media.port, codec: chosen,
+                payloadType: Int(payloadType) ?? 0, telephoneEventPayloadType: events.flatMap { Int($0) },
+                direction: media.direction.answer, ptime: ptime)
+        }
+        guard let negotiated else { throw .noCommonCodec }
+        let local = SessionDescription.Connection(address: localAddress)
+        let answer = SessionDescription(
+            origin: .init(sessionID: sessionID, sessionVersion: 1, address: local), connection: local, media: answered)
+        return (answer, negotiated)
+    }
+
+    private func firstSupported(in media: MediaDescription) -> (AudioCodec, String)? {
+        for format in media.formats {
+            if let codec = AudioCodec.identify(format, in: media), codec != .telephoneEvent, supported.contains(codec) {
+                return (codec, format)
+            }
+        }
+        return nil
+    }
+}
