@@ -48,6 +48,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Where a SIP dialog, a media session and (later) an RCML document meet: routing and call legs.
+        .target(
+            name: "Voice",
+            dependencies: [
+                "SDP",
+                "SIP",
+                "SIPMessages",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "API",
             dependencies: [
@@ -62,6 +73,8 @@ let package = Package(
             dependencies: [
                 "API",
                 "SIP",
+                "SIPMessages",
+                "Voice",
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,8 +3,10 @@ import Foundation
 import Hummingbird
 import Logging
 import SIP
+import SIPMessages
 import ServiceLifecycle
 import Store
+import Voice
 
 /// The composition root of `parley serve`: opens the store, makes sure an administrator
 /// exists, starts every listener and runs until SIGTERM or SIGINT, then shuts down gracefully.
@@ -61,9 +63,16 @@ public struct ParleyServer: Sendable {
             clients: store.clients, realm: configuration.sipRealm,
             algorithms: configuration.digestAlgorithms, clock: clock,
             logger: Logger(label: "parley.sip"))
+        // PSTN calls come from the trunk; loopback is always a trunk, for local tests and load.
+        var trunkAddresses: Set<String> = ["127.0.0.1", "::1"]
+        if let trunk = configuration.trunk.flatMap(SIPURI.init) { trunkAddresses.insert(trunk.host) }
+        let router = InboundCallRouter(
+            numbers: store.numbers, calls: store.calls, trunkAddresses: trunkAddresses,
+            localAddress: configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost,
+            rtpPorts: configuration.rtpPorts, clock: clock, logger: Logger(label: "parley.voice"))
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort,
-            endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "parley.sip")),
+            endpoint: SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip")),
             health: health, logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,

@@ -14,6 +14,7 @@ struct SIPService: Service {
 
     func run() async throws {
         let transport = try await SIPTransport.bind(host: host, port: port, endpoint: endpoint, logger: logger)
+        endpoint.setLocalContact(host: host, port: transport.port)
         await health.markReady("sip", address: transport.localAddresses.joined(separator: " "))
         logger.info("SIP listening", metadata: ["addresses": "\(transport.localAddresses.joined(separator: " "))"])
         try? await gracefulShutdown()

@@ -17,17 +17,37 @@ public struct SIPSource: Sendable {
 
 /// Parley's SIP request handling above the transports: validation (RFC 3261 §8.2), the
 /// non-INVITE server transactions that absorb retransmissions (§17.2.2), RFC 3581
-/// `received`/`rport`, OPTIONS, and REGISTER for the registrar. Methods not served yet are
-/// answered 501.
+/// `received`/`rport`, OPTIONS, REGISTER for the registrar, and INVITE server transactions
+/// with their dialogs (ACK, CANCEL, BYE) for the call layer. Other methods get 501.
 public final class SIPEndpoint: Sendable {
     private let registrar: Registrar
+    private let callHandler: (any CallHandler)?
     private let logger: Logger
     private let transactions = ResponseCache()
     private let dropped = Atomic<Int>(0)
+    /// Unfinished INVITE transactions by branch key, and calls by Call-ID and our tag.
+    private let calls = Mutex(CallTables())
+    private let contact = Mutex("<sip:127.0.0.1:5060>")
 
-    public init(registrar: Registrar, logger: Logger) {
+    private struct CallTables {
+        var byBranch: [String: IncomingCall] = [:]
+        var byDialog: [String: IncomingCall] = [:]
+    }
+
+    public init(registrar: Registrar, callHandler: (any CallHandler)? = nil, logger: Logger) {
         self.registrar = registrar
+        self.callHandler = callHandler
         self.logger = logger
+    }
+
+    /// The Contact Parley puts in 2xx responses to INVITE: where in-dialog requests reach it.
+    public func setLocalContact(host: String, port: Int) {
+        let reachable = host == "0.0.0.0" ? "127.0.0.1" : host
+        contact.withLock { $0 = "<sip:\(reachable):\(port)>" }
+    }
+
+    private var allowed: String {
+        callHandler == nil ? "REGISTER, OPTIONS" : "INVITE, ACK, CANCEL, BYE, REGISTER, OPTIONS"
     }
 
     /// Datagrams or stream messages that were not SIP, dropped without an answer.
@@ -52,7 +72,10 @@ public final class SIPEndpoint: Sendable {
     }
 
     private func handle(_ request: SIPRequest, from source: SIPSource) {
-        if request.method == "ACK" { return }
+        if request.method == "ACK" {
+            dialog(of: request)?.acknowledge()
+            return
+        }
         let via: Via
         switch Self.validate(request) {
         case .success(let topVia):
@@ -62,6 +85,10 @@ public final class SIPEndpoint: Sendable {
             return
         }
         let key = ResponseCache.key(request, via: via)
+        if request.method == "INVITE", callHandler != nil {
+            invite(request, via: via, key: key, source: source)
+            return
+        }
         switch transactions.begin(key) {
         case .retransmission(let response):
             if let response { send(response, via: via, source: source) }
@@ -80,16 +107,64 @@ public final class SIPEndpoint: Sendable {
                 let response = await registrar.register(request, source: source.description, sourceAddress: source.address)
                 self.finish(key, response, via, source)
             }
+        case "CANCEL":
+            let inviteKey = ResponseCache.key(SIPRequest(method: "INVITE", uri: request.uri, headers: request.headers), via: via)
+            let target = calls.withLock { $0.byBranch[inviteKey] }
+            let found = target != nil
+            finish(key, SIPResponse(to: request, status: found ? 200 : 481, reason: found ? "OK" : "Call/Transaction Does Not Exist", toTag: target?.localTag ?? Registrar.tag()), via, source)
+            _ = target?.cancel()
+        case "BYE":
+            let target = dialog(of: request)
+            finish(key, SIPResponse(to: request, status: target == nil ? 481 : 200, reason: target == nil ? "Call/Transaction Does Not Exist" : "OK"), via, source)
+            target?.hangUp()
         case "OPTIONS":
             var response = SIPResponse(to: request, status: 200, reason: "OK", toTag: Registrar.tag())
-            response.headers.add("Allow", "REGISTER, OPTIONS")
+            response.headers.add("Allow", allowed)
             response.headers.add("Accept", "application/sdp")
             finish(key, response, via, source)
         default:
             var response = SIPResponse(to: request, status: 501, reason: "Not Implemented", toTag: Registrar.tag())
-            response.headers.add("Allow", "REGISTER, OPTIONS")
+            response.headers.add("Allow", allowed)
             finish(key, response, via, source)
         }
+    }
+
+    /// A new INVITE goes to the call layer after 100 Trying; a retransmitted one gets the last
+    /// response again.
+    private func invite(_ request: SIPRequest, via: Via, key: String, source: SIPSource) {
+        guard let callHandler else { return }
+        if let existing = calls.withLock({ $0.byBranch[key] }) {
+            existing.resendLastResponse()
+            return
+        }
+        if NameAddress(request.headers["To"] ?? "")?.tag != nil {
+            // Re-INVITEs inside dialogs come with the call path of the media issue.
+            var response = SIPResponse(to: request, status: 488, reason: "Not Acceptable Here")
+            response.headers.add("Warning", "399 parley \"re-INVITE not supported yet\"")
+            send(response.serialized(), via: via, source: source)
+            return
+        }
+        let call = IncomingCall(
+            request: request, source: source, via: via, localContact: contact.withLock { $0 },
+            onEnd: { [weak self] call in
+                self?.calls.withLock { tables in
+                    tables.byBranch[call.branchKey] = nil
+                    tables.byDialog[call.callID + "|" + call.localTag] = nil
+                }
+            })
+        calls.withLock { tables in
+            tables.byBranch[key] = call
+            tables.byDialog[call.callID + "|" + call.localTag] = call
+        }
+        call.respond(status: 100, reason: "Trying")
+        Task { await callHandler.incoming(call) }
+    }
+
+    /// The call whose dialog an in-dialog request (ACK, BYE) belongs to: its Call-ID and our tag
+    /// in its To header.
+    private func dialog(of request: SIPRequest) -> IncomingCall? {
+        guard let callID = request.headers["Call-ID"], let tag = NameAddress(request.headers["To"] ?? "")?.tag else { return nil }
+        return calls.withLock { $0.byDialog[callID + "|" + tag] }
     }
 
     private func finish(_ key: String, _ response: SIPResponse, _ via: Via?, _ source: SIPSource) {
