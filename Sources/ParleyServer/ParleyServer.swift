@@ -59,15 +59,16 @@ public struct ParleyServer: Sendable {
         let testClock = configuration.testClock ? AdjustableClock() : nil
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
         let clock: any WallClock = testClock ?? SystemClock()
-        let registrar = Registrar(
+        let authenticator = DigestAuthenticator(
             clients: store.clients, realm: configuration.sipRealm,
-            algorithms: configuration.digestAlgorithms, clock: clock,
-            logger: Logger(label: "parley.sip"))
+            algorithms: configuration.digestAlgorithms, clock: clock, logger: Logger(label: "parley.sip"))
+        let registrar = Registrar(authenticator: authenticator, clock: clock)
         // PSTN calls come from the trunk; loopback is always a trunk, for local tests and load.
         var trunkAddresses: Set<String> = ["127.0.0.1", "::1"]
         if let trunk = configuration.trunk.flatMap(SIPURI.init) { trunkAddresses.insert(trunk.host) }
         let router = InboundCallRouter(
-            numbers: store.numbers, calls: store.calls, trunkAddresses: trunkAddresses,
+            numbers: store.numbers, calls: store.calls, clients: store.clients,
+            authenticator: authenticator, trunkAddresses: trunkAddresses,
             localAddress: configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost,
             rtpPorts: configuration.rtpPorts, clock: clock, logger: Logger(label: "parley.voice"))
         let sip = SIPService(

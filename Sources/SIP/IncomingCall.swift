@@ -55,8 +55,9 @@ public final class IncomingCall: Sendable {
     public var isAnswered: Bool { state.withLock { ($0.finalStatus ?? 0) / 100 == 2 } }
 
     /// Sends a response; a final one is retransmitted over UDP until acknowledged.
-    public func respond(status: Int, reason: String, sdp: String? = nil) {
+    public func respond(status: Int, reason: String, sdp: String? = nil, headers extra: [(String, String)] = []) {
         var response = SIPResponse(to: request, status: status, reason: reason, toTag: status == 100 ? nil : localTag)
+        for (name, value) in extra { response.headers.add(name, value) }
         if status / 100 == 2 { response.headers.add("Contact", localContact) }
         if let sdp {
             response.headers.add("Content-Type", "application/sdp")

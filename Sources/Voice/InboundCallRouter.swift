@@ -6,13 +6,17 @@ import SIPMessages
 import Store
 import Synchronization
 
-/// Decides where an inbound INVITE goes (the SIP issue's routing): calls from the trunk (or
-/// loopback) to a Belgian number reach the account holding it, if the number is bound to an
-/// application. An unknown number gets 404, a number with no application 480, another source
-/// 403, an offer without a common codec 488.
+/// Decides where an inbound INVITE goes (the SIP issue's routing). A call whose From is a
+/// Client login is a Client calling out: it is challenged (407) and, once authenticated, runs
+/// the Client's voice application (403 if disabled, 480 if it has none). Any other call must
+/// come from the trunk (or loopback) to a Belgian number: it reaches the account holding the
+/// number if the number is bound to an application (404 unknown number, 480 no application,
+/// 403 another source). An offer without a common codec gets 488.
 public struct InboundCallRouter: CallHandler {
     let numbers: any NumberRepository
     let calls: any CallRepository
+    let clients: any ClientRepository
+    let authenticator: DigestAuthenticator
     let trunkAddresses: Set<String>
     let negotiator: OfferAnswer
     let ports: MediaPortAllocator
@@ -20,11 +24,14 @@ public struct InboundCallRouter: CallHandler {
     let logger: Logger
 
     public init(
-        numbers: any NumberRepository, calls: any CallRepository, trunkAddresses: Set<String>,
+        numbers: any NumberRepository, calls: any CallRepository, clients: any ClientRepository,
+        authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
         localAddress: String, rtpPorts: ClosedRange<Int>, clock: any WallClock, logger: Logger
     ) {
         self.numbers = numbers
         self.calls = calls
+        self.clients = clients
+        self.authenticator = authenticator
         self.trunkAddresses = trunkAddresses
         self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
         self.ports = MediaPortAllocator(range: rtpPorts)
@@ -33,6 +40,13 @@ public struct InboundCallRouter: CallHandler {
     }
 
     public func incoming(_ call: IncomingCall) async {
+        let from = NameAddress(call.request.headers["From"] ?? "")
+        if let login = from?.uri.user {
+            let known = (try? await clients.withLogin(login)) ?? []
+            if call.request.headers["Proxy-Authorization"] != nil || !known.isEmpty {
+                return await fromClient(call, from: from)
+            }
+        }
         guard trunkAddresses.contains(call.source.address) else {
             return refuse(call, 403, "Forbidden: not a trunk")
         }
@@ -52,6 +66,33 @@ public struct InboundCallRouter: CallHandler {
         guard number.routing.voiceApplicationSid != nil || number.routing.voiceUrl != nil else {
             return refuse(call, 480, "Temporarily Unavailable")
         }
+        let caller = from?.uri.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? "anonymous"
+        await answer(call, account: account, to: e164, from: caller, callerName: from?.displayName, number: number.sid)
+    }
+
+    /// A registered softphone calling out: authenticated like a proxy would (RFC 3261 §22.3).
+    private func fromClient(_ call: IncomingCall, from: NameAddress?) async {
+        switch await authenticator.authenticate(call.request, as: .proxy, sourceAddress: call.source.address) {
+        case .challenge(let stale):
+            call.respond(status: 407, reason: "Proxy Authentication Required", headers: authenticator.challengeHeaders(as: .proxy, stale: stale))
+        case .throttled:
+            call.respond(status: 403, reason: "Too Many Failed Attempts", headers: [("Retry-After", "60")])
+        case .badRequest(let reason):
+            call.respond(status: 400, reason: reason)
+        case .disabled:
+            call.respond(status: 403, reason: "Client Disabled")
+        case .authenticated(let client):
+            guard client.voiceApplicationSid != nil || client.voiceUrl != nil else {
+                return refuse(call, 480, "Temporarily Unavailable")
+            }
+            let dialled = SIPURI(call.request.uri)?.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? call.request.uri
+            await answer(call, account: client.accountSid, to: dialled, from: "client:\(client.login)", callerName: from?.displayName, number: nil)
+        }
+    }
+
+    private func answer(
+        _ call: IncomingCall, account: AccountSid, to: String, from: String, callerName: String?, number: PhoneNumberSid?
+    ) async {
         let answer: (SessionDescription, NegotiatedMedia)
         do {
             let offer = try SessionDescription(parsing: String(decoding: call.request.body, as: UTF8.self))
@@ -59,18 +100,18 @@ public struct InboundCallRouter: CallHandler {
         } catch {
             return refuse(call, 488, "Not Acceptable Here")
         }
-        let from = NameAddress(call.request.headers["From"] ?? "")
-        let caller = from?.uri.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? "anonymous"
+        let now = clock.now()
         let leg = CallLeg(
             call: call, calls: calls, clock: clock, logger: logger,
             record: CallRecord(
-                sid: .generate(), accountSid: account, to: e164, from: caller, status: .ringing, direction: .inbound,
-                phoneNumberSid: number.sid, callerName: from?.displayName, sipCallID: call.request.headers["Call-ID"],
-                dateCreated: clock.now(), dateUpdated: clock.now()),
+                sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
+                phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],
+                dateCreated: now, dateUpdated: now),
             answer: answer.0.text)
         await leg.run()
     }
 
+    /// A final refusal; the call's bookkeeping ends with the caller's ACK (or Timer H).
     private func refuse(_ call: IncomingCall, _ status: Int, _ reason: String) {
         call.respond(status: status, reason: reason)
     }

@@ -26,7 +26,8 @@ final class APIFixture {
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: SystemClock(),
-            registrar: Registrar(clients: store.clients, realm: "parley", logger: Logger(label: "test")),
+            registrar: Registrar(
+                authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test"))),
             sipRealm: "parley", health: health)
     }
 }

@@ -1,13 +1,16 @@
 """Running the real SIP peers (SIPp, baresip) against Parley, plus a minimal raw SIP sender for
 the malformed and edge-case messages no well-behaved user agent would send."""
 import hashlib
+import math
 import os
 import re
 import secrets
 import socket
+import struct
 import subprocess
 import tempfile
 import time
+import wave
 
 from conftest import free_port
 
@@ -102,19 +105,28 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
             f'response="{response}", algorithm={algorithm}, qop=auth, nc={ncv}, cnonce="{cnonce}"')
 
 
-def start_baresip(parley, login, password, regint=600):
-    """baresip registering as a Client; returns (process, log path)."""
+def start_baresip(parley, login, password, regint=600, commands=()):
+    """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
+    ready); returns (process, log path)."""
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
+    source = os.path.join(config_dir, "tone.wav")
+    with wave.open(source, "wb") as tone:  # 30 s of a 440 Hz tone, 8 kHz mono: what G.711 carries
+        tone.setnchannels(1)
+        tone.setsampwidth(2)
+        tone.setframerate(8000)
+        tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(8000 * 30)))
     with open(os.path.join(config_dir, "config"), "w") as config:
         config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports udp\n"
-                     "module_path /usr/lib/baresip/modules\nmodule g711.so\nmodule ausine.so\n"
-                     "module aufile.so\nmodule_app account.so\naudio_player aufile,/dev/null\n"
-                     "audio_source ausine,440\n")
+                     "module_path /usr/lib/baresip/modules\nmodule g711.so\n"
+                     "module aufile.so\nmodule_app account.so\nmodule_app menu.so\n"
+                     f"audio_player aufile,{os.path.join(config_dir, 'received.wav')}\n"
+                     f"audio_source aufile,{source}\n")
     with open(os.path.join(config_dir, "accounts"), "w") as accounts:
         accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport=udp>;auth_pass={password};regint={regint}\n")
     log_path = os.path.join(config_dir, "baresip.log")
-    process = subprocess.Popen(["baresip", "-f", config_dir], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    extra = [arg for command in commands for arg in ("-e", command)]
+    process = subprocess.Popen(["baresip", "-f", config_dir, *extra], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL)
     return process, log_path
 

@@ -27,18 +27,31 @@ def bind_number(parley, number):
     return client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
 
 
-def invite(raw, parley, user, body=OFFER):
-    """Sends an INVITE and returns the final status and reason line."""
+def send_invite(raw, parley, user, from_user, body=OFFER, extra=""):
+    """Sends an INVITE, acknowledges its final response (so Parley stops retransmitting it)
+    and returns (status, reason line, headers, Call-ID)."""
     branch = "z9hG4bK" + secrets.token_hex(6)
-    raw.send(f"INVITE sip:{user}@127.0.0.1:{parley.sip_port} SIP/2.0\n"
-             f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch={branch};rport\n"
-             f"From: <sip:0470111111@127.0.0.1>;tag=c{secrets.token_hex(3)}\nTo: <sip:{user}@127.0.0.1>\n"
-             f"Call-ID: {secrets.token_hex(8)}\nCSeq: 1 INVITE\nContact: <sip:caller@127.0.0.1:{raw.port}>\n"
+    call_id = secrets.token_hex(8)
+    via = f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch={branch};rport\n"
+    from_header = f"From: <sip:{from_user}@127.0.0.1>;tag=c{secrets.token_hex(3)}\n"
+    raw.send(f"INVITE sip:{user}@127.0.0.1:{parley.sip_port} SIP/2.0\n{via}{from_header}"
+             f"To: <sip:{user}@127.0.0.1>\nCall-ID: {call_id}\nCSeq: 1 INVITE\n"
+             f"Contact: <sip:{from_user}@127.0.0.1:{raw.port}>\n{extra}"
              f"Max-Forwards: 70\nContent-Type: application/sdp\nContent-Length: {len(body)}\n\n{body}".replace("\r\n", "\n"))
     while True:
         status, line, headers = raw.receive()
         if status >= 200:
-            return status, line
+            break
+    ack_via = via if status >= 300 else f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch=z9hG4bK{secrets.token_hex(6)};rport\n"
+    raw.send(f"ACK sip:{user}@127.0.0.1:{parley.sip_port} SIP/2.0\n{ack_via}{from_header}To: {headers['to'][0]}\n"
+             f"Call-ID: {call_id}\nCSeq: 1 ACK\nMax-Forwards: 70\nContent-Length: 0\n\n")
+    return status, line, headers, call_id
+
+
+def invite(raw, parley, user, body=OFFER):
+    """Sends an INVITE from a PSTN caller and returns the final status and reason line."""
+    status, line, _, _ = send_invite(raw, parley, user, "0470111111", body)
+    return status, line
 
 
 def test_sipp_calls_a_bound_number_and_the_call_record_follows(parley, twilio_spec):
@@ -94,3 +107,52 @@ def test_a_call_cut_by_kill_9_is_closed_in_its_record_after_restart(fresh_parley
     call = server.client().calls.list(to="+32475206113")[0]
     assert call.status == "completed" and call.end_time is not None
     assert server.stop() == 0
+
+
+def client_invite(raw, parley, login, target, authorization=None):
+    """An INVITE from a Client; returns (final status, headers, Call-ID)."""
+    auth = f"Proxy-Authorization: {authorization}\n" if authorization else ""
+    status, _, headers, call_id = send_invite(raw, parley, target, login, extra=auth)
+    return status, headers, call_id
+
+
+def test_a_client_calling_out_is_challenged_then_answered(parley):
+    from sip_peers import challenge_fields, create_client, digest
+    app = parley.client().applications.create(friendly_name="softphone calls", voice_url="https://example.com/out")
+    create_client(parley, "caller", "Caller-pass-1", VoiceApplicationSid=app.sid)
+    create_client(parley, "noapp", "Noapp-pass-1")
+    create_client(parley, "off", "Off-pass-1", Status="0", VoiceApplicationSid=app.sid)
+    raw = RawSIP(parley)
+    uri = f"sip:+3222060799@127.0.0.1:{parley.sip_port}"
+
+    def authenticated_call(login, password):
+        status, headers, _ = client_invite(raw, parley, login, "+3222060799")
+        assert status == 407 and "proxy-authenticate" in headers
+        nonce = challenge_fields(headers["proxy-authenticate"][0])["nonce"]
+        return client_invite(raw, parley, login, "+3222060799", digest(login, password, "parley", nonce, uri, method="INVITE"))
+
+    assert authenticated_call("caller", "Wrong-pass-9")[0] == 407
+    status, headers, call_id = authenticated_call("caller", "Caller-pass-1")
+    assert status == 200 and headers["content-type"] == ["application/sdp"]
+    to = headers["to"][0]
+    raw.send(f"BYE sip:x@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:{raw.port};branch=z9hG4bKb{secrets.token_hex(4)};rport\n"
+             f"From: <sip:caller@127.0.0.1>;tag=x\nTo: {to}\nCall-ID: {call_id}\nCSeq: 2 BYE\nContent-Length: 0\n\n")
+    assert raw.receive()[0] == 200
+    assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:caller")] == ["completed"])
+    assert parley.client().calls.list(from_="client:caller")[0].to == "+3222060799"
+    assert authenticated_call("noapp", "Noapp-pass-1")[0] == 480
+    assert authenticated_call("off", "Off-pass-1")[0] == 403
+
+
+def test_baresip_registered_as_a_client_calls_a_number(parley):
+    from sip_peers import create_client, start_baresip
+    app = parley.client().applications.create(friendly_name="baresip calls", voice_url="https://example.com/out")
+    create_client(parley, "deskphone", "Deskphone-pass-1", VoiceApplicationSid=app.sid)
+    process, log = start_baresip(parley, "deskphone", "Deskphone-pass-1",
+                                 commands=[f"/dial sip:+3222060798@127.0.0.1:{parley.sip_port}"])
+    try:
+        assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:deskphone")] == ["in-progress"], timeout=15), open(log).read()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:deskphone")] == ["completed"])

@@ -24,7 +24,11 @@ struct RegistrarTests {
     let clock = AdjustableClock()
 
     func registrar(_ clients: [Client], algorithms: [DigestAlgorithm] = [.md5]) -> Registrar {
-        Registrar(clients: FixedClients(clients: clients), realm: "parley", algorithms: algorithms, clock: clock, logger: Logger(label: "test"))
+        Registrar(
+            authenticator: DigestAuthenticator(
+                clients: FixedClients(clients: clients), realm: "parley", algorithms: algorithms, clock: clock,
+                logger: Logger(label: "test")),
+            clock: clock)
     }
 
     func client(_ login: String, _ password: String) -> Client {
