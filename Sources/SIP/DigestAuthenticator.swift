@@ -35,11 +35,12 @@ public final class DigestAuthenticator: Sendable {
     private let throttle: LoginThrottle
     private let logger: Logger
     private let nonces: DigestNonces
-    /// The highest nonce-count used with each nonce still fresh.
+    /// The highest nonce-count used with each nonce still fresh, with the nonce's issue time.
     private let nonceCounts = Mutex(NonceCounts())
+    private let nonceLifetime: TimeInterval
 
     private struct NonceCounts {
-        var highest: [String: UInt64] = [:]
+        var highest: [String: (count: UInt64, issued: Date)] = [:]
         var lastPrune = Date.distantPast
     }
 
@@ -55,6 +56,7 @@ public final class DigestAuthenticator: Sendable {
         self.throttle = throttle
         self.logger = logger
         self.nonces = DigestNonces(lifetime: nonceLifetime)
+        self.nonceLifetime = nonceLifetime
     }
 
     public func authenticate(_ request: SIPRequest, as role: Role, sourceAddress: String) async -> Outcome {
@@ -114,17 +116,15 @@ public final class DigestAuthenticator: Sendable {
         }
         guard let client = matching else { return .challenge(stale: false) }
         // Right credentials on an old nonce: ask again with a fresh one (RFC 7616 §3.3).
-        guard case .fresh = freshness else { return .challenge(stale: true) }
+        guard case .fresh(let issued) = freshness else { return .challenge(stale: true) }
+        let lifetime = nonceLifetime
         let fresh = nonceCounts.withLock { counts -> Bool in
             if now.timeIntervalSince(counts.lastPrune) > 30 {
                 counts.lastPrune = now
-                counts.highest = counts.highest.filter { nonce, _ in
-                    if case .fresh = nonces.check(nonce, at: now) { return true }
-                    return false
-                }
+                counts.highest = counts.highest.filter { now.timeIntervalSince($0.value.issued) <= lifetime }
             }
-            guard count > (counts.highest[nonce] ?? 0) else { return false }
-            counts.highest[nonce] = count
+            guard count > (counts.highest[nonce]?.count ?? 0) else { return false }
+            counts.highest[nonce] = (count, issued)
             return true
         }
         guard fresh else {
