@@ -13,15 +13,9 @@ struct BasicAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
-        guard let account = try await authenticate(request) else {
-            if throttle.recordFailure(context.remoteAddress) {
-                context.logger.warning(
-                    "login attempts throttled", metadata: ["remote": "\(context.remoteAddress)"])
-            }
-            throw APIError.unauthenticated
+        let account = try await ThrottledLogin(throttle: throttle).account(for: context, failure: .unauthenticated) {
+            try await authenticate(request)
         }
-        guard account.status == .active else { throw APIError.inactiveAccount }
         var context = context
         context.authenticatedAccount = account
         return try await next(request, context)

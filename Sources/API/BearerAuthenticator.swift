@@ -15,14 +15,9 @@ struct BearerAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
-        guard let account = try await authenticate(request) else {
-            if throttle.recordFailure(context.remoteAddress) {
-                context.logger.warning("bearer attempts throttled", metadata: ["remote": "\(context.remoteAddress)"])
-            }
-            throw APIError.invalidBearerToken
+        let account = try await ThrottledLogin(throttle: throttle).account(for: context, failure: .invalidBearerToken) {
+            try await authenticate(request)
         }
-        guard account.status == .active else { throw APIError.inactiveAccount }
         var context = context
         context.authenticatedAccount = account
         return try await next(request, context)
