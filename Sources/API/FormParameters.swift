@@ -15,8 +15,6 @@ public struct FormParameters: Sendable {
         }
     }
 
-    public func contains(_ name: String) -> Bool { values[name] != nil }
-
     /// Adds `other`'s values after this one's, so `other` wins where both have a name.
     public mutating func merge(_ other: FormParameters) {
         for (name, list) in other.values { values[name, default: []].append(contentsOf: list) }

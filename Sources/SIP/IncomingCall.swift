@@ -51,9 +51,6 @@ public final class IncomingCall: Sendable {
         (events, continuation) = AsyncStream.makeStream()
     }
 
-    /// Whether a final response was sent.
-    public var isAnswered: Bool { state.withLock { ($0.finalStatus ?? 0) / 100 == 2 } }
-
     /// Sends a response; a final one is retransmitted over UDP until acknowledged.
     public func respond(status: Int, reason: String, sdp: String? = nil, headers extra: [(String, String)] = []) {
         var response = SIPResponse(to: request, status: status, reason: reason, toTag: status == 100 ? nil : localTag)

@@ -32,11 +32,6 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         fields.insert((canonical, value), at: Swift.min(position, fields.endIndex))
     }
 
-    public mutating func remove(_ name: String) {
-        let canonical = Self.canonical(name)
-        fields.removeAll { Self.same($0.name, canonical) }
-    }
-
     /// The first field's value.
     public subscript(_ name: String) -> String? {
         let canonical = Self.canonical(name)
