@@ -11,8 +11,9 @@ public struct OfferAnswer: Sendable {
         self.localAddress = localAddress
     }
 
-    /// The answer to `offer`, sending media to `localPort`, and the negotiated stream.
-    public func answer(_ offer: SessionDescription, localPort: Int, sessionID: String) throws(SDPError)
+    /// The answer to `offer`, sending media to `localPort`, and the negotiated stream. An
+    /// answer to a later offer in the same session keeps `sessionID` and raises `sessionVersion`.
+    public func answer(_ offer: SessionDescription, localPort: Int, sessionID: String, sessionVersion: UInt64 = 1) throws(SDPError)
         -> (SessionDescription, NegotiatedMedia)
     {
         var answered: [MediaDescription] = []
@@ -45,7 +46,7 @@ public struct OfferAnswer: Sendable {
         guard let negotiated else { throw .noCommonCodec }
         let local = SessionDescription.Connection(address: localAddress)
         let answer = SessionDescription(
-            origin: .init(sessionID: sessionID, sessionVersion: 1, address: local), connection: local, media: answered)
+            origin: .init(sessionID: sessionID, sessionVersion: sessionVersion, address: local), connection: local, media: answered)
         return (answer, negotiated)
     }
 

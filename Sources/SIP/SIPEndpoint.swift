@@ -18,7 +18,8 @@ public struct SIPSource: Sendable {
 /// Parley's SIP request handling above the transports: validation (RFC 3261 §8.2), the
 /// non-INVITE server transactions that absorb retransmissions (§17.2.2), RFC 3581
 /// `received`/`rport`, OPTIONS, REGISTER for the registrar, and INVITE server transactions
-/// with their dialogs (ACK, CANCEL, BYE) for the call layer. Other methods get 501.
+/// with their dialogs (ACK, CANCEL, BYE, re-INVITE, UPDATE, INFO) for the call layer. Other
+/// methods get 501.
 public final class SIPEndpoint: Sendable {
     private let registrar: Registrar
     private let callHandler: (any CallHandler)?
@@ -47,7 +48,7 @@ public final class SIPEndpoint: Sendable {
     }
 
     private var allowed: String {
-        callHandler == nil ? "REGISTER, OPTIONS" : "INVITE, ACK, CANCEL, BYE, REGISTER, OPTIONS"
+        callHandler == nil ? "REGISTER, OPTIONS" : "INVITE, ACK, CANCEL, BYE, UPDATE, INFO, REGISTER, OPTIONS"
     }
 
     /// Datagrams or stream messages that were not SIP, dropped without an answer.
@@ -73,7 +74,7 @@ public final class SIPEndpoint: Sendable {
 
     private func handle(_ request: SIPRequest, from source: SIPSource) {
         if request.method == "ACK" {
-            dialog(of: request)?.acknowledge()
+            if let cseq = request.headers["CSeq"].flatMap(Self.parseCSeq)?.0 { dialog(of: request)?.acknowledge(cseq: cseq) }
             return
         }
         let via: Via
@@ -86,7 +87,13 @@ public final class SIPEndpoint: Sendable {
         }
         let key = ResponseCache.key(request, via: via)
         if request.method == "INVITE", callHandler != nil {
-            invite(request, via: via, key: key, source: source)
+            if let maxForwards = request.headers["Max-Forwards"].flatMap({ Int($0) }), maxForwards <= 0 {
+                send(SIPResponse(to: request, status: 483, reason: "Too Many Hops", toTag: Registrar.tag()).serialized(), via: via, source: source)
+            } else if NameAddress(request.headers["To"] ?? "")?.tag != nil {
+                reinvite(request, via: via, source: source)
+            } else {
+                invite(request, via: via, key: key, source: source)
+            }
             return
         }
         switch transactions.begin(key) {
@@ -113,10 +120,8 @@ public final class SIPEndpoint: Sendable {
             let found = target != nil
             finish(key, SIPResponse(to: request, status: found ? 200 : 481, reason: found ? "OK" : "Call/Transaction Does Not Exist", toTag: target?.localTag ?? Registrar.tag()), via, source)
             _ = target?.cancel()
-        case "BYE":
-            let target = dialog(of: request)
-            finish(key, SIPResponse(to: request, status: target == nil ? 481 : 200, reason: target == nil ? "Call/Transaction Does Not Exist" : "OK"), via, source)
-            target?.hangUp()
+        case "BYE", "UPDATE", "INFO":
+            inDialog(request, key: key, via: via, source: source)
         case "OPTIONS":
             var response = SIPResponse(to: request, status: 200, reason: "OK", toTag: Registrar.tag())
             response.headers.add("Allow", allowed)
@@ -129,19 +134,73 @@ public final class SIPEndpoint: Sendable {
         }
     }
 
+    /// BYE, UPDATE and INFO inside a dialog: 481 outside one, 500 out of CSeq order (RFC 3261
+    /// §12.2.2). UPDATE with SDP and INFO with a DTMF key become events for the call layer.
+    private func inDialog(_ request: SIPRequest, key: String, via: Via, source: SIPSource) {
+        guard let call = dialog(of: request) else {
+            finish(key, SIPResponse(to: request, status: 481, reason: "Call/Transaction Does Not Exist"), via, source)
+            return
+        }
+        guard let cseq = request.headers["CSeq"].flatMap(Self.parseCSeq)?.0, call.admit(cseq: cseq) else {
+            finish(key, SIPResponse(to: request, status: 500, reason: "CSeq Out of Order"), via, source)
+            return
+        }
+        let ok = SIPResponse(to: request, status: 200, reason: "OK")
+        let body = String(decoding: request.body, as: UTF8.self)
+        switch request.method {
+        case "BYE":
+            finish(key, ok, via, source)
+            call.hangUp()
+        case "UPDATE" where !request.body.isEmpty:
+            call.deliver(.offer(DialogOffer(method: "UPDATE", sdp: body) { [weak self] status, reason, sdp in
+                var response = SIPResponse(to: request, status: status, reason: reason)
+                if let sdp {
+                    response.headers.add("Content-Type", "application/sdp")
+                    response.body = Array(sdp.utf8)
+                }
+                self?.finish(key, response, via, source)
+            }))
+        case "INFO" where !request.body.isEmpty:
+            let type = request.headers["Content-Type"] ?? ""
+            if let dtmf = InfoDTMF(contentType: type, body: body) {
+                finish(key, ok, via, source)
+                call.deliver(.dtmf(dtmf))
+            } else if InfoDTMF.contentTypes.contains(where: { type.lowercased().hasPrefix($0) }) {
+                finish(key, SIPResponse(to: request, status: 400, reason: "Invalid DTMF Body"), via, source)
+            } else {
+                var response = SIPResponse(to: request, status: 415, reason: "Unsupported Media Type")
+                response.headers.add("Accept", InfoDTMF.contentTypes.joined(separator: ", "))
+                finish(key, response, via, source)
+            }
+        default:
+            finish(key, ok, via, source)  // an UPDATE or INFO without a body: a session refresh or keep-alive
+        }
+    }
+
+    /// A re-INVITE goes to the call as a new offer once it is known to be in order.
+    private func reinvite(_ request: SIPRequest, via: Via, source: SIPSource) {
+        let reply = { (status: Int, reason: String, extra: [(String, String)]) in
+            var response = SIPResponse(to: request, status: status, reason: reason)
+            for (name, value) in extra { response.headers.add(name, value) }
+            self.send(response.serialized(), via: via, source: source)
+        }
+        guard let call = dialog(of: request) else {
+            return reply(481, "Call/Transaction Does Not Exist", [])
+        }
+        switch call.reinvite(request, via: via) {
+        case .retransmission: return
+        case .pending: reply(500, "Server Internal Error", [("Retry-After", "\(Int.random(in: 1...10))")])
+        case .outOfOrder: reply(500, "CSeq Out of Order", [])
+        case .new(let offer): call.deliver(.offer(offer))
+        }
+    }
+
     /// A new INVITE goes to the call layer after 100 Trying; a retransmitted one gets the last
     /// response again.
     private func invite(_ request: SIPRequest, via: Via, key: String, source: SIPSource) {
         guard let callHandler else { return }
         if let existing = calls.withLock({ $0.byBranch[key] }) {
             existing.resendLastResponse()
-            return
-        }
-        if NameAddress(request.headers["To"] ?? "")?.tag != nil {
-            // Re-INVITEs inside dialogs come with the call path of the media issue.
-            var response = SIPResponse(to: request, status: 488, reason: "Not Acceptable Here")
-            response.headers.add("Warning", "399 parley \"re-INVITE not supported yet\"")
-            send(response.serialized(), via: via, source: source)
             return
         }
         let call = IncomingCall(
@@ -160,7 +219,7 @@ public final class SIPEndpoint: Sendable {
         Task { await callHandler.incoming(call) }
     }
 
-    /// The call whose dialog an in-dialog request (ACK, BYE) belongs to: its Call-ID and our tag
+    /// The call whose dialog an in-dialog request (ACK, BYE, re-INVITE…) belongs to: its Call-ID and our tag
     /// in its To header.
     private func dialog(of request: SIPRequest) -> IncomingCall? {
         guard let callID = request.headers["Call-ID"], let tag = NameAddress(request.headers["To"] ?? "")?.tag else { return nil }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SDP
 import SIP
 import Store
 
@@ -14,15 +15,15 @@ actor CallLeg {
     private let clock: any WallClock
     private let logger: Logger
     private var record: CallRecord
-    private let answer: String
+    private var media: LocalMedia
 
-    init(call: IncomingCall, calls: any CallRepository, clock: any WallClock, logger: Logger, record: CallRecord, answer: String) {
+    init(call: IncomingCall, calls: any CallRepository, clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia) {
         self.call = call
         self.calls = calls
         self.clock = clock
         self.logger = logger
         self.record = record
-        self.answer = answer
+        self.media = media
     }
 
     func run() async {
@@ -34,7 +35,7 @@ actor CallLeg {
             return
         }
         call.respond(status: 180, reason: "Ringing")
-        call.respond(status: 200, reason: "OK", sdp: answer)
+        call.respond(status: 200, reason: "OK", sdp: media.answer.text)
         record.startTime = clock.now()
         await transition(to: .inProgress)
         for await event in call.events {
@@ -50,9 +51,26 @@ actor CallLeg {
             case .acknowledgementTimedOut:
                 await finish(.failed)
                 return
+            case .offer(let offer):
+                renegotiate(offer)
+            case .dtmf(let key):
+                logger.debug("INFO DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key.digit)"])
             }
         }
         await finish(.completed)
+    }
+
+    /// A re-INVITE or UPDATE: hold (sendonly/inactive), resume or a new address. Without SDP
+    /// in a re-INVITE, the current answer goes as our offer.
+    private func renegotiate(_ offer: DialogOffer) {
+        guard let sdp = offer.sdp else { return offer.accept(answer: media.answer.text) }
+        do {
+            try media.renegotiate(SessionDescription(parsing: sdp))
+            logger.debug("media renegotiated", metadata: ["call": "\(record.sid)", "direction": "\(media.negotiated.direction)"])
+            offer.accept(answer: media.answer.text)
+        } catch {
+            offer.reject(status: 488, reason: "Not Acceptable Here")
+        }
     }
 
     private func finish(_ status: CallStatus) async {

@@ -93,10 +93,10 @@ public struct InboundCallRouter: CallHandler {
     private func answer(
         _ call: IncomingCall, account: AccountSid, to: String, from: String, callerName: String?, number: PhoneNumberSid?
     ) async {
-        let answer: (SessionDescription, NegotiatedMedia)
+        let media: LocalMedia
         do {
             let offer = try SessionDescription(parsing: String(decoding: call.request.body, as: UTF8.self))
-            answer = try negotiator.answer(offer, localPort: ports.next(), sessionID: String(UInt32.random(in: 1...UInt32.max)))
+            media = try LocalMedia(offer: offer, negotiator: negotiator, port: ports.next())
         } catch {
             return refuse(call, 488, "Not Acceptable Here")
         }
@@ -107,7 +107,7 @@ public struct InboundCallRouter: CallHandler {
                 sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],
                 dateCreated: now, dateUpdated: now),
-            answer: answer.0.text)
+            media: media)
         await leg.run()
     }
 

@@ -1,5 +1,6 @@
 """Inbound calls from the trunk (loopback) with SIPp as the caller: routing to the number's
 account, SDP answer, call records through the twilio library, and crash recovery."""
+import os
 import secrets
 import signal
 import subprocess
@@ -7,7 +8,7 @@ import time
 
 from conftest import free_port
 from openapi_check import assert_valid
-from sip_peers import RawSIP, wait_for
+from sip_peers import FIXTURES, RawSIP, wait_for
 
 OFFER = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
          "m=audio 7000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n")
@@ -19,6 +20,14 @@ def sipp_call(parley, number, hold_ms=1000, background=False):
     if background:
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def sipp_scenario(parley, scenario, number, calls=1, rate=10):
+    """Runs a caller scenario of Fixtures/sipp against `number`; exit code 0 means every call passed."""
+    command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, scenario), "-s", number,
+               "-m", str(calls), "-r", str(rate), "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin",
+               "-timeout", "60s", "-timeout_error"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=90)
 
 
 def bind_number(parley, number):
@@ -156,3 +165,48 @@ def test_baresip_registered_as_a_client_calls_a_number(parley):
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
     assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:deskphone")] == ["completed"])
+
+
+def test_hold_resume_info_dtmf_and_update_inside_a_call(parley):
+    bind_number(parley, "+32476206110")
+    result = sipp_scenario(parley, "uac_hold_info.xml", "+32476206110")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert wait_for(lambda: [c.status for c in parley.client().calls.list(to="+32476206110")] == ["completed"])
+
+
+def test_calls_survive_lost_invites_acks_and_byes(parley):
+    bind_number(parley, "+32476206111")
+    result = sipp_scenario(parley, "uac_lost.xml", "+32476206111", calls=20, rate=20)
+    assert result.returncode == 0, result.stdout[-3000:]
+    statuses = lambda: sorted(c.status for c in parley.client().calls.list(to="+32476206111"))
+    assert wait_for(lambda: statuses() == ["completed"] * 20), statuses()  # a retransmitted INVITE never makes a second call
+
+
+def test_in_dialog_requests_are_checked(parley):
+    bind_number(parley, "+32476206112")
+    raw = RawSIP(parley)
+    status, _, headers, call_id = send_invite(raw, parley, "+32476206112", "0470111111")
+    assert status == 200
+    to = headers["to"][0]
+
+    def in_dialog(method, cseq, extra="", body=""):
+        return raw.request(
+            f"{method} sip:x@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:{raw.port};branch=z9hG4bK{secrets.token_hex(5)};rport\n"
+            f"From: <sip:0470111111@127.0.0.1>;tag=x\nTo: {to}\nCall-ID: {call_id}\nCSeq: {cseq} {method}\n"
+            f"Max-Forwards: 70\n{extra}Content-Length: {len(body)}\n\n{body}")
+
+    assert in_dialog("INFO", 1, "Content-Type: application/dtmf-relay\n", "Signal=1\n")[0] == 500  # CSeq not above the INVITE's
+    status, _, headers = in_dialog("INFO", 2, "Content-Type: text/plain\n", "hello")
+    assert status == 415 and "application/dtmf-relay" in headers["accept"][0]
+    assert in_dialog("INFO", 3, "Content-Type: application/dtmf-relay\n", "Signal=X\n")[0] == 400
+    status, _, headers = in_dialog("UPDATE", 4, "Content-Type: application/sdp\n", OFFER.replace("RTP/AVP 0 8 101", "RTP/AVP 18"))
+    assert status == 488
+    assert in_dialog("BYE", 5)[0] == 200
+    assert in_dialog("INFO", 6, "Content-Type: application/dtmf\n", "1")[0] == 481  # the dialog is over
+
+
+def test_an_invite_out_of_hops_gets_483(parley):
+    bind_number(parley, "+32476206113")
+    raw = RawSIP(parley)
+    status, line, _, _ = send_invite(raw, parley, "+32476206113", "0470111111", extra="Max-Forwards: 0\n")
+    assert status == 483, line
