@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "SIP",
                 "Store",
+                "Voice",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,6 +100,7 @@ let package = Package(
                 "API",
                 "SIP",
                 "Store",
+                "Voice",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

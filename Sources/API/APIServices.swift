@@ -1,5 +1,6 @@
 import SIP
 import Store
+import Voice
 
 /// What the REST layer needs from below: the repositories and the SIP realm used to hash
 /// client passwords. Built by the composition root.
@@ -17,6 +18,10 @@ public struct APIServices: Sendable {
     public let testClock: AdjustableClock?
     /// The SIP registrar, for the Registrations of a Client.
     public let registrar: Registrar
+    /// Starts outbound calls (`POST Calls`).
+    public let outboundCalls: OutboundCalls
+    /// Steers live calls by CallSid (`POST Calls/{CallSid}`).
+    public let liveCalls: LiveCalls
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
     public let sipRealm: String
     public let health: ListenerHealth
@@ -26,9 +31,11 @@ public struct APIServices: Sendable {
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
         clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
-        sipRealm: String, health: ListenerHealth
+        outboundCalls: OutboundCalls, liveCalls: LiveCalls, sipRealm: String, health: ListenerHealth
     ) {
         self.registrar = registrar
+        self.outboundCalls = outboundCalls
+        self.liveCalls = liveCalls
         self.numbers = numbers
         self.calls = calls
         self.credentials = credentials

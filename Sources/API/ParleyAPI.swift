@@ -48,6 +48,10 @@ public enum ParleyAPI {
             ApiCredentialsRoutes(accounts: services.accounts, credentials: services.credentials)
                 .register(on: group)
             CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)
+            CallControlRoutes(
+                accounts: services.accounts, calls: services.calls, outbound: services.outboundCalls,
+                live: services.liveCalls
+            ).register(on: group)
         }
         return PathNormalizingResponder(router: router.buildResponder())
     }

@@ -66,20 +66,25 @@ public struct ParleyServer: Sendable {
         // PSTN calls come from the trunk; loopback is always a trunk, for local tests and load.
         var trunkAddresses: Set<String> = ["127.0.0.1", "::1"]
         if let trunk = configuration.trunk.flatMap(SIPURI.init) { trunkAddresses.insert(trunk.host) }
+        let localAddress = configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost
+        let ports = MediaPortAllocator(range: configuration.rtpPorts)
+        let live = LiveCalls()
         let router = InboundCallRouter(
             numbers: store.numbers, calls: store.calls, clients: store.clients,
-            authenticator: authenticator, trunkAddresses: trunkAddresses,
-            localAddress: configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost,
-            rtpPorts: configuration.rtpPorts, clock: clock, logger: Logger(label: "parley.voice"))
+            authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
+            ports: ports, live: live, clock: clock, logger: Logger(label: "parley.voice"))
+        let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
+        let outbound = OutboundCalls(
+            endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
+            trunk: configuration.trunk.flatMap(SIPURI.init), localAddress: localAddress, ports: ports, live: live,
+            clock: clock, logger: Logger(label: "parley.voice"))
         let sip = SIPService(
-            host: configuration.sipHost, port: configuration.sipPort,
-            endpoint: SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip")),
-            health: health, logger: logger)
+            host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, health: health, logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: clock, testClock: testClock,
-            registrar: registrar, sipRealm: configuration.sipRealm, health: health)
+            registrar: registrar, outboundCalls: outbound, liveCalls: live, sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(
             responder: ParleyAPI.responder(services: services),

@@ -50,6 +50,45 @@ public struct OfferAnswer: Sendable {
         return (answer, negotiated)
     }
 
+    /// Parley's own offer for an outbound call: the supported codecs in order (static payload
+    /// types for G.711, 96 onwards for the others) and telephone-event on 101.
+    public func offer(localPort: Int, sessionID: String) -> SessionDescription {
+        var formats: [String] = []
+        var attributes: [MediaDescription.Attribute] = []
+        var dynamic = 96
+        for codec in supported where codec != .telephoneEvent {
+            let payloadType: Int
+            if let fixed = codec.staticPayloadType {
+                payloadType = fixed
+            } else {
+                payloadType = dynamic
+                dynamic += 1
+            }
+            formats.append(String(payloadType))
+            attributes.append(.init("rtpmap", "\(payloadType) \(codec.rtpmap)"))
+        }
+        formats.append("101")
+        attributes += [.init("rtpmap", "101 telephone-event/8000"), .init("fmtp", "101 0-16"), .init("ptime", "20"), .init("sendrecv")]
+        let local = SessionDescription.Connection(address: localAddress)
+        return SessionDescription(
+            origin: .init(sessionID: sessionID, sessionVersion: 1, address: local), connection: local,
+            media: [MediaDescription(type: "audio", port: localPort, transport: "RTP/AVP", formats: formats, attributes: attributes)])
+    }
+
+    /// What the far end's answer to our `offer` chose: the first audio stream it accepted with
+    /// a codec we offered.
+    public func accept(_ answer: SessionDescription) throws(SDPError) -> NegotiatedMedia {
+        guard let media = answer.media.first(where: { $0.type == "audio" && $0.port != 0 }),
+            let remote = media.connection ?? answer.connection,
+            let (codec, payloadType) = firstSupported(in: media)
+        else { throw .noCommonCodec }
+        let events = media.formats.first { AudioCodec.identify($0, in: media) == .telephoneEvent }
+        let ptime = media.attributes.first { $0.name == "ptime" }?.value.flatMap(Int.init) ?? 20
+        return NegotiatedMedia(
+            remoteAddress: remote.address, remotePort: media.port, codec: codec, payloadType: Int(payloadType) ?? 0,
+            telephoneEventPayloadType: events.flatMap { Int($0) }, direction: media.direction.answer, ptime: ptime)
+    }
+
     private func firstSupported(in media: MediaDescription) -> (AudioCodec, String)? {
         for format in media.formats {
             if let codec = AudioCodec.identify(format, in: media), codec != .telephoneEvent, supported.contains(codec) {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SIPMessages
+import Store
 import Synchronization
 
 /// Where a message came from and how to answer it: the transport knows the socket.
@@ -19,7 +20,8 @@ public struct SIPSource: Sendable {
 /// non-INVITE server transactions that absorb retransmissions (§17.2.2), RFC 3581
 /// `received`/`rport`, OPTIONS, REGISTER for the registrar, and INVITE server transactions
 /// with their dialogs (ACK, CANCEL, BYE, re-INVITE, UPDATE, INFO) for the call layer. Other
-/// methods get 501.
+/// methods get 501. Outbound, it starts INVITE client transactions (`startCall`) and routes
+/// each response to the client transaction that sent the request.
 public final class SIPEndpoint: Sendable {
     private let registrar: Registrar
     private let callHandler: (any CallHandler)?
@@ -28,11 +30,20 @@ public final class SIPEndpoint: Sendable {
     private let dropped = Atomic<Int>(0)
     /// Unfinished INVITE transactions by branch key, and calls by Call-ID and our tag.
     private let calls = Mutex(CallTables())
-    private let contact = Mutex("<sip:127.0.0.1:5060>")
+    private let local = Mutex(LocalAddress(sentBy: "127.0.0.1:5060", send: nil))
+    let clientTransactions = ClientTransactions()
 
     private struct CallTables {
         var byBranch: [String: IncomingCall] = [:]
-        var byDialog: [String: IncomingCall] = [:]
+        var byDialog: [String: any DialogPeer] = [:]
+    }
+
+    /// Where Parley is reached (its Via sent-by and Contact) and how it sends UDP datagrams to
+    /// any address, once the transport is bound.
+    private struct LocalAddress {
+        var sentBy: String
+        var send: (@Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void)?
+        var contact: String { "<sip:\(sentBy)>" }
     }
 
     public init(registrar: Registrar, callHandler: (any CallHandler)? = nil, logger: Logger) {
@@ -41,10 +52,62 @@ public final class SIPEndpoint: Sendable {
         self.logger = logger
     }
 
-    /// The Contact Parley puts in 2xx responses to INVITE: where in-dialog requests reach it.
-    public func setLocalContact(host: String, port: Int) {
+    /// Connects the endpoint to its bound transport: `host:port` goes in Via and Contact (where
+    /// in-dialog requests reach Parley), `send` carries requests Parley starts over UDP.
+    public func attach(host: String, port: Int, send: @escaping @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void) {
         let reachable = host == "0.0.0.0" ? "127.0.0.1" : host
-        contact.withLock { $0 = "<sip:\(reachable):\(port)>" }
+        local.withLock { $0 = LocalAddress(sentBy: "\(reachable):\(port)", send: send) }
+    }
+
+    /// A top Via for a request Parley sends, with a fresh RFC 3261 branch.
+    func newVia(transport: SIPSource.Transport = .udp) -> String {
+        "SIP/2.0/\(transport.rawValue.uppercased()) \(local.withLock { $0.sentBy });branch=z9hG4bK\(RandomHex.string(byteCount: 8));rport"
+    }
+
+    func sendOut(_ bytes: [UInt8], to destination: (host: String, port: Int)) {
+        local.withLock { $0.send }?(bytes, destination.host, destination.port)
+    }
+
+    /// Starts an outbound call: an INVITE for `requestURI` with `sdp`, sent over UDP to
+    /// `destination`, from `from` (a name-addr; Parley adds its tag) to `to`.
+    public func startCall(
+        requestURI: String, from: String, to: String, sdp: String, destination: (host: String, port: Int),
+        headers extra: [(String, String)] = []
+    ) -> OutgoingCall {
+        let via = newVia()
+        let branch = Via(via)?.branch ?? ""
+        let tag = Registrar.tag()
+        let contact = local.withLock { $0.contact }
+        var headers = SIPHeaders()
+        headers.add("Via", via)
+        headers.add("Max-Forwards", "70")
+        headers.add("From", "\(from);tag=\(tag)")
+        headers.add("To", to)
+        headers.add("Call-ID", RandomHex.string(byteCount: 12) + "@parley")
+        headers.add("CSeq", "1 INVITE")
+        headers.add("Contact", contact)
+        headers.add("Allow", allowed)
+        for (name, value) in extra { headers.add(name, value) }
+        headers.add("Content-Type", "application/sdp")
+        let invite = SIPRequest(method: "INVITE", uri: requestURI, headers: headers, body: Array(sdp.utf8))
+        let call = OutgoingCall(invite: invite, branch: branch, destination: destination, localTag: tag, localContact: contact, endpoint: self)
+        clientTransactions.register(ClientTransactions.key(branch: branch, method: "INVITE")) { [weak call] in call?.receive($0) }
+        calls.withLock { $0.byDialog[call.callID + "|" + tag] = call }
+        call.start()
+        return call
+    }
+
+    /// Takes a finished call out of the tables.
+    func forget(_ call: IncomingCall) {
+        calls.withLock { tables in
+            tables.byBranch[call.branchKey] = nil
+            tables.byDialog[call.callID + "|" + call.localTag] = nil
+        }
+    }
+
+    func forget(_ call: OutgoingCall, branch: String) {
+        clientTransactions.remove(ClientTransactions.key(branch: branch, method: "INVITE"))
+        _ = calls.withLock { $0.byDialog.removeValue(forKey: call.callID + "|" + call.localTag) }
     }
 
     private var allowed: String {
@@ -68,8 +131,12 @@ public final class SIPEndpoint: Sendable {
             logger.debug("dropped a message that is not SIP", metadata: ["source": "\(source.description)", "reason": "\(error.reason)", "bytes": "\(bytes.count)"])
             return
         }
-        guard case .request(let request) = message else { return }  // no client transactions yet
-        handle(request, from: source)
+        switch message {
+        case .request(let request):
+            handle(request, from: source)
+        case .response(let response):
+            if !clientTransactions.dispatch(response) { dropped.add(1, ordering: .relaxed) }
+        }
     }
 
     private func handle(_ request: SIPRequest, from source: SIPSource) {
@@ -141,7 +208,7 @@ public final class SIPEndpoint: Sendable {
             finish(key, SIPResponse(to: request, status: 481, reason: "Call/Transaction Does Not Exist"), via, source)
             return
         }
-        guard let cseq = request.headers["CSeq"].flatMap(Self.parseCSeq)?.0, call.admit(cseq: cseq) else {
+        guard let cseq = request.headers["CSeq"].flatMap(Self.parseCSeq)?.0, call.dialogServer.admit(cseq: cseq) else {
             finish(key, SIPResponse(to: request, status: 500, reason: "CSeq Out of Order"), via, source)
             return
         }
@@ -150,7 +217,7 @@ public final class SIPEndpoint: Sendable {
         switch request.method {
         case "BYE":
             finish(key, ok, via, source)
-            call.hangUp()
+            call.farEndHungUp()
         case "UPDATE" where !request.body.isEmpty:
             call.deliver(.offer(DialogOffer(method: "UPDATE", sdp: body) { [weak self] status, reason, sdp in
                 var response = SIPResponse(to: request, status: status, reason: reason)
@@ -179,18 +246,19 @@ public final class SIPEndpoint: Sendable {
 
     /// A re-INVITE goes to the call as a new offer once it is known to be in order.
     private func reinvite(_ request: SIPRequest, via: Via, source: SIPSource) {
-        let reply = { (status: Int, reason: String, extra: [(String, String)]) in
+        let refuse = { (status: Int, reason: String, extra: [(String, String)]) in
             var response = SIPResponse(to: request, status: status, reason: reason)
             for (name, value) in extra { response.headers.add(name, value) }
             self.send(response.serialized(), via: via, source: source)
         }
         guard let call = dialog(of: request) else {
-            return reply(481, "Call/Transaction Does Not Exist", [])
+            return refuse(481, "Call/Transaction Does Not Exist", [])
         }
-        switch call.reinvite(request, via: via) {
+        let reply: @Sendable ([UInt8]) -> Void = { [weak self] bytes in self?.send(bytes, via: via, source: source) }
+        switch call.dialogServer.reinvite(request, established: call.isEstablished, reliable: source.transport == .tcp, reply: reply) {
         case .retransmission: return
-        case .pending: reply(500, "Server Internal Error", [("Retry-After", "\(Int.random(in: 1...10))")])
-        case .outOfOrder: reply(500, "CSeq Out of Order", [])
+        case .pending: refuse(500, "Server Internal Error", [("Retry-After", "\(Int.random(in: 1...10))")])
+        case .outOfOrder: refuse(500, "CSeq Out of Order", [])
         case .new(let offer): call.deliver(.offer(offer))
         }
     }
@@ -203,14 +271,7 @@ public final class SIPEndpoint: Sendable {
             existing.resendLastResponse()
             return
         }
-        let call = IncomingCall(
-            request: request, source: source, via: via, localContact: contact.withLock { $0 },
-            onEnd: { [weak self] call in
-                self?.calls.withLock { tables in
-                    tables.byBranch[call.branchKey] = nil
-                    tables.byDialog[call.callID + "|" + call.localTag] = nil
-                }
-            })
+        let call = IncomingCall(request: request, source: source, via: via, localContact: local.withLock { $0.contact }, endpoint: self)
         calls.withLock { tables in
             tables.byBranch[key] = call
             tables.byDialog[call.callID + "|" + call.localTag] = call
@@ -221,7 +282,7 @@ public final class SIPEndpoint: Sendable {
 
     /// The call whose dialog an in-dialog request (ACK, BYE, re-INVITE…) belongs to: its Call-ID and our tag
     /// in its To header.
-    private func dialog(of request: SIPRequest) -> IncomingCall? {
+    private func dialog(of request: SIPRequest) -> (any DialogPeer)? {
         guard let callID = request.headers["Call-ID"], let tag = NameAddress(request.headers["To"] ?? "")?.tag else { return nil }
         return calls.withLock { $0.byDialog[callID + "|" + tag] }
     }

@@ -52,6 +52,13 @@ public final class SIPTransport: Sendable {
 
     public var port: Int { udp.localAddress?.port ?? 0 }
 
+    /// Sends a datagram from the SIP port: the requests Parley starts over UDP.
+    public func send(_ bytes: [UInt8], host: String, port: Int) {
+        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
+        let channel = udp
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+    }
+
     public func close() async {
         try? await udp.close()
         try? await tcp.close()

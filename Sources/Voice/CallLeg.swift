@@ -9,7 +9,7 @@ import Store
 ///
 /// Until the RCML interpreter lands, an inbound leg to a bound number answers with an SDP for
 /// G.711 and telephone-event and holds the call until the caller hangs up.
-actor CallLeg {
+actor CallLeg: ControllableLeg {
     private let call: IncomingCall
     private let calls: any CallRepository
     private let clock: any WallClock
@@ -26,7 +26,21 @@ actor CallLeg {
         self.media = media
     }
 
-    func run() async {
+    var isAnswered: Bool { record.status == .inProgress }
+
+    /// REST `Status=completed`: BYE to the caller; the record ends `completed` once it is sent.
+    func hangUp() {
+        call.hangUp()
+    }
+
+    /// Runs the leg to its end, reachable by its CallSid in `live` meanwhile.
+    func run(registeringIn live: LiveCalls) async {
+        live.add(record.sid, self)
+        await run()
+        live.remove(record.sid)
+    }
+
+    private func run() async {
         do {
             try await calls.insert(record)
         } catch {
@@ -53,6 +67,8 @@ actor CallLeg {
                 return
             case .offer(let offer):
                 renegotiate(offer)
+            case .ringing, .answered, .rejected, .timedOut:
+                continue  // outbound events; this leg answers an inbound call
             case .dtmf(let key):
                 logger.debug("INFO DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key.digit)"])
             }

@@ -4,7 +4,6 @@ import SDP
 import SIP
 import SIPMessages
 import Store
-import Synchronization
 
 /// Decides where an inbound INVITE goes (the SIP issue's routing). A call whose From is a
 /// Client login is a Client calling out: it is challenged (407) and, once authenticated, runs
@@ -20,21 +19,23 @@ public struct InboundCallRouter: CallHandler {
     let trunkAddresses: Set<String>
     let negotiator: OfferAnswer
     let ports: MediaPortAllocator
+    let live: LiveCalls
     let clock: any WallClock
     let logger: Logger
 
     public init(
         numbers: any NumberRepository, calls: any CallRepository, clients: any ClientRepository,
         authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
-        localAddress: String, rtpPorts: ClosedRange<Int>, clock: any WallClock, logger: Logger
+        localAddress: String, ports: MediaPortAllocator, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
+        self.live = live
         self.numbers = numbers
         self.calls = calls
         self.clients = clients
         self.authenticator = authenticator
         self.trunkAddresses = trunkAddresses
         self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
-        self.ports = MediaPortAllocator(range: rtpPorts)
+        self.ports = ports
         self.clock = clock
         self.logger = logger
     }
@@ -108,27 +109,11 @@ public struct InboundCallRouter: CallHandler {
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],
                 dateCreated: now, dateUpdated: now),
             media: media)
-        await leg.run()
+        await leg.run(registeringIn: live)
     }
 
     /// A final refusal; the call's bookkeeping ends with the caller's ACK (or Timer H).
     private func refuse(_ call: IncomingCall, _ status: Int, _ reason: String) {
         call.respond(status: status, reason: reason)
-    }
-}
-
-/// Even RTP ports from the configured range, in turn. The media engine will bind them.
-final class MediaPortAllocator: Sendable {
-    private let range: ClosedRange<Int>
-    private let counter = Atomic<Int>(0)
-
-    init(range: ClosedRange<Int>) {
-        self.range = range
-    }
-
-    func next() -> Int {
-        let slots = max(1, (range.upperBound - range.lowerBound + 1) / 2)
-        let index = counter.wrappingAdd(1, ordering: .relaxed).oldValue
-        return range.lowerBound + (index % slots) * 2 + (range.lowerBound % 2)
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import SIP
 import Testing
+import Voice
 
 @testable import API
 @testable import Store
@@ -22,13 +23,18 @@ final class APIFixture {
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     func services(health: ListenerHealth) -> APIServices {
-        APIServices(
+        let registrar = Registrar(
+            authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test")))
+        let live = LiveCalls()
+        let outbound = OutboundCalls(
+            endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
+            numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
+            ports: MediaPortAllocator(range: 20000...20100), live: live, clock: SystemClock(), logger: Logger(label: "test"))
+        return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
-            credentials: store.credentials, clock: SystemClock(),
-            registrar: Registrar(
-                authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test"))),
-            sipRealm: "parley", health: health)
+            credentials: store.credentials, clock: SystemClock(), registrar: registrar,
+            outboundCalls: outbound, liveCalls: live, sipRealm: "parley", health: health)
     }
 }
 

@@ -36,6 +36,8 @@ class Parley:
     admin_token: str = ""
     log_path: str = field(default="")
     sip_port: int = field(default_factory=free_port)
+    # Where the "carrier" (a SIPp UAS in the tests) listens: Parley's --trunk.
+    trunk_port: int = field(default_factory=free_port)
 
     @property
     def base_url(self) -> str:
@@ -44,10 +46,11 @@ class Parley:
     def start(self, extra_args=("--test-clock",)):
         self.log_path = os.path.join(self.data_dir, f"parley-{time.time_ns()}.log")
         log = open(self.log_path, "w")
+        trunk = [] if "PARLEY_TRUNK" in self.env else ["--trunk", f"sip:127.0.0.1:{self.trunk_port}"]
         self.process = subprocess.Popen(
             [PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1",
              "--http-port", str(self.port), "--sip-host", "127.0.0.1", "--sip-port", str(self.sip_port),
-             "--number-pool", POOL_PATH, *extra_args],
+             "--number-pool", POOL_PATH, *trunk, *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SDP
@@ -61,5 +62,22 @@ struct OfferAnswerTests {
     @Test("malformed SDP is refused with a reason", arguments: ["", "v=1\n", "v=0\ns=-\n", "v=0\no=- 1 x IN IP4 a\ns=-\n", "v=0\no=- 1 1 IN IP4 a\ns=-\nm=audio x RTP/AVP 0\n", "v=0\no=- 1 1 IN IP4 a\ns=-\nm=audio 4 RTP/AVP 0\n", "garbage"])
     func malformed(text: String) {
         #expect(throws: SDPError.self) { try SessionDescription(parsing: text) }
+    }
+
+    @Test("Parley's offer lists G.711 by static type and telephone-event; the callee's answer picks the codec")
+    func outboundOffer() throws {
+        let offer = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: "127.0.0.1").offer(localPort: 30000, sessionID: "7")
+        let text = offer.text
+        #expect(text.contains("m=audio 30000 RTP/AVP 0 8 96 101"))
+        #expect(text.contains("a=rtpmap:96 opus/48000/2") && text.contains("a=rtpmap:101 telephone-event/8000"))
+        let reparsed = try SessionDescription(parsing: text)
+        #expect(reparsed.media.first?.formats == ["0", "8", "96", "101"])
+
+        let answer = try SessionDescription(parsing: sippOffer)  // PCMA first, sendonly from the callee
+        let media = try negotiator.accept(answer)
+        #expect(media.codec == .pcma && media.remotePort == 6000 && media.telephoneEventPayloadType == 101)
+        #expect(media.direction == .recvonly)
+        let refused = try SessionDescription(parsing: sippOffer.replacingOccurrences(of: "RTP/AVP 8 0 101", with: "RTP/AVP 18"))
+        #expect(throws: SDPError.noCommonCodec) { try negotiator.accept(refused) }
     }
 }

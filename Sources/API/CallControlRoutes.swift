@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import Store
+import Voice
+
+/// Starting calls (`POST Calls`) and steering live ones by CallSid (`POST Calls/{CallSid}`
+/// with `Status=canceled|completed`).
+struct CallControlRoutes {
+    let accounts: any AccountRepository
+    let calls: any CallRepository
+    let outbound: OutboundCalls
+    let live: LiveCalls
+    var scope: AccountScope { AccountScope(accounts: accounts) }
+
+    func register(on group: RouterGroup<ParleyRequestContext>) {
+        group.post("Accounts/{accountSid}/Calls") { request, context in try await create(request, context) }
+        group.update("Accounts/{accountSid}/Calls/{sid}") { request, context in try await update(request, context) }
+    }
+
+    private func create(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
+        let account = try await scope.resolve(context, access: .write)
+        let form = try await request.formParameters()
+        let to = try form.requiredString("To")
+        let from = try form.requiredString("From")
+        guard case .some(.some) = try form.url("Url") else { throw APIError.missingParameter("Url") }
+        _ = try form.method("Method")
+        let timeout = try form.integer("Timeout", in: 1...600) ?? 60
+        let record: CallRecord
+        do {
+            record = try await outbound.start(OutboundCallRequest(account: account.sid, from: from, to: to, timeout: timeout))
+        } catch OutboundCallError.invalidTo(let value) {
+            throw APIError(status: .badRequest, code: 21211, message: "Invalid 'To' Phone Number: \(value)")
+        } catch OutboundCallError.callerIDNotOwned(let value) {
+            throw APIError(status: .badRequest, code: 21210, message: "Invalid parameter From: \(value) is not a number of this account")
+        } catch OutboundCallError.noTrunk {
+            throw APIError(status: .badRequest, code: 21215, message: "Invalid parameter To: no trunk is configured for PSTN calls")
+        }
+        return ResourceResponse.make(
+            CallsRoutes.representation(record, context: context), element: "Call", status: .created, context: context)
+    }
+
+    private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
+        let account = try await scope.resolve(context, access: .write)
+        let sid: CallSid = try context.sidParameter("sid")
+        guard try await calls.find(sid, account: account.sid) != nil else { throw APIError.notFound(sid.rawValue) }
+        let form = try await request.formParameters()
+        guard let status = try form.choice("Status", as: CallStatus.self) else {
+            if form.string("Url") != nil {
+                throw APIError.invalidParameter("Url", "redirecting a live call comes with the RCML interpreter")
+            }
+            throw APIError.missingParameter("Status")
+        }
+        guard status == .canceled || status == .completed else {
+            throw APIError.invalidParameter("Status", "must be canceled or completed")
+        }
+        guard await live.hangUp(sid, onlyIfUnanswered: status == .canceled) else {
+            throw APIError.conflict("Call \(sid) is not in progress" + (status == .canceled ? " or already answered" : ""))
+        }
+        // The leg writes its final record once the far end confirmed; give it that moment.
+        var record = try await calls.find(sid, account: account.sid)
+        for _ in 0..<20 where record?.status.isFinal == false {
+            try await Task.sleep(for: .milliseconds(50))
+            record = try await calls.find(sid, account: account.sid)
+        }
+        guard let record else { throw APIError.notFound(sid.rawValue) }
+        return ResourceResponse.make(CallsRoutes.representation(record, context: context), element: "Call", context: context)
+    }
+}

@@ -1,0 +1,236 @@
+import SIPMessages
+import Synchronization
+
+/// The client side of one INVITE Parley sends (RFC 3261 §17.1.1) and, once answered, of its
+/// dialog: Timer A retransmissions and Timer B, the ACK for every final response (a new
+/// transaction for a 2xx, §13.2.2.4, sent again for each retransmitted 2xx), CANCEL once a
+/// provisional response came (§9.1), BYE to hang up, and the far end's requests in the dialog.
+public final class OutgoingCall: DialogPeer, Sendable {
+    public let callID: String
+    /// Our From tag; the far end's requests in the dialog carry it in their To.
+    public let localTag: String
+    public let events: AsyncStream<CallEvent>
+    let invite: SIPRequest
+    let dialogServer: DialogServer
+
+    private let branch: String
+    private let endpoint: SIPEndpoint
+    private let destination: (host: String, port: Int)
+    private let continuation: AsyncStream<CallEvent>.Continuation
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Any response stops Timer A; any provisional one allows CANCEL.
+        var responded = false
+        var provisional = false
+        var finalStatus: Int?
+        var cancelRequested = false
+        var cancelSent = false
+        var dialog: DialogRoute?
+        var ack: [UInt8]?
+        var localCSeq: UInt64 = 1
+        var ended = false
+    }
+
+    init(invite: SIPRequest, branch: String, destination: (host: String, port: Int), localTag: String, localContact: String, endpoint: SIPEndpoint) {
+        self.invite = invite
+        self.branch = branch
+        self.destination = destination
+        self.localTag = localTag
+        self.endpoint = endpoint
+        self.callID = invite.headers["Call-ID"] ?? ""
+        self.dialogServer = DialogServer(remoteCSeq: 0, localTag: localTag, localContact: localContact)
+        (events, continuation) = AsyncStream.makeStream()
+    }
+
+    var isEstablished: Bool { state.withLock { $0.dialog != nil && !$0.ended } }
+
+    /// Sends the INVITE; Timer A resends it until a response, Timer B gives up after 32 s.
+    func start() {
+        let bytes = invite.serialized()
+        send(bytes)
+        Retransmission.start(
+            cap: nil, send: { [weak self] in self?.send(bytes) },
+            until: { [weak self] in self?.state.withLock { $0.responded || $0.ended } ?? true },
+            timedOut: { [weak self] in self?.giveUp() })
+    }
+
+    /// Hangs up: CANCEL before the answer (sent once the callee has answered provisionally),
+    /// BYE after it.
+    public func hangUp() {
+        enum Step { case cancel, bye, nothing }
+        let step = state.withLock { state -> Step in
+            guard !state.ended else { return .nothing }
+            if state.dialog != nil { return .bye }
+            guard state.finalStatus == nil, !state.cancelRequested else { return .nothing }
+            state.cancelRequested = true
+            guard state.provisional else { return .nothing }
+            state.cancelSent = true
+            return .cancel
+        }
+        switch step {
+        case .cancel: sendCancel()
+        case .bye: sendBye()
+        case .nothing: return
+        }
+    }
+
+    /// A response to the INVITE (the endpoint matched its branch).
+    func receive(_ response: SIPResponse) {
+        let status = response.status
+        if status < 200 {
+            let cancel = state.withLock { state -> Bool in
+                state.responded = true
+                guard status > 100, state.finalStatus == nil else { return false }
+                state.provisional = true
+                guard state.cancelRequested, !state.cancelSent else { return false }
+                state.cancelSent = true
+                return true
+            }
+            if cancel { sendCancel() }
+            if status == 180 || status == 183 {
+                continuation.yield(.ringing(earlyMedia: response.body.isEmpty ? nil : String(decoding: response.body, as: UTF8.self)))
+            }
+            return
+        }
+        if status < 300 {
+            answered(response)
+        } else {
+            rejected(response)
+        }
+    }
+
+    private func answered(_ response: SIPResponse) {
+        guard let to = response.headers["To"], NameAddress(to)?.tag != nil,
+            let contact = response.headers["Contact"].flatMap(NameAddress.init)
+        else { return }
+        enum Outcome { case first(canceled: Bool), retransmission([UInt8]?) }
+        let dialog = DialogRoute(
+            callID: callID, local: invite.headers["From"] ?? "", remote: to, remoteTarget: contact.uriText,
+            routeSet: response.headers.values("Record-Route").reversed())
+        let outcome = state.withLock { state -> Outcome in
+            state.responded = true
+            guard state.finalStatus == nil else { return .retransmission(state.ack) }
+            state.finalStatus = response.status
+            state.dialog = dialog
+            return .first(canceled: state.cancelRequested)
+        }
+        switch outcome {
+        case .retransmission(let ack):
+            if let ack { sendInDialog(ack) }
+        case .first(let canceled):
+            let ack = dialog.request("ACK", cseq: 1, via: endpoint.newVia(), contact: nil).serialized()
+            state.withLock { $0.ack = ack }
+            sendInDialog(ack)
+            if canceled {
+                // The answer crossed our CANCEL: the call is over for us.
+                continuation.yield(.rejected(status: 487, reason: "Request Terminated"))
+                sendBye()
+            } else {
+                continuation.yield(.answered(sdp: String(decoding: response.body, as: UTF8.self)))
+            }
+        }
+    }
+
+    /// A final refusal: ACK in the same transaction (§17.1.1.3), again for each retransmission.
+    private func rejected(_ response: SIPResponse) {
+        var headers = SIPHeaders()
+        if let via = invite.headers["Via"] { headers.add("Via", via) }
+        headers.add("Max-Forwards", "70")
+        for name in ["From", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
+        headers.add("To", response.headers["To"] ?? invite.headers["To"] ?? "")
+        headers.add("CSeq", "1 ACK")
+        send(SIPRequest(method: "ACK", uri: invite.uri, headers: headers).serialized())
+        let first = state.withLock { state -> Bool in
+            state.responded = true
+            guard state.finalStatus == nil else { return false }
+            state.finalStatus = response.status
+            return true
+        }
+        guard first else { return }
+        continuation.yield(.rejected(status: response.status, reason: response.reason))
+        // Keep absorbing retransmitted final responses for Timer D (32 s) before forgetting.
+        Task { [weak self] in
+            try? await Task.sleep(for: Retransmission.timeout)
+            self?.end()
+        }
+    }
+
+    private func sendCancel() {
+        var headers = SIPHeaders()
+        if let via = invite.headers["Via"] { headers.add("Via", via) }
+        headers.add("Max-Forwards", "70")
+        for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
+        headers.add("CSeq", "1 CANCEL")
+        let cancel = SIPRequest(method: "CANCEL", uri: invite.uri, headers: headers)
+        let endpoint = self.endpoint
+        let destination = self.destination
+        Task { [weak self] in
+            _ = await endpoint.clientTransactions.send(cancel, reliable: false) { endpoint.sendOut($0, to: destination) }
+            // No 487 within Timer B after the CANCEL: the callee is gone.
+            try? await Task.sleep(for: Retransmission.timeout)
+            guard let self, self.state.withLock({ $0.finalStatus == nil && !$0.ended }) else { return }
+            self.giveUp()
+        }
+    }
+
+    private func sendBye() {
+        let via = endpoint.newVia()
+        let request = state.withLock { state -> SIPRequest? in
+            guard let dialog = state.dialog, !state.ended else { return nil }
+            state.localCSeq += 1
+            return dialog.request("BYE", cseq: state.localCSeq, via: via, contact: nil)
+        }
+        guard let request else { return }
+        let endpoint = self.endpoint
+        Task { [weak self] in
+            guard let self else { return }
+            _ = await endpoint.clientTransactions.send(request, reliable: false) { self.sendInDialog($0) }
+            self.end()
+        }
+    }
+
+    func acknowledge(cseq: UInt64) {
+        _ = dialogServer.acknowledge(cseq: cseq)
+    }
+
+    func farEndHungUp() {
+        continuation.yield(.hungUp)
+        end()
+    }
+
+    func deliver(_ event: CallEvent) {
+        continuation.yield(event)
+    }
+
+    private func giveUp() {
+        let first = state.withLock { state -> Bool in
+            guard state.finalStatus == nil, !state.ended else { return false }
+            state.finalStatus = 408
+            return true
+        }
+        guard first else { return }
+        continuation.yield(.timedOut)
+        end()
+    }
+
+    /// Forgets the call: no more events, out of the endpoint's tables.
+    func end() {
+        let first = state.withLock { state -> Bool in
+            defer { state.ended = true }
+            return !state.ended
+        }
+        guard first else { return }
+        continuation.finish()
+        endpoint.forget(self, branch: branch)
+    }
+
+    private func send(_ bytes: [UInt8]) {
+        endpoint.sendOut(bytes, to: destination)
+    }
+
+    private func sendInDialog(_ bytes: [UInt8]) {
+        guard let hop = state.withLock({ $0.dialog?.nextHop }) else { return }
+        endpoint.sendOut(bytes, to: hop)
+    }
+}

@@ -1,0 +1,39 @@
+import Store
+import Synchronization
+
+/// A call leg that can be steered by its CallSid from the REST API.
+protocol ControllableLeg: Sendable {
+    /// Hangs up: CANCEL or BYE as the state requires; the record then says how it ended.
+    func hangUp() async
+    /// Whether the leg has been answered.
+    var isAnswered: Bool { get async }
+}
+
+/// The legs in progress, by CallSid: how call control finds the actor of a live call.
+public final class LiveCalls: Sendable {
+    private let legs = Mutex<[CallSid: any ControllableLeg]>([:])
+
+    public init() {}
+
+    /// REST call control: `completed` hangs up any live call, `canceled` only one not yet
+    /// answered. False when the call is not live (unknown, finished or, for `canceled`,
+    /// already answered).
+    public func hangUp(_ sid: CallSid, onlyIfUnanswered: Bool) async -> Bool {
+        guard let leg = leg(sid) else { return false }
+        if onlyIfUnanswered, await leg.isAnswered { return false }
+        await leg.hangUp()
+        return true
+    }
+
+    func add(_ sid: CallSid, _ leg: any ControllableLeg) {
+        legs.withLock { $0[sid] = leg }
+    }
+
+    func remove(_ sid: CallSid) {
+        _ = legs.withLock { $0.removeValue(forKey: sid) }
+    }
+
+    func leg(_ sid: CallSid) -> (any ControllableLeg)? {
+        legs.withLock { $0[sid] }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import SDP
+import SIP
+import Store
+
+/// One outbound call leg (a `POST Calls`): rings every destination of its target at once
+/// (all the contacts of a Client; first answer wins, the others get CANCEL), keeps its call
+/// record in Twilio's statuses from queued to its end, and can be hung up by its CallSid.
+///
+/// Until the RCML interpreter lands, an answered leg is held until either side hangs up.
+actor OutboundCallLeg: ControllableLeg {
+    private let forks: [OutgoingCall]
+    private let offer: SessionDescription
+    private let negotiator: OfferAnswer
+    private let ringTimeout: Duration
+    private let calls: any CallRepository
+    private let clock: any WallClock
+    private let logger: Logger
+    private var record: CallRecord
+    private var winner: Int?
+    private var ending: CallStatus?
+
+    init(
+        forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, ringTimeout: Duration,
+        record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
+    ) {
+        self.forks = forks
+        self.offer = offer
+        self.negotiator = negotiator
+        self.ringTimeout = ringTimeout
+        self.record = record
+        self.calls = calls
+        self.clock = clock
+        self.logger = logger
+    }
+
+    var isAnswered: Bool { winner != nil }
+
+    /// Runs the leg to its end; the record is final when this returns.
+    func run() async {
+        // Every fork's events in one stream; nil marks the end of a fork's dialog.
+        let (events, continuation) = AsyncStream<(Int, CallEvent?)>.makeStream()
+        let forwarders = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (index, fork) in forks.enumerated() {
+                    group.addTask {
+                        for await event in fork.events { continuation.yield((index, event)) }
+                        continuation.yield((index, nil))
+                    }
+                }
+            }
+            continuation.finish()
+        }
+        let timer = Task { [ringTimeout] in
+            try await Task.sleep(for: ringTimeout)
+            await self.ringTimedOut()
+        }
+        var refusals: [Int] = []
+        var over: Set<Int> = []
+        for await (index, event) in events {
+            if let winner, index != winner { continue }
+            guard let event else {
+                over.insert(index)
+                if winner != nil || over.count == forks.count { break }
+                continue
+            }
+            switch event {
+            case .ringing:
+                if record.status == .queued { await transition(to: .ringing) }
+            case .answered(let sdp):
+                timer.cancel()
+                answered(by: index, sdp: sdp)
+                await transition(to: .inProgress, started: true)
+            case .rejected(let status, _):
+                refusals.append(status)
+                over.insert(index)
+            case .timedOut:
+                refusals.append(408)
+                over.insert(index)
+            case .hungUp:
+                ending = ending ?? .completed
+                over.insert(index)
+            case .offer(let offer):
+                offer.accept(answer: self.offer.text)
+            case .acknowledged, .canceled, .acknowledgementTimedOut, .dtmf:
+                continue
+            }
+            if winner.map(over.contains) ?? (over.count == forks.count) { break }
+        }
+        timer.cancel()
+        forwarders.cancel()
+        await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
+    }
+
+    /// REST `Status=completed` or `canceled`: BYE once answered, else CANCEL to every fork.
+    func hangUp() {
+        if ending == nil { ending = winner == nil ? .canceled : .completed }
+        if let winner {
+            forks[winner].hangUp()
+        } else {
+            forks.forEach { $0.hangUp() }
+        }
+    }
+
+    private func ringTimedOut() {
+        guard winner == nil, ending == nil else { return }
+        ending = .noAnswer
+        forks.forEach { $0.hangUp() }
+    }
+
+    private func answered(by index: Int, sdp: String) {
+        winner = index
+        for (other, fork) in forks.enumerated() where other != index { fork.hangUp() }
+        do {
+            let media = try negotiator.accept(SessionDescription(parsing: sdp))
+            logger.debug("outbound leg answered", metadata: ["call": "\(record.sid)", "codec": "\(media.codec)"])
+        } catch {
+            // An answer we cannot use: the call cannot carry audio, so it ends at once.
+            logger.warning("unusable SDP answer; hanging up", metadata: ["call": "\(record.sid)", "error": "\(error)"])
+            ending = .failed
+            forks[index].hangUp()
+        }
+    }
+
+    /// Twilio's status for a call nobody answered, from the final responses of its forks.
+    static func status(after refusals: [Int]) -> CallStatus {
+        if refusals.contains(where: { [486, 600, 603].contains($0) }) { return .busy }
+        if refusals.contains(where: { [408, 480, 487].contains($0) }) { return .noAnswer }
+        return .failed
+    }
+
+    private func finish(_ status: CallStatus) async {
+        record.endTime = clock.now()
+        await transition(to: ending == .failed ? .failed : status)
+    }
+
+    private func transition(to status: CallStatus, started: Bool = false) async {
+        record.status = status
+        record.dateUpdated = clock.now()
+        if started { record.startTime = record.dateUpdated }
+        do {
+            try await calls.update(record)
+        } catch {
+            logger.error("could not update a call record", metadata: ["call": "\(record.sid)", "error": "\(error)"])
+        }
+    }
+}

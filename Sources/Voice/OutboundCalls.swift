@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import SDP
+import SIP
+import SIPMessages
+import Store
+
+/// What `POST Calls` asks for.
+public struct OutboundCallRequest: Sendable {
+    public var account: AccountSid
+    /// The caller ID: a number the account holds.
+    public var from: String
+    public var to: String
+    /// Seconds to let it ring before giving up (`no-answer`).
+    public var timeout: Int
+
+    public init(account: AccountSid, from: String, to: String, timeout: Int = 60) {
+        self.account = account
+        self.from = from
+        self.to = to
+        self.timeout = timeout
+    }
+}
+
+/// Why an outbound call could not be started; each names the parameter at fault.
+public enum OutboundCallError: Error, Equatable {
+    case invalidTo(String)
+    case callerIDNotOwned(String)
+    /// A PSTN number was dialled but no `--trunk` is configured.
+    case noTrunk
+}
+
+/// Starts outbound legs: the Voice service behind `POST Calls`. PSTN numbers go to the trunk with the caller ID in From; `client:` rings every
+/// registered contact; `sip:` goes to the address itself.
+public final class OutboundCalls: Sendable {
+    private let endpoint: SIPEndpoint
+    private let registrar: Registrar
+    private let numbers: any NumberRepository
+    private let clients: any ClientRepository
+    private let calls: any CallRepository
+    private let trunk: SIPURI?
+    private let negotiator: OfferAnswer
+    private let ports: MediaPortAllocator
+    private let clock: any WallClock
+    private let logger: Logger
+    private let live: LiveCalls
+
+    public init(
+        endpoint: SIPEndpoint, registrar: Registrar, numbers: any NumberRepository, clients: any ClientRepository,
+        calls: any CallRepository, trunk: SIPURI?, localAddress: String, ports: MediaPortAllocator,
+        live: LiveCalls, clock: any WallClock, logger: Logger
+    ) {
+        self.endpoint = endpoint
+        self.registrar = registrar
+        self.numbers = numbers
+        self.clients = clients
+        self.calls = calls
+        self.trunk = trunk
+        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
+        self.ports = ports
+        self.clock = clock
+        self.logger = logger
+        self.live = live
+    }
+
+    /// Checks the request, writes the call record (queued) and starts ringing; the record
+    /// follows the call from there.
+    public func start(_ request: OutboundCallRequest) async throws -> CallRecord {
+        guard let target = CallTarget(request.to) else { throw OutboundCallError.invalidTo(request.to) }
+        guard let callerID = BelgianNumberPlan.normalise(request.from),
+            let owned = try await numbers.find(e164: callerID), owned.state == .reserved, owned.accountSid == request.account
+        else { throw OutboundCallError.callerIDNotOwned(request.from) }
+        let destinations = try await destinations(of: target, account: request.account)
+        let now = clock.now()
+        let record = CallRecord(
+            sid: .generate(), accountSid: request.account, to: target.recordForm, from: callerID, status: .queued,
+            direction: .outboundAPI, dateCreated: now, dateUpdated: now)
+        try await calls.insert(record)
+        let offer = negotiator.offer(localPort: ports.next(), sessionID: String(UInt32.random(in: 1...UInt32.max)))
+        let from = "<sip:\(callerID)@\(negotiator.localAddress)>"
+        let forks = destinations.map { destination in
+            endpoint.startCall(
+                requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
+                destination: (destination.host, destination.port))
+        }
+        var stored = record
+        stored.sipCallID = forks.first?.callID
+        let leg = OutboundCallLeg(
+            forks: forks, offer: offer, negotiator: negotiator, ringTimeout: .seconds(request.timeout),
+            record: stored, calls: calls, clock: clock, logger: logger)
+        live.add(record.sid, leg)
+        let live = self.live
+        Task {
+            await leg.run()
+            live.remove(record.sid)
+        }
+        return record
+    }
+
+    private struct Destination {
+        let requestURI: String
+        let host: String
+        let port: Int
+    }
+
+    private func destinations(of target: CallTarget, account: AccountSid) async throws -> [Destination] {
+        switch target {
+        case .number(let e164):
+            guard let trunk else { throw OutboundCallError.noTrunk }
+            return [Destination(requestURI: "sip:\(e164)@\(trunk.host)" + (trunk.port.map { ":\($0)" } ?? ""), host: trunk.host, port: trunk.port ?? 5060)]
+        case .sip(let uri):
+            return [Destination(requestURI: uri.description, host: uri.host, port: uri.port ?? 5060)]
+        case .client(let login):
+            guard let client = try await clients.withLogin(login).first(where: { $0.accountSid == account }) else { return [] }
+            return await registrar.registrations(of: client.sid).compactMap { registration in
+                // Sent where the REGISTER came from (the address behind NAT); UDP only for now.
+                let parts = registration.source.split(separator: ":")
+                guard parts.count >= 3, parts[0] == "udp", let port = Int(parts[parts.count - 1]) else { return nil }
+                let host = parts[1..<(parts.count - 1)].joined(separator: ":")
+                let contact = NameAddress(registration.contact)?.uriText ?? registration.contact
+                return Destination(requestURI: contact, host: host, port: port)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+"""Outbound calls started with the official twilio library (`calls.create`) to SIPp acting as
+the carrier behind the trunk: answer, busy, unavailable, no answer, hang-up by CallSid from
+either side, and the statuses Twilio users expect in the call records."""
+import os
+import subprocess
+import time
+
+import pytest
+from twilio.base.exceptions import TwilioRestException
+
+from openapi_check import assert_valid
+from sip_peers import FIXTURES, wait_for
+
+CALLER_ID = "+32477206101"
+
+
+@pytest.fixture(scope="module")
+def caller_id(parley):
+    parley.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
+    return CALLER_ID
+
+
+def carrier(parley, scenario):
+    """SIPp as the carrier's gateway on Parley's trunk port, for one call."""
+    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", "127.0.0.1", "-p", str(parley.trunk_port),
+               "-m", "1", "-nostdin", "-timeout", "40s", "-timeout_error"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # let it bind
+    return process
+
+
+def finished(process):
+    out, err = process.communicate(timeout=60)
+    return process.returncode, out[-2500:] + err[-1500:]
+
+
+def status_of(parley, sid):
+    return parley.client().calls(sid).fetch().status
+
+
+def test_answered_call_hung_up_by_call_sid(parley, caller_id, twilio_spec):
+    gateway = carrier(parley, "uas_answer.xml")
+    call = parley.client().calls.create(to="+32470206130", from_=caller_id, url="https://example.com/rcml")
+    assert call.status == "queued" and call.direction == "outbound-api" and call.to == "+32470206130"
+    assert wait_for(lambda: status_of(parley, call.sid) == "in-progress", timeout=10)
+    time.sleep(1.1)
+    updated = parley.client().calls(call.sid).update(status="completed")
+    assert updated.status == "completed"
+    code, output = finished(gateway)
+    assert code == 0, output
+    record = parley.client().calls(call.sid).fetch()
+    assert record.start_time is not None and int(record.duration) >= 1 and record._from == caller_id
+    assert_valid(twilio_spec, parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{call.sid}.json").json(),
+                 "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json")
+    # A finished call cannot be steered any more.
+    with pytest.raises(TwilioRestException) as refused:
+        parley.client().calls(call.sid).update(status="completed")
+    assert refused.value.status == 409
+
+
+def test_the_callee_hangs_up(parley, caller_id):
+    gateway = carrier(parley, "uas_answer_hangup.xml")
+    call = parley.client().calls.create(to="0470206131", from_=caller_id, url="https://example.com/rcml")
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert wait_for(lambda: status_of(parley, call.sid) == "completed")
+    assert parley.client().calls(call.sid).fetch().to == "+32470206131"
+
+
+@pytest.mark.parametrize("scenario, status", [("uas_busy.xml", "busy"), ("uas_unavailable.xml", "no-answer")])
+def test_refusals_map_to_twilio_statuses(parley, caller_id, scenario, status):
+    gateway = carrier(parley, scenario)
+    call = parley.client().calls.create(to="+32470206132", from_=caller_id, url="https://example.com/rcml")
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert wait_for(lambda: status_of(parley, call.sid) == status), status_of(parley, call.sid)
+    assert parley.client().calls(call.sid).fetch().duration in ("0", 0)
+
+
+def test_no_answer_within_the_timeout_cancels(parley, caller_id):
+    gateway = carrier(parley, "uas_no_answer.xml")
+    call = parley.client().calls.create(to="+32470206133", from_=caller_id, url="https://example.com/rcml", timeout=2)
+    assert wait_for(lambda: status_of(parley, call.sid) == "ringing", timeout=5)
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert wait_for(lambda: status_of(parley, call.sid) == "no-answer")
+
+
+def test_canceled_by_call_sid_while_ringing(parley, caller_id):
+    gateway = carrier(parley, "uas_no_answer.xml")
+    call = parley.client().calls.create(to="+32470206134", from_=caller_id, url="https://example.com/rcml")
+    assert wait_for(lambda: status_of(parley, call.sid) == "ringing", timeout=5)
+    assert parley.client().calls(call.sid).update(status="canceled").status == "canceled"
+    code, output = finished(gateway)
+    assert code == 0, output
+
+
+def test_bad_requests_name_their_parameter(parley, caller_id):
+    base = f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json"
+    good = {"To": "+32470206135", "From": caller_id, "Url": "https://example.com/rcml"}
+    cases = [
+        ({**good, "To": "+33123456789"}, 21211, "To"),
+        ({**good, "To": "112"}, 21211, "To"),
+        ({**good, "From": "+32477206102"}, 21210, "From"),  # in the pool, not this account's
+        ({k: v for k, v in good.items() if k != "Url"}, 20001, "Url"),
+        ({**good, "Url": "ftp://x"}, 20001, "Url"),
+        ({**good, "Timeout": "0"}, 20001, "Timeout"),
+    ]
+    for form, code, name in cases:
+        response = parley.http("POST", base, data=form)
+        assert response.status_code == 400, (form, response.text)
+        body = response.json()
+        assert body["code"] == code and name in body["message"], body
+    assert parley.client().calls.list(to="+32470206135") == []
+    unknown = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/CA{'0' * 32}.json", data={"Status": "completed"})
+    assert unknown.status_code == 404
