@@ -105,9 +105,10 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
             f'response="{response}", algorithm={algorithm}, qop=auth, nc={ncv}, cnonce="{cnonce}"')
 
 
-def start_baresip(parley, login, password, regint=600, commands=()):
+def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
-    ready); returns (process, log path)."""
+    ready; answering calls itself with answermode="auto"; writing every SIP message to its
+    log with sip_trace); returns (process, log path)."""
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
@@ -123,10 +124,12 @@ def start_baresip(parley, login, password, regint=600, commands=()):
                      f"audio_player aufile,{os.path.join(config_dir, 'received.wav')}\n"
                      f"audio_source aufile,{source}\n")
     with open(os.path.join(config_dir, "accounts"), "w") as accounts:
-        accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport=udp>;auth_pass={password};regint={regint}\n")
+        accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport=udp>;auth_pass={password};regint={regint}"
+                       f";answermode={answermode}\n")
     log_path = os.path.join(config_dir, "baresip.log")
     extra = [arg for command in commands for arg in ("-e", command)]
-    process = subprocess.Popen(["baresip", "-f", config_dir, *extra], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    trace = ["-s"] if sip_trace else []
+    process = subprocess.Popen(["baresip", "-f", config_dir, *trace, *extra], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL)
     return process, log_path
 

@@ -114,3 +114,31 @@ def test_bad_requests_name_their_parameter(parley, caller_id):
     assert parley.client().calls.list(to="+32470206135") == []
     unknown = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/CA{'0' * 32}.json", data={"Status": "completed"})
     assert unknown.status_code == 404
+
+
+def test_a_client_rings_on_every_registered_softphone_and_the_first_answer_wins(parley, caller_id):
+    from sip_peers import create_client, registrations, start_baresip
+    client = create_client(parley, "twodesks", "Twodesks-pass-1")
+    answering, answering_log = start_baresip(parley, "twodesks", "Twodesks-pass-1", answermode="auto")
+    ringing, ringing_log = start_baresip(parley, "twodesks", "Twodesks-pass-1", sip_trace=True)
+    try:
+        assert wait_for(lambda: len(registrations(parley, client["sid"])) == 2, timeout=10)
+        call = parley.client().calls.create(to="client:twodesks", from_=caller_id, url="https://example.com/rcml")
+        assert wait_for(lambda: status_of(parley, call.sid) == "in-progress", timeout=10), open(answering_log).read()
+        # The softphone that did not answer was told to stop ringing.
+        assert wait_for(lambda: "CANCEL sip:" in open(ringing_log).read(), timeout=5), open(ringing_log).read()[-3000:]
+        assert parley.client().calls(call.sid).update(status="completed").status == "completed"
+        assert parley.client().calls(call.sid).fetch().to == "client:twodesks"
+    finally:
+        for process in (answering, ringing):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_sip_address_is_called_directly(parley, caller_id):
+    gateway = carrier(parley, "uas_answer_hangup.xml")
+    call = parley.client().calls.create(to=f"sip:desk@127.0.0.1:{parley.trunk_port}", from_=caller_id, url="https://example.com/rcml")
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert wait_for(lambda: status_of(parley, call.sid) == "completed")
+    assert parley.client().calls(call.sid).fetch().to == f"sip:desk@127.0.0.1:{parley.trunk_port}"
