@@ -16,6 +16,8 @@ public final class IncomingCall: DialogPeer, Sendable {
 
     let callID: String
     let branchKey: String
+    /// Call-ID, From tag and CSeq: what identifies the request whatever path it took.
+    let originKey: String
     let dialogServer: DialogServer
     private let via: Via?
     private let localContact: String
@@ -40,6 +42,7 @@ public final class IncomingCall: DialogPeer, Sendable {
         self.localTag = Registrar.tag()
         self.callID = request.headers["Call-ID"] ?? ""
         self.branchKey = ResponseCache.key(request, via: via)
+        self.originKey = [callID, NameAddress(request.headers["From"] ?? "")?.tag ?? "", request.headers["CSeq"] ?? ""].joined(separator: "|")
         let cseq = request.headers["CSeq"].flatMap(SIPEndpoint.parseCSeq)?.0 ?? 0
         self.dialogServer = DialogServer(remoteCSeq: cseq, localTag: localTag, localContact: localContact)
         (events, continuation) = AsyncStream.makeStream()

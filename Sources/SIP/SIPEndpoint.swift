@@ -36,6 +36,9 @@ public final class SIPEndpoint: Sendable {
     private struct CallTables {
         var byBranch: [String: IncomingCall] = [:]
         var byDialog: [String: any DialogPeer] = [:]
+        /// INVITEs by Call-ID, From tag and CSeq: the same request arriving by another path
+        /// (another branch) is a loop or a fork that merged again (RFC 3261 §8.2.2.2).
+        var byOrigin: [String: String] = [:]
     }
 
     /// Where Parley is reached (its Via sent-by and Contact) and how it sends UDP datagrams to
@@ -102,6 +105,7 @@ public final class SIPEndpoint: Sendable {
         calls.withLock { tables in
             tables.byBranch[call.branchKey] = nil
             tables.byDialog[call.callID + "|" + call.localTag] = nil
+            tables.byOrigin[call.originKey] = nil
         }
     }
 
@@ -272,9 +276,16 @@ public final class SIPEndpoint: Sendable {
             return
         }
         let call = IncomingCall(request: request, source: source, via: via, localContact: local.withLock { $0.contact }, endpoint: self)
-        calls.withLock { tables in
+        let merged = calls.withLock { tables -> Bool in
+            if let other = tables.byOrigin[call.originKey], other != key { return true }
             tables.byBranch[key] = call
             tables.byDialog[call.callID + "|" + call.localTag] = call
+            tables.byOrigin[call.originKey] = key
+            return false
+        }
+        if merged {
+            send(SIPResponse(to: request, status: 482, reason: "Loop Detected", toTag: Registrar.tag()).serialized(), via: via, source: source)
+            return
         }
         call.respond(status: 100, reason: "Trying")
         Task { await callHandler.incoming(call) }

@@ -1,6 +1,7 @@
 """Inbound calls from the trunk (loopback) with SIPp as the caller: routing to the number's
 account, SDP answer, call records through the twilio library, and crash recovery."""
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -210,3 +211,21 @@ def test_an_invite_out_of_hops_gets_483(parley):
     raw = RawSIP(parley)
     status, line, _, _ = send_invite(raw, parley, "+32476206113", "0470111111", extra="Max-Forwards: 0\n")
     assert status == 483, line
+
+
+def test_the_same_invite_by_another_path_is_a_loop(parley):
+    bind_number(parley, "+32476206114")
+    raw = RawSIP(parley)
+    status, _, headers, call_id = send_invite(raw, parley, "+32476206114", "0470111111")
+    assert status == 200
+    from_tag = re.search(r"tag=([^;>]+)", headers["from"][0]).group(1)
+    raw.send(f"INVITE sip:+32476206114@127.0.0.1:{parley.sip_port} SIP/2.0\n"
+             f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch=z9hG4bKother{secrets.token_hex(4)};rport\n"
+             f"From: <sip:0470111111@127.0.0.1>;tag={from_tag}\nTo: <sip:+32476206114@127.0.0.1>\nCall-ID: {call_id}\n"
+             f"CSeq: 1 INVITE\nContact: <sip:x@127.0.0.1:{raw.port}>\nMax-Forwards: 69\nContent-Type: application/sdp\n"
+             f"Content-Length: {len(OFFER)}\n\n{OFFER}".replace("\r\n", "\n"))
+    while True:
+        status, line, _ = raw.receive()
+        if status >= 200:
+            break
+    assert status == 482, line
