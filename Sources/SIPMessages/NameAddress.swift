@@ -20,43 +20,49 @@ public struct NameAddress: Sendable, Equatable {
             return
         }
         isWildcard = false
+        // Scanned as bytes: every request carries at least two of these.
         var rest = Substring(text)
-        if rest.hasPrefix("\"") {
-            var name = ""
-            var index = rest.index(after: rest.startIndex)
+        if rest.utf8.first == UInt8(ascii: "\"") {
+            var name: [UInt8] = []
+            let utf8 = rest.utf8
+            var index = utf8.index(after: utf8.startIndex)
             var closed = false
-            while index < rest.endIndex {
-                let character = rest[index]
-                if character == "\\" {
-                    index = rest.index(after: index)
-                    guard index < rest.endIndex else { return nil }
-                    name.append(rest[index])
-                } else if character == "\"" {
+            while index < utf8.endIndex {
+                let byte = utf8[index]
+                if byte == UInt8(ascii: "\\") {
+                    index = utf8.index(after: index)
+                    guard index < utf8.endIndex else { return nil }
+                    name.append(utf8[index])
+                } else if byte == UInt8(ascii: "\"") {
                     closed = true
                     break
                 } else {
-                    name.append(character)
+                    name.append(byte)
                 }
-                index = rest.index(after: index)
+                index = utf8.index(after: index)
             }
             guard closed else { return nil }
-            displayName = name
-            rest = rest[rest.index(after: index)...]
+            displayName = String(decoding: name, as: UTF8.self)
+            rest = rest[utf8.index(after: index)...]
         } else {
             displayName = nil
         }
-        if let open = rest.firstIndex(of: "<") {
-            guard let close = rest[open...].firstIndex(of: ">") else { return nil }
+        if let open = rest.utf8.firstIndex(of: UInt8(ascii: "<")) {
+            guard let close = rest.utf8[open...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
             let name = rest[..<open].trimmingSIPWhitespace()
             if displayName == nil, !name.isEmpty { displayName = name }
-            uriText = String(rest[rest.index(after: open)..<close])
-            parameters = SIPParameters.parse(rest[rest.index(after: close)...])
+            uriText = String(rest[rest.utf8.index(after: open)..<close])
+            parameters = SIPParameters.parse(rest[rest.utf8.index(after: close)...])
         } else {
             // addr-spec: parameters after the URI belong to the header, not the URI.
-            let parts = rest.split(separator: ";", maxSplits: 1)
-            guard let first = parts.first else { return nil }
-            uriText = first.trimmingSIPWhitespace()
-            parameters = parts.count > 1 ? SIPParameters.parse(parts[1]) : [:]
+            if let semicolon = rest.utf8.firstIndex(of: UInt8(ascii: ";")) {
+                uriText = rest[..<semicolon].trimmingSIPWhitespace()
+                parameters = SIPParameters.parse(rest[rest.utf8.index(after: semicolon)...])
+            } else {
+                uriText = rest.trimmingSIPWhitespace()
+                parameters = [:]
+            }
+            guard !uriText.isEmpty else { return nil }
         }
         guard let uri = SIPURI(uriText) else { return nil }
         self.uri = uri

@@ -53,8 +53,16 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
         return compactForms[name.lowercased()] ?? name
     }
 
+    /// ASCII case-insensitive equality, byte by byte: header names are tokens (RFC 3261 §25.1),
+    /// and this runs for every header lookup.
     static func same(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.count == rhs.utf8.count && lhs.lowercased() == rhs.lowercased()
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        for (a, b) in zip(left, right) where a != b {
+            guard a | 0x20 == b | 0x20, (a | 0x20) >= UInt8(ascii: "a"), (a | 0x20) <= UInt8(ascii: "z") else { return false }
+        }
+        return true
     }
 
     static let compactForms: [String: String] = [
@@ -78,11 +86,18 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
+    /// Without leading and trailing spaces and tabs (scanned as bytes).
     func trimmingSIPWhitespace() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
+        let utf8 = self.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex, utf8[start] == 32 || utf8[start] == 9 { start = utf8.index(after: start) }
+        var end = start
+        var index = start
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            index = utf8.index(after: index)
+            if byte != 32 && byte != 9 { end = index }
+        }
+        return String(self[start..<end])
     }
 }

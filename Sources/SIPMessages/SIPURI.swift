@@ -19,28 +19,28 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
 
     public init?(_ text: some StringProtocol) {
         let text = String(text).trimmingSIPWhitespace()
-        guard let colon = text.firstIndex(of: ":") else { return nil }
-        let scheme = text[..<colon].lowercased()
+        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let scheme = String(text[..<colon]).asciiLowercased
         guard scheme == "sip" || scheme == "sips" else { return nil }
         self.scheme = scheme
-        var rest = Substring(text[text.index(after: colon)...])
-        if let question = rest.firstIndex(of: "?") {
-            headers = String(rest[rest.index(after: question)...])
+        var rest = Substring(text[text.utf8.index(after: colon)...])
+        if let question = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            headers = String(rest[rest.utf8.index(after: question)...])
             rest = rest[..<question]
         } else {
             headers = nil
         }
-        if let at = rest.lastIndex(of: "@") {
+        if let at = rest.utf8.lastIndex(of: UInt8(ascii: "@")) {
             let userinfo = rest[..<at]
-            let userPart = userinfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            let userPart = userinfo[..<(userinfo.utf8.firstIndex(of: UInt8(ascii: ":")) ?? userinfo.endIndex)]
             guard !userPart.isEmpty else { return nil }
             user = userPart.removingSIPPercentEncoding
-            rest = rest[rest.index(after: at)...]
+            rest = rest[rest.utf8.index(after: at)...]
         } else {
             user = nil
         }
         let hostport: Substring
-        if let semicolon = rest.firstIndex(of: ";") {
+        if let semicolon = rest.utf8.firstIndex(of: UInt8(ascii: ";")) {
             hostport = rest[..<semicolon]
             parameters = SIPParameters.parse(rest[semicolon...])
         } else {
@@ -68,20 +68,23 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
 /// `;name=value` parameter lists and host[:port] parts shared by URIs, name-addrs and Via.
 enum SIPParameters {
     /// Parses `;a=b;c` (leading `;` optional) into lowercased names; a bare name has value "".
+    /// Scans bytes: it runs for every Via, URI and name-addr.
     static func parse(_ text: some StringProtocol) -> [String: String] {
         var result: [String: String] = [:]
         for part in SIPHeaders.splitOutsideQuotes(String(text), separator: ";") {
-            let trimmed = part.trimmingSIPWhitespace()
-            guard !trimmed.isEmpty else { continue }
-            if let equals = trimmed.firstIndex(of: "=") {
-                var value = trimmed[trimmed.index(after: equals)...].trimmingSIPWhitespace()
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                    value = String(value.dropFirst().dropLast())
-                }
-                result[trimmed[..<equals].trimmingSIPWhitespace().lowercased()] = value
-            } else {
-                result[trimmed.lowercased()] = ""
+            let utf8 = part.utf8
+            guard let equals = utf8.firstIndex(of: UInt8(ascii: "=")) else {
+                let name = part.trimmingSIPWhitespace()
+                if !name.isEmpty { result[name.asciiLowercased] = "" }
+                continue
             }
+            let name = part[..<equals].trimmingSIPWhitespace()
+            guard !name.isEmpty else { continue }
+            var value = part[utf8.index(after: equals)...].trimmingSIPWhitespace()
+            if value.utf8.count >= 2, value.utf8.first == UInt8(ascii: "\""), value.utf8.last == UInt8(ascii: "\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            result[name.asciiLowercased] = value
         }
         return result
     }
@@ -169,6 +172,14 @@ extension SIPHeaders {
         }
         parts.append(String(text[start...]))
         return parts
+    }
+}
+
+extension String {
+    /// Lowercased in ASCII only, without a copy when it already is: for protocol tokens.
+    var asciiLowercased: String {
+        guard utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return self }
+        return String(decoding: utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }
 

@@ -87,6 +87,29 @@ struct SQLiteStoreTests {
         #expect(bytes.range(of: Data(SecretHash.ha1MD5(login: "alice", realm: "parley", password: "PASSWORD-in-clear-42").utf8)) != nil)
     }
 
+    @Test("clients looked up by login see every write at once through the cache")
+    func clientCacheFollowsWrites() async throws {
+        let temporary = try TemporaryStore()
+        let account = makeAccount()
+        try await temporary.store.accounts.insert(account)
+        let clients = temporary.store.clients
+        #expect(try await clients.withLogin("bob").isEmpty)  // an unknown login is remembered too
+        let now = Date()
+        var bob = Client(
+            sid: .generate(), accountSid: account.sid, login: "bob", friendlyName: "Bob",
+            credentials: DigestCredentials(login: "bob", realm: "parley", password: "first-Password-1"),
+            dateCreated: now, dateUpdated: now)
+        try await clients.insert(bob)
+        #expect(try await clients.withLogin("bob").map(\.sid) == [bob.sid])
+        bob.status = .disabled
+        bob.credentials = DigestCredentials(login: "bob", realm: "parley", password: "second-Password-2")
+        try await clients.update(bob)
+        let seen = try await clients.withLogin("bob")
+        #expect(seen.first?.status == .disabled && seen.first?.credentials == bob.credentials)
+        #expect(try await clients.delete(bob.sid, account: account.sid))
+        #expect(try await clients.withLogin("bob").isEmpty)
+    }
+
     @Test("applications are scoped to their account and paged in creation order")
     func applicationsScopedAndPaged() async throws {
         let temporary = try TemporaryStore()

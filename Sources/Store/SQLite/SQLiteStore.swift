@@ -28,7 +28,7 @@ public final class SQLiteStore: Sendable {
         try StoreMigrations.migrator.migrate(pool)
         accounts = SQLiteAccountRepository(pool: pool)
         applications = SQLiteApplicationRepository(pool: pool)
-        clients = SQLiteClientRepository(pool: pool)
+        clients = CachedClientRepository(SQLiteClientRepository(pool: pool))
         notifications = SQLiteNotificationRepository(pool: pool)
         numbers = SQLiteNumberRepository(pool: pool)
         credentials = SQLiteCredentialRepository(pool: pool)
