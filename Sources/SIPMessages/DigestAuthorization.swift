@@ -6,17 +6,20 @@ public struct DigestAuthorization: Sendable, Equatable {
 
     public init?(_ header: some StringProtocol) {
         let header = String(header).trimmingSIPWhitespace()
-        guard header.count > 7, header.prefix(7).lowercased() == "digest " else { return nil }
+        let utf8 = header.utf8
+        guard utf8.count > 7, String(header[..<utf8.index(utf8.startIndex, offsetBy: 7)]).asciiLowercased == "digest " else { return nil }
         var fields: [String: String] = [:]
-        for part in SIPHeaders.splitOutsideQuotes(String(header.dropFirst(7)), separator: ",") {
-            let trimmed = part.trimmingSIPWhitespace()
-            guard let equals = trimmed.firstIndex(of: "=") else { continue }
-            let name = trimmed[..<equals].trimmingSIPWhitespace().lowercased()
-            var value = trimmed[trimmed.index(after: equals)...].trimmingSIPWhitespace()
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = Self.unescape(value.dropFirst().dropLast())
+        // Scanned as bytes: every authenticated REGISTER and INVITE carries one.
+        for part in SIPHeaders.splitOutsideQuotes(String(header[utf8.index(utf8.startIndex, offsetBy: 7)...]), separator: ",") {
+            guard let equals = part.utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = part[..<equals].trimmingSIPWhitespace().asciiLowercased
+            let value = part[part.utf8.index(after: equals)...].trimmingSIPWhitespace()
+            let bytes = value.utf8
+            if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") {
+                fields[name] = Self.unescape(bytes.dropFirst().dropLast())
+            } else {
+                fields[name] = value
             }
-            fields[name] = value
         }
         guard fields["username"] != nil, fields["nonce"] != nil, fields["response"] != nil else { return nil }
         self.fields = fields
@@ -24,19 +27,20 @@ public struct DigestAuthorization: Sendable, Equatable {
 
     public subscript(_ name: String) -> String? { fields[name] }
 
-    private static func unescape(_ text: Substring) -> String {
-        var result = ""
+    private static func unescape(_ bytes: Substring.UTF8View) -> String {
+        guard bytes.contains(UInt8(ascii: "\\")) else { return String(Substring(bytes)) }
+        var result: [UInt8] = []
         var escaped = false
-        for character in text {
+        for byte in bytes {
             if escaped {
-                result.append(character)
+                result.append(byte)
                 escaped = false
-            } else if character == "\\" {
+            } else if byte == UInt8(ascii: "\\") {
                 escaped = true
             } else {
-                result.append(character)
+                result.append(byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }
