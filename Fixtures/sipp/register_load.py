@@ -7,62 +7,28 @@ and the highest rate sustained (within 10% of the step's time) with zero failed 
 """
 import argparse
 import os
-import re
-import secrets
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-import base64
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def post(url, sid, token, form):
-    data = "&".join(f"{k}={v}" for k, v in form.items()).encode()
-    request = urllib.request.Request(url, data=data, method="POST")
-    request.add_header("Authorization", "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode())
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status
+from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, free_port, sipp_counts
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parley", default=os.path.join(HERE, "../../.build/release/parley"))
+    parser.add_argument("--parley", default=DEFAULT_BINARY)
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rates", default="1000,2000,3000,4000,5000,6000")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each step")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="parley-load-")
-    http_port, sip_port = free_port(), free_port()
-    sid, token = "AC" + secrets.token_hex(16), secrets.token_hex(16)
-    env = {**os.environ, "PARLEY_ADMIN_SID": sid, "PARLEY_ADMIN_TOKEN": token}
-    server = subprocess.Popen([args.parley, "serve", "--data-dir", data_dir, "--http-host", "127.0.0.1",
-                               "--http-port", str(http_port), "--sip-host", "127.0.0.1", "--sip-port", str(sip_port),
-                               "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{http_port}"
-        for _ in range(100):
-            try:
-                if urllib.request.urlopen(base + "/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        csv_path = os.path.join(data_dir, "clients.csv")
+    with ParleyProcess(args.parley) as parley:
+        csv_path = os.path.join(parley.data_dir, "clients.csv")
         with open(csv_path, "w") as csv:
             csv.write("SEQUENTIAL\n")
             for index in range(args.clients):
                 login, password = f"load{index:04d}", f"Load-pass-{index:04d}"
-                post(f"{base}/2010-04-01/Accounts/{sid}/Clients.json", sid, token, {"Login": login, "Password": password})
+                parley.post("Clients.json", {"Login": login, "Password": password})
                 csv.write(f"{login};[authentication username={login} password={password}]\n")
         print(f"{args.clients} clients created; parley {args.parley}; SIPp over UDP on 127.0.0.1")
         print(f"{'rate/s':>8} {'sent':>7} {'ok':>7} {'failed':>7} {'seconds':>8} {'achieved/s':>11}")
@@ -71,18 +37,13 @@ def main():
             total = rate * args.seconds
             started = time.time()
             result = subprocess.run(
-                ["sipp", f"127.0.0.1:{sip_port}", "-sf", os.path.join(HERE, "register_digest.xml"), "-inf", csv_path,
+                ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(HERE, "register_digest.xml"), "-inf", csv_path,
                  "-r", str(rate), "-m", str(total), "-l", str(max(rate, 1000)), "-t", "u1", "-i", "127.0.0.1",
                  "-p", str(free_port()), "-nostdin", "-timeout", f"{args.seconds * 6}s", "-recv_timeout", "5000",
                  "-max_recv_loops", "10000", "-max_sched_loops", "10000"],
                 capture_output=True, text=True)
             elapsed = time.time() - started
-            ok = failed = 0
-            for line in result.stdout.splitlines():
-                if line.strip().startswith("Successful call"):
-                    ok = int(line.split("|")[2].split()[0])
-                if line.strip().startswith("Failed call"):
-                    failed = int(line.split("|")[2].split()[0])
+            ok, failed = sipp_counts(result.stdout)
             print(f"{rate:>8} {total:>7} {ok:>7} {failed:>7} {elapsed:>8.1f} {ok / elapsed:>11.0f}", flush=True)
             # A step holds when every registration succeeded and SIPp kept the offered rate.
             if failed == 0 and ok == total and elapsed <= args.seconds * 1.1:
@@ -90,9 +51,6 @@ def main():
             else:
                 break
         print(f"highest sustained rate with zero failures: {best:.0f} authenticated registrations per second")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

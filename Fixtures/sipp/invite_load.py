@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""INVITE load against a real `parley serve`: SIPp's built-in caller (INVITE, 100/180/200, ACK,
+a short hold, BYE) calls a number bound to an application, at rising call rates. Every call
+gets a call record written at each state change (ringing, in-progress, completed). Prints each
+step and the highest rate with zero failed calls. Loopback only; stops by itself.
+
+    python3 Fixtures/sipp/invite_load.py [--parley .build/release/parley] [--rates 200,400,800] [--hold-ms 1000]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+from parley_process import DEFAULT_BINARY, ParleyProcess, free_port, sipp_counts
+
+NUMBER = "+3222060700"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parley", default=DEFAULT_BINARY)
+    parser.add_argument("--rates", default="200,400,600,800,1000,1200")
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each step")
+    parser.add_argument("--hold-ms", type=int, default=1000, help="how long each call stays up")
+    args = parser.parse_args()
+
+    with ParleyProcess(args.parley) as parley:
+        _, body = parley.post("Applications.json", {"FriendlyName": "load", "VoiceUrl": "https://example.com/rcml"})
+        application = json.loads(body)["sid"]
+        parley.post("IncomingPhoneNumbers.json", {"PhoneNumber": NUMBER, "VoiceApplicationSid": application,
+                                                  "AddressInZoneConfirmed": "true"})
+        print(f"parley {args.parley}; SIPp uac over UDP on 127.0.0.1 calling {NUMBER}, {args.hold_ms} ms per call")
+        print(f"{'rate/s':>8} {'calls':>7} {'ok':>7} {'failed':>7} {'seconds':>8} {'achieved/s':>11}")
+        best = 0
+        for rate in [int(r) for r in args.rates.split(",")]:
+            total = rate * args.seconds
+            started = time.time()
+            result = subprocess.run(
+                ["sipp", f"127.0.0.1:{parley.sip_port}", "-sn", "uac", "-s", NUMBER, "-d", str(args.hold_ms),
+                 "-r", str(rate), "-m", str(total), "-l", str(rate * (args.hold_ms // 1000 + 3)), "-t", "u1",
+                 "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", f"{args.seconds * 6}s",
+                 "-recv_timeout", "10000", "-max_recv_loops", "10000", "-max_sched_loops", "10000"],
+                capture_output=True, text=True)
+            elapsed = time.time() - started - args.hold_ms / 1000
+            ok, failed = sipp_counts(result.stdout)
+            print(f"{rate:>8} {total:>7} {ok:>7} {failed:>7} {elapsed:>8.1f} {ok / elapsed:>11.0f}", flush=True)
+            if failed == 0 and ok == total and elapsed <= args.seconds * 1.1:
+                best = max(best, ok / elapsed)
+            else:
+                break
+        print(f"highest sustained rate with zero failures: {best:.0f} calls per second")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
