@@ -6,6 +6,8 @@ import Store
 /// A sub-account's auth token is shown once, in the response that creates it.
 struct AccountsRoutes {
     let accounts: any AccountRepository
+    /// Seals each new auth token, so webhooks of the account can be signed with it.
+    let sealer: TokenSealer
     var scope: AccountScope { AccountScope(accounts: accounts) }
 
     func register(on group: RouterGroup<ParleyRequestContext>) {
@@ -55,7 +57,7 @@ struct AccountsRoutes {
             friendlyName: try form.text("FriendlyName", maxLength: 64)
                 ?? "SubAccount Created at \(RFC2822Date.format(now))",
             status: .active, role: .user, authTokenHash: SecretHash.token(token),
-            dateCreated: now, dateUpdated: now)
+            authTokenSealed: sealer.seal(token), dateCreated: now, dateUpdated: now)
         try await accounts.insert(account)
         return render(account, token: token, status: .created, context: context)
     }

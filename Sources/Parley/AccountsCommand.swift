@@ -14,10 +14,11 @@ struct AccountsCommand: AsyncParsableCommand {
         @Option(help: "The data directory of the Parley to manage (PARLEY_DATA_DIR; default ./parley-data).")
         var dataDir: String?
 
+        var directory: DataDirectory {
+            DataDirectory(path: dataDir ?? ProcessInfo.processInfo.environment["PARLEY_DATA_DIR"] ?? "./parley-data")
+        }
+
         func openStore() throws -> SQLiteStore {
-            let path =
-                dataDir ?? ProcessInfo.processInfo.environment["PARLEY_DATA_DIR"] ?? "./parley-data"
-            let directory = DataDirectory(path: path)
             try directory.prepare()
             return try SQLiteStore(path: directory.databasePath)
         }
@@ -55,7 +56,8 @@ struct AccountsCommand: AsyncParsableCommand {
             let account = Account(
                 sid: .generate(), ownerSid: nil, friendlyName: friendlyName, status: .active,
                 role: administrator ? .administrator : .user,
-                authTokenHash: SecretHash.token(token), dateCreated: now, dateUpdated: now)
+                authTokenHash: SecretHash.token(token), authTokenSealed: try location.directory.tokenSealer().seal(token),
+                dateCreated: now, dateUpdated: now)
             try await store.accounts.insert(account)
             print("AccountSid: \(account.sid)\nAuthToken:  \(token)")
         }
@@ -79,6 +81,7 @@ struct AccountsCommand: AsyncParsableCommand {
             }
             let token = RandomHex.string(byteCount: 16)
             account.authTokenHash = SecretHash.token(token)
+            account.authTokenSealed = try location.directory.tokenSealer().seal(token)
             account.dateUpdated = Date()
             try await store.accounts.update(account)
             print("AccountSid: \(sid)\nAuthToken:  \(token)")

@@ -17,14 +17,20 @@ public struct AdministratorBootstrap: Sendable {
 
     let accounts: any AccountRepository
     let dataDirectory: String
+    let sealer: TokenSealer
 
-    public init(accounts: any AccountRepository, dataDirectory: String) {
+    public init(accounts: any AccountRepository, dataDirectory: String, sealer: TokenSealer) {
         self.accounts = accounts
         self.dataDirectory = dataDirectory
+        self.sealer = sealer
     }
 
     public func run(environment: [String: String]) async throws -> Outcome {
-        guard try await accounts.all().isEmpty else { return .alreadyInitialised }
+        let existing = try await accounts.all()
+        guard existing.isEmpty else {
+            try await sealEnvironmentToken(environment, among: existing)
+            return .alreadyInitialised
+        }
         let now = Date()
         switch (environment["PARLEY_ADMIN_SID"], environment["PARLEY_ADMIN_TOKEN"]) {
         case (let rawSid?, let token?):
@@ -36,13 +42,13 @@ public struct AdministratorBootstrap: Sendable {
                 throw ConfigurationError.invalid(
                     option: "PARLEY_ADMIN_TOKEN", reason: "must be at least 16 characters")
             }
-            try await accounts.insert(Self.administrator(sid: sid, token: token, now: now))
+            try await accounts.insert(administrator(sid: sid, token: token, now: now))
             return .createdFromEnvironment(sid)
         case (nil, nil):
             let sid = AccountSid.generate()
             let token = RandomHex.string(byteCount: 16)
             let file = try writeCredentialsFile(sid: sid, token: token)
-            try await accounts.insert(Self.administrator(sid: sid, token: token, now: now))
+            try await accounts.insert(administrator(sid: sid, token: token, now: now))
             return .generated(sid: sid, token: token, credentialsFile: file)
         default:
             throw ConfigurationError.invalid(
@@ -50,11 +56,22 @@ public struct AdministratorBootstrap: Sendable {
         }
     }
 
-    private static func administrator(sid: AccountSid, token: String, now: Date) -> Account {
+    private func administrator(sid: AccountSid, token: String, now: Date) -> Account {
         Account(
             sid: sid, ownerSid: nil, friendlyName: "Administrator", status: .active,
-            role: .administrator, authTokenHash: SecretHash.token(token), dateCreated: now,
-            dateUpdated: now)
+            role: .administrator, authTokenHash: SecretHash.token(token), authTokenSealed: sealer.seal(token),
+            dateCreated: now, dateUpdated: now)
+    }
+
+    /// An administrator made before tokens were sealed gets its token sealed when the
+    /// environment gives it again (and it matches), so its webhooks can be signed.
+    private func sealEnvironmentToken(_ environment: [String: String], among existing: [Account]) async throws {
+        guard let sid = environment["PARLEY_ADMIN_SID"].flatMap(AccountSid.init), let token = environment["PARLEY_ADMIN_TOKEN"],
+            var account = existing.first(where: { $0.sid == sid }), account.authTokenSealed.flatMap(sealer.open) != token,
+            SecretHash.matches(token, storedHash: account.authTokenHash)
+        else { return }
+        account.authTokenSealed = sealer.seal(token)
+        try await accounts.update(account)
     }
 
     private func writeCredentialsFile(sid: AccountSid, token: String) throws -> String {

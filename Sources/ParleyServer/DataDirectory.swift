@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The directory holding Parley's database (and later recordings and caches), private to the
 /// user running Parley.
@@ -10,6 +11,11 @@ public struct DataDirectory: Sendable {
     }
 
     public var databasePath: String { (path as NSString).appendingPathComponent("parley.sqlite") }
+
+    /// The sealer of auth tokens, its key in `token-seal.key` (made on first use, mode 0600).
+    public func tokenSealer() throws -> TokenSealer {
+        try TokenSealer(keyFile: (path as NSString).appendingPathComponent("token-seal.key"))
+    }
 
     /// Creates the directory with mode 0700 if it does not exist yet.
     public func prepare() throws {

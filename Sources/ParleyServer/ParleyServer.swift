@@ -23,7 +23,8 @@ public struct ParleyServer: Sendable {
         let directory = DataDirectory(path: configuration.dataDirectory)
         try directory.prepare()
         let store = try SQLiteStore(path: directory.databasePath)
-        let bootstrap = AdministratorBootstrap(accounts: store.accounts, dataDirectory: directory.path)
+        let sealer = try directory.tokenSealer()
+        let bootstrap = AdministratorBootstrap(accounts: store.accounts, dataDirectory: directory.path, sealer: sealer)
         switch try await bootstrap.run(environment: environment) {
         case .alreadyInitialised:
             break
@@ -69,9 +70,12 @@ public struct ParleyServer: Sendable {
         let localAddress = configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost
         let ports = MediaPortAllocator(range: configuration.rtpPorts)
         let live = LiveCalls()
+        let fetcher = RCMLFetcher(
+            accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
+            logger: Logger(label: "parley.webhooks"))
         let router = InboundCallRouter(
-            numbers: store.numbers, calls: store.calls, clients: store.clients,
-            authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
+            numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
+            fetcher: fetcher, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
             ports: ports, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
         let outbound = OutboundCalls(
@@ -84,7 +88,8 @@ public struct ParleyServer: Sendable {
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: clock, testClock: testClock,
-            registrar: registrar, outboundCalls: outbound, liveCalls: live, sipRealm: configuration.sipRealm, health: health)
+            registrar: registrar, outboundCalls: outbound, liveCalls: live, tokenSealer: sealer,
+            sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(
             responder: ParleyAPI.responder(services: services),

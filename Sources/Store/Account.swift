@@ -11,13 +11,17 @@ public struct Account: Sendable, Equatable {
     public var role: AccountRole
     /// SHA-256 of the auth token (see `SecretHash.token`).
     public var authTokenHash: String
+    /// The auth token sealed by `TokenSealer`, to sign webhook requests; nil for accounts made
+    /// before tokens were kept this way (their webhooks go unsigned until the token rotates).
+    public var authTokenSealed: String?
     public var dateCreated: Date
     public var dateUpdated: Date
 
     public init(
         sid: AccountSid, ownerSid: AccountSid?, friendlyName: String, status: AccountStatus,
-        role: AccountRole, authTokenHash: String, dateCreated: Date, dateUpdated: Date
+        role: AccountRole, authTokenHash: String, authTokenSealed: String? = nil, dateCreated: Date, dateUpdated: Date
     ) {
+        self.authTokenSealed = authTokenSealed
         self.sid = sid
         self.ownerSid = ownerSid
         self.friendlyName = friendlyName

@@ -4,4 +4,6 @@ public enum StoreError: Error, Equatable {
     case duplicate(field: String)
     /// A referenced record does not exist (`field` names the reference).
     case missingReference(field: String)
+    /// A file the store relies on is unusable.
+    case corrupt(String)
 }

@@ -4,21 +4,37 @@ import SDP
 import SIP
 import Store
 
-/// One call leg: its SIP side (an answered INVITE and its dialog) and its detail record, which
-/// is written at every state change so that a crash loses nothing.
+/// One inbound call leg: its SIP side (an INVITE and its dialog), its detail record (written
+/// at every state change so that a crash loses nothing) and its application. It rings (180),
+/// fetches the application's RCML, and answers once a usable document came back; the caller
+/// may hang up (CANCEL) meanwhile.
 ///
-/// Until the RCML interpreter lands, an inbound leg to a bound number answers with an SDP for
-/// G.711 and telephone-event and holds the call until the caller hangs up.
+/// Until the RCML interpreter and the media engine land, an answered leg holds the call until
+/// either side hangs up; a leg whose application gave nothing usable is refused with
+/// `500 Application Error` (Notifications say why).
 actor CallLeg: ControllableLeg {
     private let call: IncomingCall
+    private let application: WebhookTarget
+    private let fetcher: RCMLFetcher
     private let calls: any CallRepository
     private let clock: any WallClock
     private let logger: Logger
     private var record: CallRecord
     private var media: LocalMedia
 
-    init(call: IncomingCall, calls: any CallRepository, clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia) {
+    /// What the leg reacts to: its SIP side, and the answer of the application's web server.
+    private enum Input {
+        case sip(CallEvent)
+        case document(RCMLFetcher.Fetched?)
+    }
+
+    init(
+        call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, calls: any CallRepository,
+        clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia
+    ) {
         self.call = call
+        self.application = application
+        self.fetcher = fetcher
         self.calls = calls
         self.clock = clock
         self.logger = logger
@@ -49,31 +65,55 @@ actor CallLeg: ControllableLeg {
             return
         }
         call.respond(status: 180, reason: "Ringing")
-        call.respond(status: 200, reason: "OK", sdp: media.answer.text)
-        record.startTime = clock.now()
-        await transition(to: .inProgress)
-        for await event in call.events {
-            switch event {
-            case .acknowledged:
-                continue
-            case .hungUp:
-                await finish(.completed)
-                return
-            case .canceled:
-                await finish(.canceled)
-                return
-            case .acknowledgementTimedOut:
-                await finish(.failed)
-                return
-            case .offer(let offer):
+        let (inputs, continuation) = AsyncStream<Input>.makeStream()
+        let events = call.events
+        let sip = Task {
+            for await event in events { continuation.yield(.sip(event)) }
+            continuation.finish()
+        }
+        let fetch = Task { [fetcher, application, parameters = webhookParameters()] in
+            let fetched = await fetcher.fetch(application, parameters: parameters, account: record.accountSid, call: record.sid)
+            continuation.yield(.document(fetched))
+        }
+        defer {
+            sip.cancel()
+            fetch.cancel()
+        }
+        for await input in inputs {
+            switch input {
+            case .document(let fetched):
+                guard fetched != nil else {
+                    call.respond(status: 500, reason: "Application Error", headers: [("Warning", "399 parley \"no usable RCML\"")])
+                    return await finish(.failed)
+                }
+                call.respond(status: 200, reason: "OK", sdp: media.answer.text)
+                record.startTime = clock.now()
+                await transition(to: .inProgress)
+            case .sip(.hungUp):
+                return await finish(.completed)
+            case .sip(.canceled):
+                return await finish(.canceled)
+            case .sip(.acknowledgementTimedOut):
+                return await finish(.failed)
+            case .sip(.offer(let offer)):
                 renegotiate(offer)
-            case .ringing, .answered, .rejected, .timedOut:
-                continue  // outbound events; this leg answers an inbound call
-            case .dtmf(let key):
+            case .sip(.dtmf(let key)):
                 logger.debug("INFO DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key.digit)"])
+            case .sip(.acknowledged), .sip(.ringing), .sip(.answered), .sip(.rejected), .sip(.timedOut):
+                continue  // the ACK needs nothing more; the others belong to outbound legs
             }
         }
-        await finish(.completed)
+        await finish(record.status == .inProgress ? .completed : .failed)
+    }
+
+    /// The parameters of every voice request (restcomm-compat §2.1).
+    private func webhookParameters() -> [(String, String)] {
+        [
+            ("CallSid", record.sid.rawValue), ("AccountSid", record.accountSid.rawValue), ("From", record.from),
+            ("To", record.to), ("CallStatus", record.status.rawValue), ("ApiVersion", "2010-04-01"),
+            ("Direction", record.direction.rawValue), ("CallerName", record.callerName ?? "null"),
+            ("ForwardedFrom", record.forwardedFrom ?? "null"),
+        ]
     }
 
     /// A re-INVITE or UPDATE: hold (sendonly/inactive), resume or a new address. Without SDP
@@ -89,11 +129,11 @@ actor CallLeg: ControllableLeg {
         }
     }
 
+    /// The record's last state. The SIP side ends by itself: with the BYE, or with the ACK of
+    /// the final response (which must be retransmitted until then).
     private func finish(_ status: CallStatus) async {
         record.endTime = clock.now()
-        if status != .completed { record.startTime = record.startTime ?? record.endTime }
         await transition(to: status)
-        call.end()
     }
 
     private func transition(to status: CallStatus) async {

@@ -9,11 +9,14 @@ import Store
 /// Client login is a Client calling out: it is challenged (407) and, once authenticated, runs
 /// the Client's voice application (403 if disabled, 480 if it has none). Any other call must
 /// come from the trunk (or loopback) to a Belgian number: it reaches the account holding the
-/// number if the number is bound to an application (404 unknown number, 480 no application,
-/// 403 another source). An offer without a common codec gets 488.
+/// number if the number is bound to an application (404 unknown number, 480 no application or
+/// one without a voice URL, 403 another source). An offer without a common codec gets 488.
+/// The number's application wins over its own voice URL.
 public struct InboundCallRouter: CallHandler {
     let numbers: any NumberRepository
+    let applications: any ApplicationRepository
     let calls: any CallRepository
+    let fetcher: RCMLFetcher
     let clients: any ClientRepository
     let authenticator: DigestAuthenticator
     let trunkAddresses: Set<String>
@@ -24,12 +27,14 @@ public struct InboundCallRouter: CallHandler {
     let logger: Logger
 
     public init(
-        numbers: any NumberRepository, calls: any CallRepository, clients: any ClientRepository,
-        authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
+        numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
+        clients: any ClientRepository, fetcher: RCMLFetcher, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
         localAddress: String, ports: MediaPortAllocator, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.live = live
         self.numbers = numbers
+        self.applications = applications
+        self.fetcher = fetcher
         self.calls = calls
         self.clients = clients
         self.authenticator = authenticator
@@ -64,11 +69,10 @@ public struct InboundCallRouter: CallHandler {
         guard let number, number.state == .reserved, let account = number.accountSid else {
             return refuse(call, 404, "Not Found")
         }
-        guard number.routing.voiceApplicationSid != nil || number.routing.voiceUrl != nil else {
-            return refuse(call, 480, "Temporarily Unavailable")
-        }
+        guard let target = await webhook(application: number.routing.voiceApplicationSid, account: account) ?? WebhookTarget(routing: number.routing)
+        else { return refuse(call, 480, "Temporarily Unavailable") }
         let caller = from?.uri.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? "anonymous"
-        await answer(call, account: account, to: e164, from: caller, callerName: from?.displayName, number: number.sid)
+        await answer(call, target: target, account: account, to: e164, from: caller, callerName: from?.displayName, number: number.sid)
     }
 
     /// A registered softphone calling out: authenticated like a proxy would (RFC 3261 §22.3).
@@ -83,16 +87,24 @@ public struct InboundCallRouter: CallHandler {
         case .disabled:
             call.respond(status: 403, reason: "Client Disabled")
         case .authenticated(let client):
-            guard client.voiceApplicationSid != nil || client.voiceUrl != nil else {
-                return refuse(call, 480, "Temporarily Unavailable")
-            }
+            guard let target = await webhook(application: client.voiceApplicationSid, account: client.accountSid) ?? WebhookTarget(client: client)
+            else { return refuse(call, 480, "Temporarily Unavailable") }
             let dialled = SIPURI(call.request.uri)?.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? call.request.uri
-            await answer(call, account: client.accountSid, to: dialled, from: "client:\(client.login)", callerName: from?.displayName, number: nil)
+            await answer(
+                call, target: target, account: client.accountSid, to: dialled, from: "client:\(client.login)",
+                callerName: from?.displayName, number: nil)
         }
     }
 
+    /// The voice URL of a bound application, when it has one.
+    private func webhook(application sid: ApplicationSid?, account: AccountSid) async -> WebhookTarget? {
+        guard let sid, let application = try? await applications.find(sid, account: account) else { return nil }
+        return WebhookTarget(application: application)
+    }
+
     private func answer(
-        _ call: IncomingCall, account: AccountSid, to: String, from: String, callerName: String?, number: PhoneNumberSid?
+        _ call: IncomingCall, target: WebhookTarget, account: AccountSid, to: String, from: String, callerName: String?,
+        number: PhoneNumberSid?
     ) async {
         let media: LocalMedia
         do {
@@ -103,7 +115,7 @@ public struct InboundCallRouter: CallHandler {
         }
         let now = clock.now()
         let leg = CallLeg(
-            call: call, calls: calls, clock: clock, logger: logger,
+            call: call, application: target, fetcher: fetcher, calls: calls, clock: clock, logger: logger,
             record: CallRecord(
                 sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],

@@ -34,7 +34,7 @@ final class APIFixture {
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: SystemClock(), registrar: registrar,
-            outboundCalls: outbound, liveCalls: live, sipRealm: "parley", health: health)
+            outboundCalls: outbound, liveCalls: live, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }
 }
 

@@ -10,6 +10,7 @@ import time
 from conftest import free_port
 from openapi_check import assert_valid
 from sip_peers import FIXTURES, RawSIP, wait_for
+from webhook_server import webhook
 
 OFFER = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
          "m=audio 7000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n")
@@ -33,7 +34,7 @@ def sipp_scenario(parley, scenario, number, calls=1, rate=10):
 
 def bind_number(parley, number):
     client = parley.client()
-    app = client.applications.create(friendly_name=f"app for {number}", voice_url="https://example.com/rcml")
+    app = client.applications.create(friendly_name=f"app for {number}", voice_url=webhook().url())
     return client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
 
 
@@ -128,7 +129,7 @@ def client_invite(raw, parley, login, target, authorization=None):
 
 def test_a_client_calling_out_is_challenged_then_answered(parley):
     from sip_peers import challenge_fields, create_client, digest
-    app = parley.client().applications.create(friendly_name="softphone calls", voice_url="https://example.com/out")
+    app = parley.client().applications.create(friendly_name="softphone calls", voice_url=webhook().url())
     create_client(parley, "caller", "Caller-pass-1", VoiceApplicationSid=app.sid)
     create_client(parley, "noapp", "Noapp-pass-1")
     create_client(parley, "off", "Off-pass-1", Status="0", VoiceApplicationSid=app.sid)
@@ -156,7 +157,7 @@ def test_a_client_calling_out_is_challenged_then_answered(parley):
 
 def test_baresip_registered_as_a_client_calls_a_number(parley):
     from sip_peers import create_client, start_baresip
-    app = parley.client().applications.create(friendly_name="baresip calls", voice_url="https://example.com/out")
+    app = parley.client().applications.create(friendly_name="baresip calls", voice_url=webhook().url())
     create_client(parley, "deskphone", "Deskphone-pass-1", VoiceApplicationSid=app.sid)
     process, log = start_baresip(parley, "deskphone", "Deskphone-pass-1",
                                  commands=[f"/dial sip:+3222060798@127.0.0.1:{parley.sip_port}"])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Store
@@ -25,5 +26,24 @@ struct SecretHashTests {
         #expect(SecretHash.matches("tok", storedHash: stored))
         #expect(!SecretHash.matches("tok ", storedHash: stored))
         #expect(!SecretHash.matches("", storedHash: stored))
+    }
+}
+
+@Suite("Token sealer")
+struct TokenSealerTests {
+    @Test("a sealed token opens with the same key file only, and the key file is private")
+    func sealAndOpen() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sealer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyFile = directory.appendingPathComponent("token-seal.key").path
+        let sealer = try TokenSealer(keyFile: keyFile)
+        let sealed = sealer.seal("0123456789abcdef-token")
+        #expect(!sealed.contains("0123456789abcdef"))
+        #expect(try TokenSealer(keyFile: keyFile).open(sealed) == "0123456789abcdef-token")
+        #expect(TokenSealer().open(sealed) == nil)
+        #expect(sealer.seal("same") != sealer.seal("same"))  // a fresh nonce each time
+        let permissions = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
     }
 }

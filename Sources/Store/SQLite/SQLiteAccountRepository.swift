@@ -8,13 +8,13 @@ struct SQLiteAccountRepository: AccountRepository {
             try db.execute(
                 sql: """
                     INSERT INTO accounts (sid, owner_sid, friendly_name, status, role,
-                        auth_token_hash, date_created, date_updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        auth_token_hash, auth_token_sealed, date_created, date_updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     account.sid.rawValue, account.ownerSid?.rawValue, account.friendlyName,
                     account.status.rawValue, account.role.rawValue, account.authTokenHash,
-                    account.dateCreated, account.dateUpdated,
+                    account.authTokenSealed, account.dateCreated, account.dateUpdated,
                 ])
         }
     }
@@ -24,12 +24,12 @@ struct SQLiteAccountRepository: AccountRepository {
             try db.execute(
                 sql: """
                     UPDATE accounts SET friendly_name = ?, status = ?, role = ?,
-                        auth_token_hash = ?, date_updated = ?
+                        auth_token_hash = ?, auth_token_sealed = ?, date_updated = ?
                     WHERE sid = ?
                     """,
                 arguments: [
                     account.friendlyName, account.status.rawValue, account.role.rawValue,
-                    account.authTokenHash, account.dateUpdated, account.sid.rawValue,
+                    account.authTokenHash, account.authTokenSealed, account.dateUpdated, account.sid.rawValue,
                 ])
         }
     }
@@ -64,6 +64,7 @@ struct SQLiteAccountRepository: AccountRepository {
             sid: try row.sid("sid"), ownerSid: try row.optionalSid("owner_sid"),
             friendlyName: try row.text("friendly_name"), status: try row.value("status"),
             role: try row.value("role"), authTokenHash: try row.text("auth_token_hash"),
+            authTokenSealed: row["auth_token_sealed"],
             dateCreated: try row.date("date_created"), dateUpdated: try row.date("date_updated"))
     }
 }

@@ -164,6 +164,9 @@ enum StoreMigrations {
                 CREATE INDEX calls_open ON calls(status) WHERE status IN ('queued', 'ringing', 'in-progress');
                 """)
         }
+        migrator.registerMigration("v5-sealed-auth-tokens") { db in
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN auth_token_sealed TEXT")
+        }
         return migrator
     }
 }

@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import Store
+
+/// Requests a call's RCML from the customer's web server (restcomm-compat §2.1): POST form or
+/// GET query, signed with `X-Twilio-Signature`, 15 s timeout; on a connection error, an HTTP
+/// error, a non-XML answer or a document that is not RCML it writes a Notification and tries
+/// the fallback URL (with `ErrorCode` and `ErrorUrl`). Returns the document and the URL it
+/// came from (relative URLs in it resolve against that), or nil when nothing usable came back.
+public final class RCMLFetcher: Sendable {
+    private let http: HTTPClient
+    private let accounts: any AccountRepository
+    private let notifications: any NotificationRepository
+    private let sealer: TokenSealer
+    private let clock: any WallClock
+    private let logger: Logger
+    static let timeout: TimeAmount = .seconds(15)
+    static let maximumBody = 1 << 20
+
+    public init(
+        http: HTTPClient = .shared, accounts: any AccountRepository, notifications: any NotificationRepository,
+        sealer: TokenSealer, clock: any WallClock, logger: Logger
+    ) {
+        self.http = http
+        self.accounts = accounts
+        self.notifications = notifications
+        self.sealer = sealer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public struct Fetched: Sendable {
+        public let url: String
+        public let document: RCMLDocument
+    }
+
+    /// A failed request: Twilio's error code, what to say about it, and what came back.
+    struct Failure: Error {
+        let code: Int
+        let message: String
+        var status: Int?
+        var body: String?
+    }
+
+    public func fetch(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid, call: CallSid) async -> Fetched? {
+        let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
+        switch await request(target.url, method: target.method, parameters: parameters, token: token) {
+        case .success(let document):
+            return Fetched(url: target.url, document: document)
+        case .failure(let failure):
+            await record(failure, url: target.url, method: target.method, parameters: parameters, account: account, call: call)
+            guard let fallback = target.fallbackURL else { return nil }
+            let extended = parameters + [("ErrorCode", String(failure.code)), ("ErrorUrl", target.url)]
+            switch await request(fallback, method: target.fallbackMethod, parameters: extended, token: token) {
+            case .success(let document):
+                return Fetched(url: fallback, document: document)
+            case .failure(let failure):
+                await record(failure, url: fallback, method: target.fallbackMethod, parameters: extended, account: account, call: call)
+                return nil
+            }
+        }
+    }
+
+    private func request(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
+        -> Result<RCMLDocument, Failure>
+    {
+        let form = parameters.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let target = method == .get ? url + (url.contains("?") ? "&" : "?") + form : url
+        var request = HTTPClientRequest(url: target)
+        request.method = method == .get ? .GET : .POST
+        request.headers.add(name: "User-Agent", value: "Parley/1.0")
+        request.headers.add(name: "Accept", value: "application/xml, text/xml")
+        if method == .post {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        if let token {
+            let signature = RequestSignature.sign(url: target, parameters: method == .post ? parameters : [], token: token)
+            request.headers.add(name: "X-Twilio-Signature", value: signature)
+        }
+        let status: Int
+        let body: String
+        let contentType: String
+        do {
+            let response = try await http.execute(request, timeout: Self.timeout)
+            status = Int(response.status.code)
+            contentType = response.headers.first(name: "Content-Type") ?? ""
+            body = String(buffer: try await response.body.collect(upTo: Self.maximumBody))
+        } catch {
+            return .failure(Failure(code: 11205, message: "HTTP connection failure: \(error)"))
+        }
+        guard (200..<300).contains(status) else {
+            return .failure(Failure(code: 11200, message: "HTTP retrieval failure: status \(status)", status: status, body: body))
+        }
+        guard contentType.isEmpty || contentType.lowercased().contains("xml") || contentType.lowercased().contains("text/plain") else {
+            return .failure(Failure(code: 12300, message: "Invalid Content-Type: \(contentType)", status: status, body: body))
+        }
+        do {
+            return .success(try RCMLDocument(parsing: body))
+        } catch {
+            return .failure(Failure(code: 12100, message: "Document parse failure: \(error)", status: status, body: body))
+        }
+    }
+
+    private func record(
+        _ failure: Failure, url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid
+    ) async {
+        logger.notice("webhook failed", metadata: ["call": "\(call)", "url": "\(url)", "code": "\(failure.code)"])
+        let now = clock.now()
+        let entry = NotificationEntry(
+            sid: .generate(), accountSid: account, callSid: call, level: .error, errorCode: failure.code,
+            moreInfo: "https://www.twilio.com/docs/errors/\(failure.code)", messageText: failure.message, messageDate: now,
+            requestUrl: url, requestMethod: method,
+            requestVariables: parameters.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&"),
+            responseHeaders: failure.status.map { "status=\($0)" }, responseBody: failure.body.map { String($0.prefix(1000)) },
+            dateCreated: now)
+        do {
+            try await notifications.insert(entry)
+        } catch {
+            logger.error("could not write a notification", metadata: ["call": "\(call)", "error": "\(error)"])
+        }
+    }
+
+    private static let formAllowed: CharacterSet = {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return allowed
+    }()
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: formAllowed) ?? text
+    }
+}

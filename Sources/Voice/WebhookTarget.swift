@@ -1,0 +1,37 @@
+import Store
+
+/// Where a call's RCML comes from: the voice URL of the application, number or Client the call
+/// reached, with its method and fallback.
+public struct WebhookTarget: Sendable, Equatable {
+    public var url: String
+    public var method: WebhookMethod
+    public var fallbackURL: String?
+    public var fallbackMethod: WebhookMethod
+
+    public init(url: String, method: WebhookMethod = .post, fallbackURL: String? = nil, fallbackMethod: WebhookMethod = .post) {
+        self.url = url
+        self.method = method
+        self.fallbackURL = fallbackURL
+        self.fallbackMethod = fallbackMethod
+    }
+
+    /// An application's voice URL, if it has one.
+    public init?(application: Application) {
+        guard let url = application.voiceUrl else { return nil }
+        self.init(
+            url: url, method: application.voiceMethod, fallbackURL: application.voiceFallbackUrl,
+            fallbackMethod: application.voiceFallbackMethod)
+    }
+
+    /// A number's own voice URL, if it has one.
+    public init?(routing: NumberRouting) {
+        guard let url = routing.voiceUrl else { return nil }
+        self.init(url: url, method: routing.voiceMethod, fallbackURL: routing.voiceFallbackUrl, fallbackMethod: routing.voiceFallbackMethod)
+    }
+
+    /// A Client's own voice URL, if it has one.
+    public init?(client: Client) {
+        guard let url = client.voiceUrl else { return nil }
+        self.init(url: url, method: client.voiceMethod, fallbackURL: client.voiceFallbackUrl, fallbackMethod: client.voiceFallbackMethod)
+    }
+}

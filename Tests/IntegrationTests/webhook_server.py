@@ -1,0 +1,76 @@
+"""The customer's web server in the tests: serves RCML to Parley over real HTTP on loopback and
+records every request (method, path, headers, form) so tests can check what Parley sent.
+
+Paths: /rcml answers a document that holds the call; /slow/<seconds> answers it after a
+delay; /status/<code> answers that HTTP status; /notxml answers HTML; /badroot answers XML
+whose root is not <Response>; /say answers a document with a Say verb."""
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOLD = b'<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Pause length="3600"/>\n</Response>\n'
+
+
+class WebhookServer:
+    def __init__(self):
+        self.requests = []
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_):
+                pass
+
+            def do_GET(self):
+                self.respond()
+
+            def do_POST(self):
+                self.respond()
+
+            def respond(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                parsed = urllib.parse.urlsplit(self.path)
+                form = dict(urllib.parse.parse_qsl(body if self.command == "POST" else parsed.query, keep_blank_values=True))
+                with server.lock:
+                    server.requests.append({"method": self.command, "path": parsed.path, "query": parsed.query,
+                                            "headers": dict(self.headers), "form": form})
+                status, content_type, payload = 200, "text/xml", HOLD
+                if parsed.path.startswith("/slow/"):
+                    time.sleep(float(parsed.path.split("/")[2]))
+                elif parsed.path.startswith("/status/"):
+                    status, payload = int(parsed.path.split("/")[2]), b"<html>nope</html>"
+                    content_type = "text/html"
+                elif parsed.path == "/notxml":
+                    content_type, payload = "text/html", b"<html><body>hello</body></html>"
+                elif parsed.path == "/badroot":
+                    payload = b"<Html><Say>hi</Say></Html>"
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path="/rcml"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def received(self, path=None):
+        with self.lock:
+            return [r for r in self.requests if path is None or r["path"] == path]
+
+
+_server = None
+
+
+def webhook():
+    """The one webhook server of the test session, started on first use."""
+    global _server
+    if _server is None:
+        _server = WebhookServer()
+    return _server
