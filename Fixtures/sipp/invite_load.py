@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """INVITE load against a real `parley serve`: SIPp's built-in caller (INVITE, 100/180/200, ACK,
 a short hold, BYE) calls a number bound to an application, at rising call rates. Every call
-gets a call record written at each state change (ringing, in-progress, completed). Prints each
-step and the highest rate with zero failed calls. Loopback only; stops by itself.
+fetches the application's RCML from a local web server (signed POST) before it is answered,
+and gets a call record written at each state change (ringing, in-progress, completed). Prints
+each step and the highest rate with zero failed calls. Loopback only; stops by itself.
 
     python3 Fixtures/sipp/invite_load.py [--parley .build/release/parley] [--rates 200,400,800] [--hold-ms 1000]
 """
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from parley_process import DEFAULT_BINARY, ParleyProcess, free_port, sipp_counts
+from parley_process import DEFAULT_BINARY, ParleyProcess, RCMLServer, free_port, sipp_counts
 
 NUMBER = "+3222060700"
 
@@ -26,12 +27,14 @@ def main():
     parser.add_argument("--hold-ms", type=int, default=1000, help="how long each call stays up")
     args = parser.parse_args()
 
+    web = RCMLServer('<?xml version="1.0"?><Response><Pause length="60"/></Response>')
     with ParleyProcess(args.parley) as parley:
-        _, body = parley.post("Applications.json", {"FriendlyName": "load", "VoiceUrl": "https://example.com/rcml"})
+        _, body = parley.post("Applications.json", {"FriendlyName": "load", "VoiceUrl": web.url})
         application = json.loads(body)["sid"]
         parley.post("IncomingPhoneNumbers.json", {"PhoneNumber": NUMBER, "VoiceApplicationSid": application,
                                                   "AddressInZoneConfirmed": "true"})
-        print(f"parley {args.parley}; SIPp uac over UDP on 127.0.0.1 calling {NUMBER}, {args.hold_ms} ms per call")
+        print(f"parley {args.parley}; SIPp uac over UDP on 127.0.0.1 calling {NUMBER}, {args.hold_ms} ms per call; "
+              f"RCML from {web.kind}")
         print(f"{'rate/s':>8} {'calls':>7} {'ok':>7} {'failed':>7} {'seconds':>8} {'achieved/s':>11}")
         best = 0
         for rate in [int(r) for r in args.rates.split(",")]:

@@ -1,6 +1,8 @@
 """Starting a release `parley serve` for the load scripts, and reading SIPp's summary."""
+import atexit
 import base64
 import os
+import shutil
 import secrets
 import socket
 import subprocess
@@ -64,3 +66,58 @@ def sipp_counts(output):
         if line.strip().startswith("Failed call"):
             failed = int(line.split("|")[2].split()[0])
     return ok, failed
+
+
+class RCMLServer:
+    """A local web server answering every request with one RCML document, for the load
+    scripts: nginx when it is installed (one worker, as fast web servers answer), otherwise
+    threads of Python's http.server. Stops with the script."""
+
+    def __init__(self, document):
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+        if nginx:
+            self._start_nginx(nginx, document)
+        else:
+            self._start_python(document)
+
+    def _start_nginx(self, nginx, document):
+        directory = tempfile.mkdtemp(prefix="parley-nginx-")
+        port = free_port()
+        with open(os.path.join(directory, "nginx.conf"), "w") as config:
+            config.write(f"daemon off; worker_processes 1; pid {directory}/nginx.pid; error_log {directory}/error.log;\n"
+                         "events { worker_connections 4096; }\n"
+                         f"http {{ access_log off; client_body_temp_path {directory}; server {{ listen 127.0.0.1:{port};\n"
+                         f"  location / {{ default_type text/xml; return 200 '{document}'; }} }} }}\n")
+        self.process = subprocess.Popen([nginx, "-p", directory, "-c", os.path.join(directory, "nginx.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        atexit.register(self.process.terminate)
+        time.sleep(0.3)
+        self.url = f"http://127.0.0.1:{port}/rcml"
+        self.kind = "nginx"
+
+    def _start_python(self, document):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        payload = document.encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/rcml"
+        self.kind = "python http.server"

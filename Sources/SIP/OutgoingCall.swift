@@ -15,7 +15,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
 
     private let branch: String
     private let endpoint: SIPEndpoint
-    private let destination: (host: String, port: Int)
+    private let destination: SIPDestination
     private let continuation: AsyncStream<CallEvent>.Continuation
     private let state = Mutex(State())
 
@@ -32,7 +32,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
         var ended = false
     }
 
-    init(invite: SIPRequest, branch: String, destination: (host: String, port: Int), localTag: String, localContact: String, endpoint: SIPEndpoint) {
+    init(invite: SIPRequest, branch: String, destination: SIPDestination, localTag: String, localContact: String, endpoint: SIPEndpoint) {
         self.invite = invite
         self.branch = branch
         self.destination = destination
@@ -45,32 +45,36 @@ public final class OutgoingCall: DialogPeer, Sendable {
 
     var isEstablished: Bool { state.withLock { $0.dialog != nil && !$0.ended } }
 
-    /// Sends the INVITE; Timer A resends it until a response, Timer B gives up after 32 s.
+    /// Sends the INVITE; over UDP Timer A resends it until a response; Timer B gives up after
+    /// 32 s without one.
     func start() {
         let bytes = invite.serialized()
         send(bytes)
+        let reliable = destination.transport == .tcp
         Retransmission.start(
-            cap: nil, send: { [weak self] in self?.send(bytes) },
+            cap: nil, send: { [weak self] in if !reliable { self?.send(bytes) } },
             until: { [weak self] in self?.state.withLock { $0.responded || $0.ended } ?? true },
             timedOut: { [weak self] in self?.giveUp() })
     }
 
-    /// Hangs up: CANCEL before the answer (sent once the callee has answered provisionally),
-    /// BYE after it.
+    /// Hangs up: CANCEL before the answer, BYE after it. Before any provisional response the
+    /// CANCEL must wait for one (it is sent if one comes before Timer B); the call layer hears
+    /// `rejected(487)` at once, since the call is over for it.
     public func hangUp() {
-        enum Step { case cancel, bye, nothing }
+        enum Step { case cancel, bye, waitForProvisional, nothing }
         let step = state.withLock { state -> Step in
             guard !state.ended else { return .nothing }
             if state.dialog != nil { return .bye }
             guard state.finalStatus == nil, !state.cancelRequested else { return .nothing }
             state.cancelRequested = true
-            guard state.provisional else { return .nothing }
+            guard state.provisional else { return .waitForProvisional }
             state.cancelSent = true
             return .cancel
         }
         switch step {
         case .cancel: sendCancel()
         case .bye: sendBye()
+        case .waitForProvisional: continuation.yield(.rejected(status: 487, reason: "Request Terminated"))
         case .nothing: return
         }
     }
@@ -119,7 +123,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
         case .retransmission(let ack):
             if let ack { sendInDialog(ack) }
         case .first(let canceled):
-            let ack = dialog.request("ACK", cseq: 1, via: endpoint.newVia(), contact: nil).serialized()
+            let ack = dialog.request("ACK", cseq: 1, via: endpoint.newVia(transport: destination.transport), contact: nil).serialized()
             state.withLock { $0.ack = ack }
             sendInDialog(ack)
             if canceled {
@@ -166,7 +170,9 @@ public final class OutgoingCall: DialogPeer, Sendable {
         let endpoint = self.endpoint
         let destination = self.destination
         Task { [weak self] in
-            _ = await endpoint.clientTransactions.send(cancel, reliable: false) { endpoint.sendOut($0, to: destination) }
+            _ = await endpoint.clientTransactions.send(cancel, reliable: destination.transport == .tcp) {
+                endpoint.sendOut($0, to: destination)
+            }
             // No 487 within Timer B after the CANCEL: the callee is gone.
             try? await Task.sleep(for: Retransmission.timeout)
             guard let self, self.state.withLock({ $0.finalStatus == nil && !$0.ended }) else { return }
@@ -175,7 +181,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
     }
 
     private func sendBye() {
-        let via = endpoint.newVia()
+        let via = endpoint.newVia(transport: destination.transport)
         let request = state.withLock { state -> SIPRequest? in
             guard let dialog = state.dialog, !state.ended else { return nil }
             state.localCSeq += 1
@@ -185,7 +191,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
         let endpoint = self.endpoint
         Task { [weak self] in
             guard let self else { return }
-            _ = await endpoint.clientTransactions.send(request, reliable: false) { self.sendInDialog($0) }
+            _ = await endpoint.clientTransactions.send(request, reliable: self.destination.transport == .tcp) { self.sendInDialog($0) }
             self.end()
         }
     }
@@ -229,8 +235,11 @@ public final class OutgoingCall: DialogPeer, Sendable {
         endpoint.sendOut(bytes, to: destination)
     }
 
+    /// In the dialog: over TCP on the connection the INVITE went on; over UDP to the route
+    /// set's first hop or the far end's Contact.
     private func sendInDialog(_ bytes: [UInt8]) {
+        guard destination.transport == .udp else { return send(bytes) }
         guard let hop = state.withLock({ $0.dialog?.nextHop }) else { return }
-        endpoint.sendOut(bytes, to: hop)
+        endpoint.sendOut(bytes, to: SIPDestination(host: hop.host, port: hop.port))
     }
 }

@@ -16,6 +16,20 @@ public struct SIPSource: Sendable {
     public var description: String { "\(transport.rawValue):\(address):\(port)" }
 }
 
+/// Where Parley sends a request it starts: over UDP to an address, or on the TCP connection a
+/// peer opened from that address (a softphone registered over TCP).
+public struct SIPDestination: Sendable, Equatable {
+    public let transport: SIPSource.Transport
+    public let host: String
+    public let port: Int
+
+    public init(transport: SIPSource.Transport = .udp, host: String, port: Int) {
+        self.transport = transport
+        self.host = host
+        self.port = port
+    }
+}
+
 /// Parley's SIP request handling above the transports: validation (RFC 3261 §8.2), the
 /// non-INVITE server transactions that absorb retransmissions (§17.2.2), RFC 3581
 /// `received`/`rport`, OPTIONS, REGISTER for the registrar, and INVITE server transactions
@@ -31,6 +45,8 @@ public final class SIPEndpoint: Sendable {
     /// Unfinished INVITE transactions by branch key, and calls by Call-ID and our tag.
     private let calls = Mutex(CallTables())
     private let local = Mutex(LocalAddress(sentBy: "127.0.0.1:5060", send: nil))
+    /// Open TCP connections by remote `address:port`: how requests reach peers that connected.
+    private let connections = Mutex<[String: @Sendable ([UInt8]) -> Void]>([:])
     let clientTransactions = ClientTransactions()
 
     private struct CallTables {
@@ -67,17 +83,35 @@ public final class SIPEndpoint: Sendable {
         "SIP/2.0/\(transport.rawValue.uppercased()) \(local.withLock { $0.sentBy });branch=z9hG4bK\(RandomHex.string(byteCount: 8));rport"
     }
 
-    func sendOut(_ bytes: [UInt8], to destination: (host: String, port: Int)) {
-        local.withLock { $0.send }?(bytes, destination.host, destination.port)
+    func sendOut(_ bytes: [UInt8], to destination: SIPDestination) {
+        switch destination.transport {
+        case .udp:
+            local.withLock { $0.send }?(bytes, destination.host, destination.port)
+        case .tcp:
+            guard let send = connections.withLock({ $0["\(destination.host):\(destination.port)"] }) else {
+                logger.debug("no TCP connection to send on", metadata: ["destination": "\(destination.host):\(destination.port)"])
+                return
+            }
+            send(bytes)
+        }
     }
 
-    /// Starts an outbound call: an INVITE for `requestURI` with `sdp`, sent over UDP to
-    /// `destination`, from `from` (a name-addr; Parley adds its tag) to `to`.
+    /// A peer opened a TCP connection: requests for its address go on it until it closes.
+    public func connectionOpened(host: String, port: Int, send: @escaping @Sendable ([UInt8]) -> Void) {
+        connections.withLock { $0["\(host):\(port)"] = send }
+    }
+
+    public func connectionClosed(host: String, port: Int) {
+        _ = connections.withLock { $0.removeValue(forKey: "\(host):\(port)") }
+    }
+
+    /// Starts an outbound call: an INVITE for `requestURI` with `sdp`, sent to `destination`,
+    /// from `from` (a name-addr; Parley adds its tag) to `to`.
     public func startCall(
-        requestURI: String, from: String, to: String, sdp: String, destination: (host: String, port: Int),
+        requestURI: String, from: String, to: String, sdp: String, destination: SIPDestination,
         headers extra: [(String, String)] = []
     ) -> OutgoingCall {
-        let via = newVia()
+        let via = newVia(transport: destination.transport)
         let branch = Via(via)?.branch ?? ""
         let tag = Registrar.tag()
         let contact = local.withLock { $0.contact }

@@ -120,6 +120,22 @@ private final class StreamHandler: ChannelInboundHandler, Sendable {
         self.logger = logger
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        guard let remote = channel.remoteAddress, let host = remote.ipAddress, let port = remote.port else { return }
+        endpoint.connectionOpened(host: host, port: port) { bytes in
+            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let remote = context.channel.remoteAddress, let host = remote.ipAddress, let port = remote.port {
+            endpoint.connectionClosed(host: host, port: port)
+        }
+        context.fireChannelInactive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let channel = context.channel
         let remote = channel.remoteAddress

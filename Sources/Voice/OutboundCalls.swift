@@ -81,7 +81,7 @@ public final class OutboundCalls: Sendable {
         let forks = destinations.map { destination in
             endpoint.startCall(
                 requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
-                destination: (destination.host, destination.port))
+                destination: destination.address)
         }
         var stored = record
         stored.sipCallID = forks.first?.callID
@@ -99,26 +99,29 @@ public final class OutboundCalls: Sendable {
 
     private struct Destination {
         let requestURI: String
-        let host: String
-        let port: Int
+        let address: SIPDestination
     }
 
     private func destinations(of target: CallTarget, account: AccountSid) async throws -> [Destination] {
         switch target {
         case .number(let e164):
             guard let trunk else { throw OutboundCallError.noTrunk }
-            return [Destination(requestURI: "sip:\(e164)@\(trunk.host)" + (trunk.port.map { ":\($0)" } ?? ""), host: trunk.host, port: trunk.port ?? 5060)]
+            let requestURI = "sip:\(e164)@\(trunk.host)" + (trunk.port.map { ":\($0)" } ?? "")
+            return [Destination(requestURI: requestURI, address: SIPDestination(host: trunk.host, port: trunk.port ?? 5060))]
         case .sip(let uri):
-            return [Destination(requestURI: uri.description, host: uri.host, port: uri.port ?? 5060)]
+            return [Destination(requestURI: uri.description, address: SIPDestination(host: uri.host, port: uri.port ?? 5060))]
         case .client(let login):
             guard let client = try await clients.withLogin(login).first(where: { $0.accountSid == account }) else { return [] }
             return await registrar.registrations(of: client.sid).compactMap { registration in
-                // Sent where the REGISTER came from (the address behind NAT); UDP only for now.
+                // Sent where the REGISTER came from (the address behind NAT), over UDP or on the
+                // Client's TCP connection.
                 let parts = registration.source.split(separator: ":")
-                guard parts.count >= 3, parts[0] == "udp", let port = Int(parts[parts.count - 1]) else { return nil }
+                guard parts.count >= 3, let transport = SIPSource.Transport(rawValue: String(parts[0])),
+                    let port = Int(parts[parts.count - 1])
+                else { return nil }
                 let host = parts[1..<(parts.count - 1)].joined(separator: ":")
                 let contact = NameAddress(registration.contact)?.uriText ?? registration.contact
-                return Destination(requestURI: contact, host: host, port: port)
+                return Destination(requestURI: contact, address: SIPDestination(transport: transport, host: host, port: port))
             }
         }
     }

@@ -105,7 +105,7 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
             f'response="{response}", algorithm={algorithm}, qop=auth, nc={ncv}, cnonce="{cnonce}"')
 
 
-def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False):
+def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp"):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
     log with sip_trace); returns (process, log path)."""
@@ -118,13 +118,13 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
         tone.setframerate(8000)
         tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(8000 * 30)))
     with open(os.path.join(config_dir, "config"), "w") as config:
-        config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports udp\n"
+        config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports {transport}\n"
                      "module_path /usr/lib/baresip/modules\nmodule g711.so\n"
                      "module aufile.so\nmodule_app account.so\nmodule_app menu.so\n"
                      f"audio_player aufile,{os.path.join(config_dir, 'received.wav')}\n"
                      f"audio_source aufile,{source}\n")
     with open(os.path.join(config_dir, "accounts"), "w") as accounts:
-        accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport=udp>;auth_pass={password};regint={regint}"
+        accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport={transport}>;auth_pass={password};regint={regint}"
                        f";answermode={answermode}\n")
     log_path = os.path.join(config_dir, "baresip.log")
     extra = [arg for command in commands for arg in ("-e", command)]

@@ -8,6 +8,7 @@ import time
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
+from conftest import free_port
 from openapi_check import assert_valid
 from sip_peers import FIXTURES, wait_for
 
@@ -52,6 +53,13 @@ def test_answered_call_hung_up_by_call_sid(parley, caller_id, twilio_spec):
     assert record.start_time is not None and int(record.duration) >= 1 and record._from == caller_id
     assert_valid(twilio_spec, parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{call.sid}.json").json(),
                  "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json")
+    created = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json",
+                          data={"To": f"sip:nobody@127.0.0.1:{free_port()}", "From": caller_id,
+                                "Url": "https://example.com/rcml", "Timeout": "1"})
+    assert created.status_code == 201
+    assert_valid(twilio_spec, created.json(), "/2010-04-01/Accounts/{AccountSid}/Calls.json", method="post", status="201")
+    # Nobody answers there, not even provisionally: no-answer once the timeout passes.
+    assert wait_for(lambda: status_of(parley, created.json()["sid"]) == "no-answer", timeout=5)
     # A finished call cannot be steered any more.
     with pytest.raises(TwilioRestException) as refused:
         parley.client().calls(call.sid).update(status="completed")
@@ -142,3 +150,17 @@ def test_a_sip_address_is_called_directly(parley, caller_id):
     assert code == 0, output
     assert wait_for(lambda: status_of(parley, call.sid) == "completed")
     assert parley.client().calls(call.sid).fetch().to == f"sip:desk@127.0.0.1:{parley.trunk_port}"
+
+
+def test_a_client_registered_over_tcp_is_called_on_its_connection(parley, caller_id):
+    from sip_peers import create_client, registrations, start_baresip
+    client = create_client(parley, "tcpdesk", "Tcpdesk-pass-1")
+    phone, log = start_baresip(parley, "tcpdesk", "Tcpdesk-pass-1", answermode="auto", transport="tcp")
+    try:
+        assert wait_for(lambda: [r["source"].split(":")[0] for r in registrations(parley, client["sid"])] == ["tcp"], timeout=10), open(log).read()
+        call = parley.client().calls.create(to="client:tcpdesk", from_=caller_id, url="https://example.com/rcml")
+        assert wait_for(lambda: status_of(parley, call.sid) == "in-progress", timeout=10), open(log).read()[-3000:]
+        assert parley.client().calls(call.sid).update(status="completed").status == "completed"
+    finally:
+        phone.terminate()
+        phone.wait(timeout=10)

@@ -230,3 +230,20 @@ def test_the_same_invite_by_another_path_is_a_loop(parley):
         if status >= 200:
             break
     assert status == 482, line
+
+
+def test_parley_hangs_up_an_inbound_call_by_call_sid(parley):
+    bind_number(parley, "+32476206119")
+    command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"),
+               "-s", "+32476206119", "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s",
+               "-timeout_error"]
+    caller = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: [c.status for c in parley.client().calls.list(to="+32476206119")] == ["in-progress"])
+        sid = parley.client().calls.list(to="+32476206119")[0].sid
+        assert parley.client().calls(sid).update(status="completed").status == "completed"
+        out, err = caller.communicate(timeout=30)
+        assert caller.returncode == 0, out[-2000:] + err[-1000:]
+    finally:
+        if caller.poll() is None:
+            caller.kill()
