@@ -9,12 +9,9 @@ each step and the highest rate with zero failed calls. Loopback only; stops by i
 """
 import argparse
 import json
-import os
-import subprocess
 import sys
-import time
 
-from parley_process import DEFAULT_BINARY, ParleyProcess, RCMLServer, free_port, sipp_counts
+from parley_process import DEFAULT_BINARY, ParleyProcess, RCMLServer, free_port, rising_rates
 
 NUMBER = "+3222060700"
 
@@ -35,25 +32,14 @@ def main():
                                                   "AddressInZoneConfirmed": "true"})
         print(f"parley {args.parley}; SIPp uac over UDP on 127.0.0.1 calling {NUMBER}, {args.hold_ms} ms per call; "
               f"RCML from {web.kind}")
-        print(f"{'rate/s':>8} {'calls':>7} {'ok':>7} {'failed':>7} {'seconds':>8} {'achieved/s':>11}")
-        best = 0
-        for rate in [int(r) for r in args.rates.split(",")]:
-            total = rate * args.seconds
-            started = time.time()
-            result = subprocess.run(
-                ["sipp", f"127.0.0.1:{parley.sip_port}", "-sn", "uac", "-s", NUMBER, "-d", str(args.hold_ms),
-                 "-r", str(rate), "-m", str(total), "-l", str(rate * (args.hold_ms // 1000 + 3)), "-t", "u1",
-                 "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", f"{args.seconds * 6}s",
-                 "-recv_timeout", "10000", "-max_recv_loops", "10000", "-max_sched_loops", "10000"],
-                capture_output=True, text=True)
-            elapsed = time.time() - started - args.hold_ms / 1000
-            ok, failed = sipp_counts(result.stdout)
-            print(f"{rate:>8} {total:>7} {ok:>7} {failed:>7} {elapsed:>8.1f} {ok / elapsed:>11.0f}", flush=True)
-            if failed == 0 and ok == total and elapsed <= args.seconds * 1.1:
-                best = max(best, ok / elapsed)
-            else:
-                break
-        print(f"highest sustained rate with zero failures: {best:.0f} calls per second")
+        rising_rates(
+            [int(r) for r in args.rates.split(",")], args.seconds,
+            lambda rate, total: [
+                "sipp", f"127.0.0.1:{parley.sip_port}", "-sn", "uac", "-s", NUMBER, "-d", str(args.hold_ms),
+                "-r", str(rate), "-m", str(total), "-l", str(rate * (args.hold_ms // 1000 + 3)), "-t", "u1",
+                "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", f"{args.seconds * 6}s",
+                "-recv_timeout", "10000", "-max_recv_loops", "10000", "-max_sched_loops", "10000"],
+            "calls", settle=args.hold_ms / 1000)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,27 @@ def sipp_counts(output):
     return ok, failed
 
 
+def rising_rates(rates, seconds, sipp_command, unit, settle=0.0):
+    """Runs SIPp at each rate in turn (`sipp_command(rate, total)` gives its arguments), prints
+    a row per step and stops at the first step that failed a call or fell more than 10% behind
+    its time (`settle` seconds, e.g. the last call's hold, are not counted). Returns the highest
+    rate achieved by a step that held."""
+    print(f"{'rate/s':>8} {'sent':>7} {'ok':>7} {'failed':>7} {'seconds':>8} {'achieved/s':>11}")
+    best = 0
+    for rate in rates:
+        total = rate * seconds
+        started = time.time()
+        result = subprocess.run(sipp_command(rate, total), capture_output=True, text=True)
+        elapsed = time.time() - started - settle
+        ok, failed = sipp_counts(result.stdout)
+        print(f"{rate:>8} {total:>7} {ok:>7} {failed:>7} {elapsed:>8.1f} {ok / elapsed:>11.0f}", flush=True)
+        if failed or ok != total or elapsed > seconds * 1.1:
+            break
+        best = max(best, ok / elapsed)
+    print(f"highest sustained rate with zero failures: {best:.0f} {unit} per second")
+    return best
+
+
 class RCMLServer:
     """A local web server answering every request with one RCML document, for the load
     scripts: nginx when it is installed (one worker, as fast web servers answer), otherwise

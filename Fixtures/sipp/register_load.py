@@ -7,11 +7,9 @@ and the highest rate sustained (within 10% of the step's time) with zero failed 
 """
 import argparse
 import os
-import subprocess
 import sys
-import time
 
-from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, free_port, sipp_counts
+from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, free_port, rising_rates
 
 
 def main():
@@ -31,26 +29,14 @@ def main():
                 parley.post("Clients.json", {"Login": login, "Password": password})
                 csv.write(f"{login};[authentication username={login} password={password}]\n")
         print(f"{args.clients} clients created; parley {args.parley}; SIPp over UDP on 127.0.0.1")
-        print(f"{'rate/s':>8} {'sent':>7} {'ok':>7} {'failed':>7} {'seconds':>8} {'achieved/s':>11}")
-        best = 0
-        for rate in [int(r) for r in args.rates.split(",")]:
-            total = rate * args.seconds
-            started = time.time()
-            result = subprocess.run(
-                ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(HERE, "register_digest.xml"), "-inf", csv_path,
-                 "-r", str(rate), "-m", str(total), "-l", str(max(rate, 1000)), "-t", "u1", "-i", "127.0.0.1",
-                 "-p", str(free_port()), "-nostdin", "-timeout", f"{args.seconds * 6}s", "-recv_timeout", "5000",
-                 "-max_recv_loops", "10000", "-max_sched_loops", "10000"],
-                capture_output=True, text=True)
-            elapsed = time.time() - started
-            ok, failed = sipp_counts(result.stdout)
-            print(f"{rate:>8} {total:>7} {ok:>7} {failed:>7} {elapsed:>8.1f} {ok / elapsed:>11.0f}", flush=True)
-            # A step holds when every registration succeeded and SIPp kept the offered rate.
-            if failed == 0 and ok == total and elapsed <= args.seconds * 1.1:
-                best = max(best, ok / elapsed)
-            else:
-                break
-        print(f"highest sustained rate with zero failures: {best:.0f} authenticated registrations per second")
+        rising_rates(
+            [int(r) for r in args.rates.split(",")], args.seconds,
+            lambda rate, total: [
+                "sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(HERE, "register_digest.xml"), "-inf", csv_path,
+                "-r", str(rate), "-m", str(total), "-l", str(max(rate, 1000)), "-t", "u1", "-i", "127.0.0.1",
+                "-p", str(free_port()), "-nostdin", "-timeout", f"{args.seconds * 6}s", "-recv_timeout", "5000",
+                "-max_recv_loops", "10000", "-max_sched_loops", "10000"],
+            "authenticated registrations")
 
 
 if __name__ == "__main__":
