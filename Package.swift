@@ -51,8 +51,16 @@ let package = Package(
         ),
         // Where a SIP dialog, a media session and (later) an RCML document meet: routing and call legs.
         .target(
+            name: "Media",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Voice",
             dependencies: [
+                "Media",
                 "SDP",
                 "SIP",
                 "SIPMessages",
@@ -77,6 +85,7 @@ let package = Package(
             name: "ParleyServer",
             dependencies: [
                 "API",
+                "Media",
                 "SIP",
                 "SIPMessages",
                 "Voice",
@@ -98,10 +107,12 @@ let package = Package(
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(
             name: "APITests",
             dependencies: [
                 "API",
+                "Media",
                 "SIP",
                 "Store",
                 "Voice",

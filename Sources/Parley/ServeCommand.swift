@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     var sipPort: String?
     @Option(help: "RTP port range LO-HI (PARLEY_RTP_PORTS; default 20000-29999).")
     var rtpPorts: String?
+    @Option(help: "Seconds without RTP before a call is hung up as dead (PARLEY_RTP_TIMEOUT; default 30).")
+    var rtpTimeout: String?
     @Option(help: "Base of URLs handed to applications (PARLEY_PUBLIC_URL; default http://127.0.0.1:<http-port>).")
     var publicUrl: String?
     @Option(help: "SIP URI of the carrier gateway, e.g. sip:127.0.0.1:5070 (PARLEY_TRUNK).")
@@ -42,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try ServerConfiguration(
                 flags: .init(
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
-                    sipPort: sipPort, rtpPorts: rtpPorts, publicURL: publicUrl, trunk: trunk,
+                    sipPort: sipPort, rtpPorts: rtpPorts, rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,
                     numberPool: numberPool,
                     testClock: testClock),

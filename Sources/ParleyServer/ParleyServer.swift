@@ -2,6 +2,7 @@ import API
 import Foundation
 import Hummingbird
 import Logging
+import Media
 import SIP
 import SIPMessages
 import ServiceLifecycle
@@ -68,7 +69,8 @@ public struct ParleyServer: Sendable {
         var trunkAddresses: Set<String> = ["127.0.0.1", "::1"]
         if let trunk = configuration.trunk.flatMap(SIPURI.init) { trunkAddresses.insert(trunk.host) }
         let localAddress = configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost
-        let ports = MediaPortAllocator(range: configuration.rtpPorts)
+        let media = try await MediaEngine.start(
+            host: configuration.sipHost, ports: configuration.rtpPorts, rtpTimeout: .seconds(configuration.rtpTimeout))
         let live = LiveCalls()
         let fetcher = RCMLFetcher(
             accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
@@ -76,11 +78,11 @@ public struct ParleyServer: Sendable {
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             fetcher: fetcher, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
-            ports: ports, live: live, clock: clock, logger: Logger(label: "parley.voice"))
+            media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
         let outbound = OutboundCalls(
             endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
-            trunk: configuration.trunk.flatMap(SIPURI.init), localAddress: localAddress, ports: ports, live: live,
+            trunk: configuration.trunk.flatMap(SIPURI.init), localAddress: localAddress, media: media, live: live,
             clock: clock, logger: Logger(label: "parley.voice"))
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, health: health, logger: logger)
@@ -106,6 +108,7 @@ public struct ParleyServer: Sendable {
             configuration: .init(
                 services: [sip, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await media.shutdown()
         logger.info("stopped")
     }
 

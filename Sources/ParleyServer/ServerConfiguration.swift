@@ -11,6 +11,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var sipHost: String
     public var sipPort: Int
     public var rtpPorts: ClosedRange<Int>
+    /// Seconds without RTP after which a call is considered dead and hung up.
+    public var rtpTimeout: Int
     /// Base of the URLs Parley hands to applications (recording URLs, callbacks).
     public var publicURL: String
     /// The carrier gateway that brings PSTN calls in and takes them out, as a SIP URI.
@@ -27,13 +29,13 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, rtpPorts, publicURL,
+        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, rtpPorts, rtpTimeout, publicURL,
             trunk, sipRealm, digestAlgorithms, logLevel, numberPool: String?
         public var testClock: Bool
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
-            sipHost: String? = nil, sipPort: String? = nil, rtpPorts: String? = nil,
+            sipHost: String? = nil, sipPort: String? = nil, rtpPorts: String? = nil, rtpTimeout: String? = nil,
             publicURL: String? = nil, trunk: String? = nil, sipRealm: String? = nil,
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
             testClock: Bool = false
@@ -47,6 +49,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             self.sipHost = sipHost
             self.sipPort = sipPort
             self.rtpPorts = rtpPorts
+            self.rtpTimeout = rtpTimeout
             self.publicURL = publicURL
             self.trunk = trunk
             self.sipRealm = sipRealm
@@ -65,6 +68,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         sipHost = pick(flags.sipHost, "PARLEY_SIP_HOST") ?? "0.0.0.0"
         sipPort = try Self.port(pick(flags.sipPort, "PARLEY_SIP_PORT"), option: "--sip-port") ?? 5060
         rtpPorts = try Self.portRange(pick(flags.rtpPorts, "PARLEY_RTP_PORTS")) ?? 20000...29999
+        let timeout = pick(flags.rtpTimeout, "PARLEY_RTP_TIMEOUT") ?? "30"
+        guard let seconds = Int(timeout), (1...3600).contains(seconds) else {
+            throw ConfigurationError.invalid(option: "--rtp-timeout", reason: "'\(timeout)' is not 1 to 3600 seconds")
+        }
+        rtpTimeout = seconds
         publicURL = pick(flags.publicURL, "PARLEY_PUBLIC_URL") ?? "http://127.0.0.1:\(httpPort)"
         trunk = pick(flags.trunk, "PARLEY_TRUNK")
         sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import SDP
 import SIP
 import Store
@@ -9,8 +10,10 @@ import Store
 /// fetches the application's RCML, and answers once a usable document came back; the caller
 /// may hang up (CANCEL) meanwhile.
 ///
-/// Until the RCML interpreter and the media engine land, an answered leg holds the call until
-/// either side hangs up; a leg whose application gave nothing usable is refused with
+/// Its RTP session starts at the answer (silence until verbs play something) and follows the
+/// caller's re-INVITEs; RFC 4733 and INFO keys arrive as events; a caller who sends no RTP for
+/// `--rtp-timeout` is hung up. Until the RCML interpreter lands, an answered leg holds the call
+/// until either side hangs up; a leg whose application gave nothing usable is refused with
 /// `500 Application Error` (Notifications say why).
 actor CallLeg: ControllableLeg {
     private let call: IncomingCall
@@ -21,17 +24,20 @@ actor CallLeg: ControllableLeg {
     private let logger: Logger
     private var record: CallRecord
     private var media: LocalMedia
+    private let session: MediaSession
 
     /// What the leg reacts to: its SIP side, and the answer of the application's web server.
     private enum Input {
         case sip(CallEvent)
         case document(RCMLFetcher.Fetched?)
+        case media(MediaEvent)
     }
 
     init(
         call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, calls: any CallRepository,
-        clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia
+        clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia, session: MediaSession
     ) {
+        self.session = session
         self.call = call
         self.application = application
         self.fetcher = fetcher
@@ -54,6 +60,7 @@ actor CallLeg: ControllableLeg {
         live.add(record.sid, self)
         await run()
         live.remove(record.sid)
+        await session.close()
     }
 
     private func run() async {
@@ -75,9 +82,13 @@ actor CallLeg: ControllableLeg {
             let fetched = await fetcher.fetch(application, parameters: parameters, account: record.accountSid, call: record.sid)
             continuation.yield(.document(fetched))
         }
+        let mediaEvents = Task { [session] in
+            for await event in session.events { continuation.yield(.media(event)) }
+        }
         defer {
             sip.cancel()
             fetch.cancel()
+            mediaEvents.cancel()
         }
         for await input in inputs {
             switch input {
@@ -87,6 +98,7 @@ actor CallLeg: ControllableLeg {
                     return await finish(.failed)
                 }
                 call.respond(status: 200, reason: "OK", sdp: media.answer.text)
+                if let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
                 record.startTime = clock.now()
                 await transition(to: .inProgress)
             case .sip(.hungUp):
@@ -99,6 +111,13 @@ actor CallLeg: ControllableLeg {
                 renegotiate(offer)
             case .sip(.dtmf(let key)):
                 logger.debug("INFO DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key.digit)"])
+            case .media(.digit(let key)):
+                logger.debug("RFC 4733 DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key)"])
+            case .media(.rtpTimeout):
+                logger.notice("no RTP from the caller; hanging up", metadata: ["call": "\(record.sid)"])
+                call.hangUp()
+            case .media(.playbackFinished):
+                continue
             case .sip(.acknowledged), .sip(.ringing), .sip(.answered), .sip(.rejected), .sip(.timedOut):
                 continue  // the ACK needs nothing more; the others belong to outbound legs
             }
@@ -123,6 +142,7 @@ actor CallLeg: ControllableLeg {
         do {
             try media.renegotiate(SessionDescription(parsing: sdp))
             logger.debug("media renegotiated", metadata: ["call": "\(record.sid)", "direction": "\(media.negotiated.direction)"])
+            if isAnswered, let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
             offer.accept(answer: media.answer.text)
         } catch {
             offer.reject(status: 488, reason: "Not Acceptable Here")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import SDP
 import SIP
 import SIPMessages
@@ -21,7 +22,7 @@ public struct InboundCallRouter: CallHandler {
     let authenticator: DigestAuthenticator
     let trunkAddresses: Set<String>
     let negotiator: OfferAnswer
-    let ports: MediaPortAllocator
+    let media: MediaEngine
     let live: LiveCalls
     let clock: any WallClock
     let logger: Logger
@@ -29,7 +30,7 @@ public struct InboundCallRouter: CallHandler {
     public init(
         numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
         clients: any ClientRepository, fetcher: RCMLFetcher, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
-        localAddress: String, ports: MediaPortAllocator, live: LiveCalls, clock: any WallClock, logger: Logger
+        localAddress: String, media: MediaEngine, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.live = live
         self.numbers = numbers
@@ -40,7 +41,7 @@ public struct InboundCallRouter: CallHandler {
         self.authenticator = authenticator
         self.trunkAddresses = trunkAddresses
         self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
-        self.ports = ports
+        self.media = media
         self.clock = clock
         self.logger = logger
     }
@@ -106,11 +107,24 @@ public struct InboundCallRouter: CallHandler {
         _ call: IncomingCall, target: WebhookTarget, account: AccountSid, to: String, from: String, callerName: String?,
         number: PhoneNumberSid?
     ) async {
-        let media: LocalMedia
+        let offer: SessionDescription
         do {
-            let offer = try SessionDescription(parsing: String(decoding: call.request.body, as: UTF8.self))
-            media = try LocalMedia(offer: offer, negotiator: negotiator, port: ports.next())
+            offer = try SessionDescription(parsing: String(decoding: call.request.body, as: UTF8.self))
         } catch {
+            return refuse(call, 488, "Not Acceptable Here")
+        }
+        let session: MediaSession
+        do {
+            session = try await media.openSession()
+        } catch {
+            logger.warning("no RTP port free; refusing a call", metadata: ["error": "\(error)"])
+            return refuse(call, 503, "Service Unavailable")
+        }
+        let local: LocalMedia
+        do {
+            local = try LocalMedia(offer: offer, negotiator: negotiator, port: session.port)
+        } catch {
+            await session.close()
             return refuse(call, 488, "Not Acceptable Here")
         }
         let now = clock.now()
@@ -120,7 +134,7 @@ public struct InboundCallRouter: CallHandler {
                 sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],
                 dateCreated: now, dateUpdated: now),
-            media: media)
+            media: local, session: session)
         await leg.run(registeringIn: live)
     }
 

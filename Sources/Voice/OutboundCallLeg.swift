@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import SDP
 import SIP
 import Store
@@ -8,11 +9,13 @@ import Store
 /// (all the contacts of a Client; first answer wins, the others get CANCEL), keeps its call
 /// record in Twilio's statuses from queued to its end, and can be hung up by its CallSid.
 ///
-/// Until the RCML interpreter lands, an answered leg is held until either side hangs up.
+/// Its RTP session starts at the answer; a callee that sends no RTP for `--rtp-timeout` is
+/// hung up. Until the RCML interpreter lands, an answered leg is held until either side hangs up.
 actor OutboundCallLeg: ControllableLeg {
     private let forks: [OutgoingCall]
     private let offer: SessionDescription
     private let negotiator: OfferAnswer
+    private let session: MediaSession
     private let ringTimeout: Duration
     private let calls: any CallRepository
     private let clock: any WallClock
@@ -22,9 +25,10 @@ actor OutboundCallLeg: ControllableLeg {
     private var ending: CallStatus?
 
     init(
-        forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, ringTimeout: Duration,
-        record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
+        forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, session: MediaSession,
+        ringTimeout: Duration, record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
     ) {
+        self.session = session
         self.forks = forks
         self.offer = offer
         self.negotiator = negotiator
@@ -54,8 +58,14 @@ actor OutboundCallLeg: ControllableLeg {
         }
         let timer = Task { [ringTimeout] in
             try await Task.sleep(for: ringTimeout)
-            await self.ringTimedOut()
+            self.ringTimedOut()
         }
+        let mediaEvents = Task { [session] in
+            for await event in session.events where event == .rtpTimeout {
+                self.mediaTimedOut()
+            }
+        }
+        defer { mediaEvents.cancel() }
         var refusals: [Int] = []
         var over: Set<Int> = []
         for await (index, event) in events {
@@ -90,6 +100,7 @@ actor OutboundCallLeg: ControllableLeg {
         }
         timer.cancel()
         forwarders.cancel()
+        await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
     }
 
@@ -101,6 +112,13 @@ actor OutboundCallLeg: ControllableLeg {
         } else {
             forks.forEach { $0.hangUp() }
         }
+    }
+
+    /// The callee sends no RTP any more: the call is dead.
+    private func mediaTimedOut() {
+        guard let winner else { return }
+        logger.notice("no RTP from the callee; hanging up", metadata: ["call": "\(record.sid)"])
+        forks[winner].hangUp()
     }
 
     private func ringTimedOut() {
@@ -115,6 +133,8 @@ actor OutboundCallLeg: ControllableLeg {
         do {
             let media = try negotiator.accept(SessionDescription(parsing: sdp))
             logger.debug("outbound leg answered", metadata: ["call": "\(record.sid)", "codec": "\(media.codec)"])
+            guard let parameters = MediaParameters(media) else { throw SDPError.noCommonCodec }
+            session.start(parameters)
         } catch {
             // An answer we cannot use: the call cannot carry audio, so it ends at once.
             logger.warning("unusable SDP answer; hanging up", metadata: ["call": "\(record.sid)", "error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import SDP
 import SIP
 import SIPMessages
@@ -28,6 +29,8 @@ public enum OutboundCallError: Error, Equatable {
     case callerIDNotOwned(String)
     /// A PSTN number was dialled but no `--trunk` is configured.
     case noTrunk
+    /// Every RTP port is in use.
+    case noMediaPort
 }
 
 /// Starts outbound legs: the Voice service behind `POST Calls`. PSTN numbers go to the trunk with the caller ID in From; `client:` rings every
@@ -40,14 +43,14 @@ public final class OutboundCalls: Sendable {
     private let calls: any CallRepository
     private let trunk: SIPURI?
     private let negotiator: OfferAnswer
-    private let ports: MediaPortAllocator
+    private let media: MediaEngine
     private let clock: any WallClock
     private let logger: Logger
     private let live: LiveCalls
 
     public init(
         endpoint: SIPEndpoint, registrar: Registrar, numbers: any NumberRepository, clients: any ClientRepository,
-        calls: any CallRepository, trunk: SIPURI?, localAddress: String, ports: MediaPortAllocator,
+        calls: any CallRepository, trunk: SIPURI?, localAddress: String, media: MediaEngine,
         live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.endpoint = endpoint
@@ -57,7 +60,7 @@ public final class OutboundCalls: Sendable {
         self.calls = calls
         self.trunk = trunk
         self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
-        self.ports = ports
+        self.media = media
         self.clock = clock
         self.logger = logger
         self.live = live
@@ -71,12 +74,23 @@ public final class OutboundCalls: Sendable {
             let owned = try await numbers.find(e164: callerID), owned.state == .reserved, owned.accountSid == request.account
         else { throw OutboundCallError.callerIDNotOwned(request.from) }
         let destinations = try await destinations(of: target, account: request.account)
+        let session: MediaSession
+        do {
+            session = try await media.openSession()
+        } catch {
+            throw OutboundCallError.noMediaPort
+        }
         let now = clock.now()
         let record = CallRecord(
             sid: .generate(), accountSid: request.account, to: target.recordForm, from: callerID, status: .queued,
             direction: .outboundAPI, dateCreated: now, dateUpdated: now)
-        try await calls.insert(record)
-        let offer = negotiator.offer(localPort: ports.next(), sessionID: String(UInt32.random(in: 1...UInt32.max)))
+        do {
+            try await calls.insert(record)
+        } catch {
+            await session.close()
+            throw error
+        }
+        let offer = negotiator.offer(localPort: session.port, sessionID: String(UInt32.random(in: 1...UInt32.max)))
         let from = "<sip:\(callerID)@\(negotiator.localAddress)>"
         let forks = destinations.map { destination in
             endpoint.startCall(
@@ -86,7 +100,7 @@ public final class OutboundCalls: Sendable {
         var stored = record
         stored.sipCallID = forks.first?.callID
         let leg = OutboundCallLeg(
-            forks: forks, offer: offer, negotiator: negotiator, ringTimeout: .seconds(request.timeout),
+            forks: forks, offer: offer, negotiator: negotiator, session: session, ringTimeout: .seconds(request.timeout),
             record: stored, calls: calls, clock: clock, logger: logger)
         live.add(record.sid, leg)
         let live = self.live

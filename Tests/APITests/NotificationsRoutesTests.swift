@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SIP
+import Media
 import Testing
 import Voice
 
@@ -22,14 +23,15 @@ final class APIFixture {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    func services(health: ListenerHealth) -> APIServices {
+    func services(health: ListenerHealth) async throws -> APIServices {
         let registrar = Registrar(
             authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test")))
         let live = LiveCalls()
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
             numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
-            ports: MediaPortAllocator(range: 20000...20100), live: live, clock: SystemClock(), logger: Logger(label: "test"))
+            media: try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1), live: live,
+            clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
@@ -57,7 +59,7 @@ struct NotificationsRoutesTests {
             messageDate: now, requestUrl: "https://e.test/rcml", requestMethod: .post, dateCreated: now)
         try await store.notifications.insert(entry)
         let health = ListenerHealth(expected: [])
-        let app = Application(responder: ParleyAPI.responder(services: fixture.services(health: health)))
+        let app = Application(responder: ParleyAPI.responder(services: try await fixture.services(health: health)))
         @Sendable func auth(_ sid: AccountSid, _ token: String) -> HTTPFields {
             [.authorization: "Basic " + Data("\(sid):\(token)".utf8).base64EncodedString()]
         }
@@ -92,9 +94,8 @@ struct NotificationsRoutesTests {
     @Test("health answers 503 until every listener is up, then 200")
     func health() async throws {
         let fixture = try APIFixture()
-        let store = fixture.store
         let health = ListenerHealth(expected: ["http", "sip"])
-        let app = Application(responder: ParleyAPI.responder(services: fixture.services(health: health)))
+        let app = Application(responder: ParleyAPI.responder(services: try await fixture.services(health: health)))
         try await app.test(.router) { client in
             await health.markReady("http", address: "127.0.0.1:1")
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .serviceUnavailable) }

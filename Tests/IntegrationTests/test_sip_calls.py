@@ -164,6 +164,9 @@ def test_baresip_registered_as_a_client_calls_a_number(parley):
                                  commands=[f"/dial sip:+3222060798@127.0.0.1:{parley.sip_port}"])
     try:
         assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:deskphone")] == ["in-progress"], timeout=15), open(log).read()
+        # Parley's RTP (silence until verbs play) reaches baresip from the port of its SDP answer.
+        assert wait_for(lambda: re.search(r"incoming rtp for 'audio' established, receiving from 127\.0\.0\.1:\d+", open(log).read()),
+                        timeout=5), open(log).read()[-2000:]
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
@@ -241,3 +244,18 @@ def test_parley_hangs_up_an_inbound_call_by_call_sid(parley):
     finally:
         if caller.poll() is None:
             caller.kill()
+
+
+def test_a_caller_that_sends_no_rtp_is_hung_up_after_the_rtp_timeout(fresh_parley):
+    server = fresh_parley().start(extra_args=("--rtp-timeout", "2"))
+    bind_number(server, "+32476206119")
+    started = time.time()
+    result = subprocess.run(
+        ["sipp", f"127.0.0.1:{server.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"),
+         "-s", "+32476206119", "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s",
+         "-timeout_error"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:]  # SIPp got Parley's BYE
+    assert 2 <= time.time() - started < 10
+    [call] = server.client().calls.list(to="+32476206119")
+    assert call.status == "completed" and int(call.duration) >= 2
+    assert "no RTP from the caller" in server.logs()

@@ -1,0 +1,38 @@
+/// The codecs the media engine encodes and decodes itself.
+public enum MediaCodec: Sendable, Equatable {
+    case pcmu, pcma
+}
+
+/// What signalling negotiated for a session, with nothing of SIP or SDP in it: where to send,
+/// which payload types mean what, and whether to send at all (hold).
+public struct MediaParameters: Sendable, Equatable {
+    public var remoteHost: String
+    public var remotePort: Int
+    public var codec: MediaCodec
+    public var payloadType: UInt8
+    public var telephoneEventPayloadType: UInt8?
+    /// False while the far end holds the call (sendonly from it, or inactive).
+    public var sends: Bool
+
+    public init(
+        remoteHost: String, remotePort: Int, codec: MediaCodec, payloadType: UInt8, telephoneEventPayloadType: UInt8?,
+        sends: Bool = true
+    ) {
+        self.remoteHost = remoteHost
+        self.remotePort = remotePort
+        self.codec = codec
+        self.payloadType = payloadType
+        self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.sends = sends
+    }
+}
+
+/// What a media session reports to the leg that commands it.
+public enum MediaEvent: Sendable, Equatable {
+    /// A DTMF key, from RFC 4733 telephone-events.
+    case digit(Character)
+    /// The audio given to `play` has been sent to its end (every loop).
+    case playbackFinished
+    /// No RTP for the configured time: the far end is gone.
+    case rtpTimeout
+}

@@ -1,0 +1,67 @@
+import NIOCore
+
+/// A leg's handle on its RTP session: commands go to the session's event loop, events come
+/// back as an AsyncStream. Closing it stops the clock for it, closes the socket and returns
+/// the port.
+public final class MediaSession: Sendable {
+    public let port: Int
+    public let events: AsyncStream<MediaEvent>
+    private let core: NIOLoopBound<SessionCore>
+    private let ticker: NIOLoopBound<LoopTicker>
+    private let loop: any EventLoop
+    private let ports: RTPPortPool
+    private let continuation: AsyncStream<MediaEvent>.Continuation
+
+    init(
+        port: Int, core: NIOLoopBound<SessionCore>, ticker: NIOLoopBound<LoopTicker>, loop: any EventLoop, ports: RTPPortPool,
+        events: AsyncStream<MediaEvent>, continuation: AsyncStream<MediaEvent>.Continuation
+    ) {
+        self.port = port
+        self.core = core
+        self.ticker = ticker
+        self.loop = loop
+        self.ports = ports
+        self.events = events
+        self.continuation = continuation
+    }
+
+    /// Starts or changes the media (a re-INVITE's hold or new address).
+    public func start(_ parameters: MediaParameters) {
+        loop.execute { [core] in core.value.start(parameters) }
+    }
+
+    /// Plays 8 kHz mono samples `loops` times (0: until stopped); `.playbackFinished` at the end.
+    public func play(_ samples: [Int16], loops: Int = 1) {
+        loop.execute { [core] in core.value.play(samples, loops: loops) }
+    }
+
+    public func stopPlayback() {
+        loop.execute { [core] in core.value.stopPlayback() }
+    }
+
+    /// Records what the far end sends, as 8 kHz 16-bit WAV at `path`.
+    public func record(to path: String) throws {
+        let file = try RecordingFile(path: path)
+        loop.execute { [core] in core.value.record(file) }
+    }
+
+    /// Ends the recording; the file is complete when this returns. Gives its duration in
+    /// seconds (nil when nothing was being recorded).
+    public func stopRecording() async -> Double? {
+        let file = try? await loop.submit { [core] in core.value.stopRecording() }.get()
+        guard let file else { return nil }
+        return await file.finish()
+    }
+
+    public func close() async {
+        let channel = try? await loop.submit { [core, ticker] in
+            let session = core.value
+            ticker.value.sessions.removeAll { $0 === session }
+            _ = session.stopRecording().map { file in Task { await file.finish() } }
+            return session.channel
+        }.get()
+        try? await channel?.close()
+        ports.give(port)
+        continuation.finish()
+    }
+}

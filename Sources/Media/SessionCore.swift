@@ -1,0 +1,128 @@
+import NIOCore
+
+/// The state of one RTP session, confined to its event loop: what came in (latching the far
+/// end's address, RFC 4733 keys, decoded audio for the recorder), and what goes out at each
+/// 20 ms tick (the playing audio, else silence), with its sequence number and timestamp.
+final class SessionCore {
+    let channel: any Channel
+    let emit: @Sendable (MediaEvent) -> Void
+    var parameters: MediaParameters?
+    private var remote: SocketAddress?
+    private var latched = false
+
+    private let ssrc = UInt32.random(in: 1...UInt32.max)
+    private var sequenceNumber = UInt16.random(in: 0...UInt16.max)
+    private var timestamp = UInt32.random(in: 0...UInt32.max)
+    private var firstPacketSent = false
+
+    private var playing: (samples: [Int16], position: Int, loopsLeft: Int)?
+    private var recording: (file: RecordingFile, pending: [Int16])?
+    private var events = TelephoneEventReceiver()
+    private var decoded = [Int16](repeating: 0, count: 160)
+
+    private var lastReceived: NIODeadline = .now()
+    private let rtpTimeout: TimeAmount
+    private var timedOut = false
+
+    static let frameSamples = 160
+
+    init(channel: any Channel, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
+        self.channel = channel
+        self.rtpTimeout = rtpTimeout
+        self.emit = emit
+    }
+
+    func start(_ parameters: MediaParameters) {
+        self.parameters = parameters
+        if !latched { remote = try? SocketAddress(ipAddress: parameters.remoteHost, port: parameters.remotePort) }
+        lastReceived = .now()
+    }
+
+    /// `loops` 0 plays until stopped, as RCML's `loop="0"`.
+    func play(_ samples: [Int16], loops: Int) {
+        playing = samples.isEmpty ? nil : (samples, 0, loops <= 0 ? .max : loops)
+        if samples.isEmpty { emit(.playbackFinished) }
+    }
+
+    func stopPlayback() {
+        playing = nil
+    }
+
+    func record(_ file: RecordingFile) {
+        recording = (file, [])
+    }
+
+    func stopRecording() -> RecordingFile? {
+        guard let recording else { return nil }
+        if !recording.pending.isEmpty { recording.file.append(recording.pending) }
+        self.recording = nil
+        return recording.file
+    }
+
+    /// One datagram from the far end.
+    func receive(_ packet: ByteBuffer, from source: SocketAddress) {
+        guard let parameters else { return }
+        packet.withUnsafeReadableBytes { bytes in
+            guard let (header, payload) = RTPHeader.parse(bytes) else { return }
+            // Symmetric RTP: answer where the media really comes from (callers behind NAT).
+            if !latched || remote != source {
+                remote = source
+                latched = true
+            }
+            lastReceived = .now()
+            let body = UnsafeRawBufferPointer(rebasing: bytes[payload])
+            if header.payloadType == parameters.telephoneEventPayloadType {
+                if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
+                    emit(.digit(key))
+                }
+            } else if header.payloadType == parameters.payloadType, recording != nil {
+                let table = parameters.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
+                let count = min(body.count, decoded.count)
+                for index in 0..<count { decoded[index] = table[Int(body[index])] }
+                recording?.pending.append(contentsOf: decoded[0..<count])
+                if let pending = recording?.pending, pending.count >= 8000 {
+                    recording?.file.append(pending)
+                    recording?.pending.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+    }
+
+    /// The 20 ms clock: send a frame, notice a silent far end.
+    func tick(now: NIODeadline) {
+        guard let parameters else { return }
+        if !timedOut, now - lastReceived > rtpTimeout {
+            timedOut = true
+            emit(.rtpTimeout)
+        }
+        guard parameters.sends, let remote else { return }
+        var buffer = channel.allocator.buffer(capacity: RTPHeader.size + Self.frameSamples)
+        buffer.writeRepeatingByte(0, count: RTPHeader.size)
+        let encode = parameters.codec == .pcmu ? G711.encodeULaw : G711.encodeALaw
+        if var current = playing {
+            for _ in 0..<Self.frameSamples {
+                if current.position == current.samples.count {
+                    current.loopsLeft -= 1
+                    current.position = 0
+                    if current.loopsLeft == 0 { break }
+                }
+                buffer.writeInteger(encode(current.samples[current.position]))
+                current.position += 1
+            }
+            let silence = RTPHeader.size + Self.frameSamples - buffer.writerIndex
+            if silence > 0 { buffer.writeRepeatingByte(encode(0), count: silence) }
+            playing = current.loopsLeft == 0 ? nil : current
+            if current.loopsLeft == 0 { emit(.playbackFinished) }
+        } else {
+            buffer.writeRepeatingByte(encode(0), count: Self.frameSamples)
+        }
+        let header = RTPHeader(
+            marker: !firstPacketSent, payloadType: parameters.payloadType, sequenceNumber: sequenceNumber,
+            timestamp: timestamp, ssrc: ssrc)
+        buffer.withUnsafeMutableReadableBytes { header.write(to: $0) }
+        firstPacketSent = true
+        sequenceNumber &+= 1
+        timestamp &+= UInt32(Self.frameSamples)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+}

@@ -1,0 +1,19 @@
+import Media
+import SDP
+
+extension MediaParameters {
+    /// What the media engine needs from an offer/answer: nil for a codec it cannot handle.
+    init?(_ negotiated: NegotiatedMedia) {
+        let codec: MediaCodec
+        switch negotiated.codec {
+        case .pcmu: codec = .pcmu
+        case .pcma: codec = .pcma
+        case .opus, .telephoneEvent: return nil
+        }
+        self.init(
+            remoteHost: negotiated.remoteAddress, remotePort: negotiated.remotePort, codec: codec,
+            payloadType: UInt8(negotiated.payloadType),
+            telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map { UInt8($0) },
+            sends: negotiated.direction == .sendrecv || negotiated.direction == .sendonly)
+    }
+}

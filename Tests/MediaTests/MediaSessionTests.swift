@@ -1,0 +1,172 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import Media
+
+/// A far end on loopback: a UDP socket that keeps every datagram it receives and can send.
+final class FarEnd: Sendable {
+    let channel: any Channel
+    let inbox: Inbox
+
+    /// What the far end received, shared with its channel handler.
+    final class Inbox: Sendable {
+        let packets = Mutex<[[UInt8]]>([])
+    }
+
+    init() async throws {
+        let inbox = Inbox()
+        channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        self.inbox = inbox
+    }
+
+    var received: [[UInt8]] { inbox.packets.withLock { $0 } }
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    func send(_ bytes: [UInt8], to port: Int) throws {
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+    }
+
+    func packet(payloadType: UInt8, sequence: UInt16, timestamp: UInt32, payload: [UInt8], marker: Bool = false) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: RTPHeader.size) + payload
+        let header = RTPHeader(marker: marker, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: 42)
+        bytes.withUnsafeMutableBytes { header.write(to: $0) }
+        return bytes
+    }
+
+    private final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let inbox: Inbox
+
+        init(inbox: Inbox) {
+            self.inbox = inbox
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = Array(buffer: unwrapInboundIn(data).data)
+            inbox.packets.withLock { $0.append(bytes) }
+        }
+    }
+}
+
+func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}
+
+@Suite("RTP sessions", .serialized)
+struct MediaSessionTests {
+    func parameters(_ far: FarEnd, codec: MediaCodec = .pcmu) -> MediaParameters {
+        MediaParameters(remoteHost: "127.0.0.1", remotePort: far.port, codec: codec, payloadType: codec == .pcmu ? 0 : 8, telephoneEventPayloadType: 101)
+    }
+
+    @Test("played audio goes out as 20 ms G.711 frames with running sequence numbers and timestamps")
+    func playback() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41000...41019)
+        let far = try await FarEnd()
+        let session = try await engine.openSession()
+        session.start(parameters(far, codec: .pcma))
+        let tone = (0..<1600).map { Int16(6000 * sin(Double($0) * 2 * .pi * 400 / 8000)) }
+        session.play(tone)
+        var finished = false
+        for await event in session.events {
+            if event == .playbackFinished {
+                finished = true
+                break
+            }
+        }
+        #expect(finished)
+        let packets = far.received.compactMap { bytes in
+            bytes.withUnsafeBytes { raw in RTPHeader.parse(raw).map { ($0.header, Array(bytes[$0.payload])) } }
+        }
+        #expect(packets.allSatisfy { $0.0.payloadType == 8 && $0.1.count == 160 })
+        let sequences = packets.map(\.0.sequenceNumber)
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+        let stamps = packets.map(\.0.timestamp)
+        #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $1 == $0 &+ 160 })
+        // The tone is in there, whole, between the silence frames (its first sample, 0, is silent too).
+        let silence = G711.encodeALaw(0)
+        let sentBytes = packets.flatMap(\.1)
+        let toneBytes = tone.map(G711.encodeALaw)
+        let start = try #require(sentBytes.firstIndex { $0 != silence })
+        let toneStart = try #require(toneBytes.firstIndex { $0 != silence })
+        #expect(Array(sentBytes[start..<min(sentBytes.count, start + 1600 - toneStart)]) == Array(toneBytes[toneStart...]))
+        await session.close()
+        await engine.shutdown()
+    }
+
+    @Test("RFC 4733 keys become events; received audio is recorded; the far end's address is latched")
+    func digitsAndRecording() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41020...41039)
+        let far = try await FarEnd()
+        let session = try await engine.openSession()
+        // Signalling said another port: symmetric RTP follows where the packets come from.
+        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: 9, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString).wav").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try session.record(to: path)
+        let tone = (0..<4000).map { Int16(8000 * sin(Double($0) * 2 * .pi * 300 / 8000)) }
+        for frame in 0..<25 {
+            let payload = tone[(frame * 160)..<(frame * 160 + 160)].map(G711.encodeULaw)
+            try far.send(far.packet(payloadType: 0, sequence: UInt16(frame), timestamp: UInt32(frame * 160), payload: payload), to: session.port)
+        }
+        for (index, key) in ["7", "#"].enumerated() {
+            for packet in 0..<4 {
+                var event = [UInt8](repeating: 0, count: 4)
+                let code = TelephoneEvent.code(of: Character(key))!
+                event.withUnsafeMutableBytes {
+                    TelephoneEvent(event: code, isEnd: packet == 3, duration: UInt16(160 * (packet + 1))).write(to: $0)
+                }
+                try far.send(far.packet(payloadType: 101, sequence: UInt16(100 + index * 4 + packet), timestamp: UInt32(10_000 * (index + 1)), payload: event), to: session.port)
+            }
+        }
+        var keys = ""
+        for await event in session.events {
+            if case .digit(let key) = event { keys.append(key) }
+            if keys.count == 2 { break }
+        }
+        #expect(keys == "7#")
+        #expect(try await eventually { far.received.count > 3 })  // it answers the latched address
+        let duration = await session.stopRecording()
+        #expect(duration == 0.5)
+        let recorded = try WAVAudio(data: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(recorded.samples.count == 4000)
+        #expect(zip(recorded.samples, tone).allSatisfy { abs(Int($0) - Int($1)) <= 8000 / 16 + 16 })
+        await session.close()
+        await engine.shutdown()
+    }
+
+    @Test("a far end that sends nothing times out; closing returns the port, even after many sessions")
+    func timeoutAndPorts() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41040...41049, rtpTimeout: .seconds(1))
+        let far = try await FarEnd()
+        let session = try await engine.openSession()
+        session.start(parameters(far))
+        var timedOut = false
+        for await event in session.events where event == .rtpTimeout {
+            timedOut = true
+            break
+        }
+        #expect(timedOut)
+        await session.close()
+        #expect(engine.ports.available == engine.ports.capacity)
+        for _ in 0..<200 {
+            let next = try await engine.openSession()
+            await next.close()
+        }
+        #expect(engine.ports.available == engine.ports.capacity)
+        await engine.shutdown()
+    }
+}
