@@ -108,6 +108,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "VoiceTests", dependencies: ["Voice"]),
         .testTarget(
             name: "APITests",
             dependencies: [

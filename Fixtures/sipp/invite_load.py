@@ -24,7 +24,7 @@ def main():
     parser.add_argument("--hold-ms", type=int, default=1000, help="how long each call stays up")
     args = parser.parse_args()
 
-    web = RCMLServer('<?xml version="1.0"?><Response><Pause length="60"/></Response>')
+    web = RCMLServer('<?xml version="1.0"?><Response><Play digits="w"/><Pause length="60"/></Response>')
     with ParleyProcess(args.parley) as parley:
         _, body = parley.post("Applications.json", {"FriendlyName": "load", "VoiceUrl": web.url})
         application = json.loads(body)["sid"]

@@ -39,10 +39,11 @@ public final class MediaSession: Sendable {
         loop.execute { [core] in core.value.stopPlayback() }
     }
 
-    /// Records what the far end sends, as 8 kHz 16-bit WAV at `path`.
-    public func record(to path: String) throws {
+    /// Records what the far end sends, as 8 kHz 16-bit WAV at `path`, from the moment this
+    /// returns.
+    public func record(to path: String) async throws {
         let file = try RecordingFile(path: path)
-        loop.execute { [core] in core.value.record(file) }
+        try await loop.submit { [core] in core.value.record(file) }.get()
     }
 
     /// Ends the recording; the file is complete when this returns. Gives its duration in

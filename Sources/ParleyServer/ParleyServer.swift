@@ -77,7 +77,7 @@ public struct ParleyServer: Sendable {
             logger: Logger(label: "parley.webhooks"))
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
-            fetcher: fetcher, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
+            fetcher: fetcher, audio: AudioCache(), authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
         let outbound = OutboundCalls(

@@ -4,32 +4,6 @@ import SIPMessages
 import Store
 import Synchronization
 
-/// Where a message came from and how to answer it: the transport knows the socket.
-public struct SIPSource: Sendable {
-    public enum Transport: String, Sendable { case udp, tcp }
-    public let transport: Transport
-    public let address: String
-    public let port: Int
-    /// Sends bytes back: to the address a response must go to (UDP) or on the connection (TCP).
-    let send: @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void
-
-    public var description: String { "\(transport.rawValue):\(address):\(port)" }
-}
-
-/// Where Parley sends a request it starts: over UDP to an address, or on the TCP connection a
-/// peer opened from that address (a softphone registered over TCP).
-public struct SIPDestination: Sendable, Equatable {
-    public let transport: SIPSource.Transport
-    public let host: String
-    public let port: Int
-
-    public init(transport: SIPSource.Transport = .udp, host: String, port: Int) {
-        self.transport = transport
-        self.host = host
-        self.port = port
-    }
-}
-
 /// Parley's SIP request handling above the transports: validation (RFC 3261 §8.2), the
 /// non-INVITE server transactions that absorb retransmissions (§17.2.2), RFC 3581
 /// `received`/`rport`, OPTIONS, REGISTER for the registrar, and INVITE server transactions
@@ -376,57 +350,5 @@ public final class SIPEndpoint: Sendable {
         let parts = value.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard parts.count == 2, let number = UInt64(parts[0]) else { return nil }
         return (number, String(parts[1]))
-    }
-}
-
-/// The non-INVITE server transactions (RFC 3261 §17.2.2): a retransmitted request is answered
-/// with the response already sent, or absorbed while the first is still being processed; over
-/// UDP the response is kept for Timer J (64·T1 = 32 s).
-final class ResponseCache: Sendable {
-    enum Begin {
-        case new
-        /// Already seen: the response to resend, or nil while the first is still in progress.
-        case retransmission([UInt8]?)
-    }
-
-    private struct Entry {
-        var response: [UInt8]?
-        var expires: ContinuousClock.Instant
-    }
-
-    private struct Table {
-        var entries: [String: Entry] = [:]
-        var lastPrune = ContinuousClock.now
-    }
-
-    private let table = Mutex(Table())
-    private let timerJ: Duration = .seconds(32)
-
-    static func key(_ request: SIPRequest, via: Via?) -> String {
-        let branch = via?.branch ?? (request.headers["Call-ID"] ?? "") + (request.headers["CSeq"] ?? "")
-        return "\(branch)|\(request.method)|\(via?.host ?? ""):\(via?.port ?? 0)"
-    }
-
-    func begin(_ key: String) -> Begin {
-        let now = ContinuousClock.now
-        return table.withLock { table in
-            if let entry = table.entries[key], entry.expires > now { return .retransmission(entry.response) }
-            if now - table.lastPrune > .seconds(5) {
-                table.entries = table.entries.filter { $0.value.expires > now }
-                table.lastPrune = now
-            }
-            table.entries[key] = Entry(response: nil, expires: now + timerJ)
-            return .new
-        }
-    }
-
-    func complete(_ key: String, _ response: [UInt8], keep: Bool) {
-        table.withLock { table in
-            if keep {
-                table.entries[key]?.response = response
-            } else {
-                table.entries[key] = nil
-            }
-        }
     }
 }

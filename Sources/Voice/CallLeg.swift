@@ -5,28 +5,33 @@ import SDP
 import SIP
 import Store
 
-/// One inbound call leg: its SIP side (an INVITE and its dialog), its detail record (written
-/// at every state change so that a crash loses nothing) and its application. It rings (180),
-/// fetches the application's RCML, and answers once a usable document came back; the caller
-/// may hang up (CANCEL) meanwhile.
-///
-/// Its RTP session starts at the answer (silence until verbs play something) and follows the
-/// caller's re-INVITEs; RFC 4733 and INFO keys arrive as events; a caller who sends no RTP for
-/// `--rtp-timeout` is hung up. Until the RCML interpreter lands, an answered leg holds the call
-/// until either side hangs up; a leg whose application gave nothing usable is refused with
-/// `500 Application Error` (Notifications say why).
+/// One inbound call leg: its SIP side (an INVITE and its dialog), its RTP session, its detail
+/// record (written at every state change so that a crash loses nothing) and its application.
+/// It rings (180), fetches the application's RCML and runs it (`CallLeg+RCML`): the call is
+/// answered on the first verb that needs media, and the end of the document hangs up. A
+/// caller who hangs up (BYE, or CANCEL before the answer) stops the document; a caller who
+/// sends no RTP for `--rtp-timeout` is hung up. When the application gives nothing usable the
+/// INVITE is refused with `500 Application Error` (Notifications say why).
 actor CallLeg: ControllableLeg {
-    private let call: IncomingCall
-    private let application: WebhookTarget
-    private let fetcher: RCMLFetcher
-    private let calls: any CallRepository
-    private let clock: any WallClock
-    private let logger: Logger
-    private var record: CallRecord
-    private var media: LocalMedia
-    private let session: MediaSession
+    let call: IncomingCall
+    let application: WebhookTarget
+    let fetcher: RCMLFetcher
+    let audio: AudioCache
+    let calls: any CallRepository
+    let clock: any WallClock
+    let logger: Logger
+    var record: CallRecord
+    var media: LocalMedia
+    let session: MediaSession
+    /// How the record ends when the SIP side closes; set by the verb that ends the call.
+    var ending: CallStatus?
 
-    /// What the leg reacts to: its SIP side, and the answer of the application's web server.
+    /// Keys and playback ends waiting for the running verb, and the verb waiting for them.
+    var mailbox: [MediaEvent] = []
+    var waiter: (id: Int, continuation: CheckedContinuation<MediaEvent?, Never>)?
+    var waiterCount = 0
+
+    /// What the leg reacts to: its SIP side, its media and its application's web server.
     private enum Input {
         case sip(CallEvent)
         case document(RCMLFetcher.Fetched?)
@@ -34,18 +39,19 @@ actor CallLeg: ControllableLeg {
     }
 
     init(
-        call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, calls: any CallRepository,
+        call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, audio: AudioCache, calls: any CallRepository,
         clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia, session: MediaSession
     ) {
-        self.session = session
         self.call = call
         self.application = application
         self.fetcher = fetcher
+        self.audio = audio
         self.calls = calls
         self.clock = clock
         self.logger = logger
         self.record = record
         self.media = media
+        self.session = session
     }
 
     var isAnswered: Bool { record.status == .inProgress }
@@ -85,22 +91,22 @@ actor CallLeg: ControllableLeg {
         let mediaEvents = Task { [session] in
             for await event in session.events { continuation.yield(.media(event)) }
         }
+        var interpreter: Task<Void, Never>?
         defer {
             sip.cancel()
             fetch.cancel()
             mediaEvents.cancel()
+            interpreter?.cancel()
+            deliver(nil)
         }
         for await input in inputs {
             switch input {
             case .document(let fetched):
-                guard fetched != nil else {
+                guard let fetched else {
                     call.respond(status: 500, reason: "Application Error", headers: [("Warning", "399 parley \"no usable RCML\"")])
                     return await finish(.failed)
                 }
-                call.respond(status: 200, reason: "OK", sdp: media.answer.text)
-                if let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
-                record.startTime = clock.now()
-                await transition(to: .inProgress)
+                interpreter = Task { await self.interpret(fetched) }
             case .sip(.hungUp):
                 return await finish(.completed)
             case .sip(.canceled):
@@ -110,23 +116,42 @@ actor CallLeg: ControllableLeg {
             case .sip(.offer(let offer)):
                 renegotiate(offer)
             case .sip(.dtmf(let key)):
-                logger.debug("INFO DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key.digit)"])
-            case .media(.digit(let key)):
-                logger.debug("RFC 4733 DTMF", metadata: ["call": "\(record.sid)", "digit": "\(key)"])
+                deliver(.digit(key.digit))
             case .media(.rtpTimeout):
                 logger.notice("no RTP from the caller; hanging up", metadata: ["call": "\(record.sid)"])
                 call.hangUp()
-            case .media(.playbackFinished):
-                continue
+            case .media(let event):
+                deliver(event)
             case .sip(.acknowledged), .sip(.ringing), .sip(.answered), .sip(.rejected), .sip(.timedOut):
                 continue  // the ACK needs nothing more; the others belong to outbound legs
             }
         }
-        await finish(record.status == .inProgress ? .completed : .failed)
+        await finish(ending ?? (isAnswered ? .completed : .failed))
+    }
+
+    /// Answers the call if it is not answered yet: 200 with the SDP answer, media started.
+    func answer() async {
+        guard record.status == .ringing else { return }
+        call.respond(status: 200, reason: "OK", sdp: media.answer.text)
+        if let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
+        record.startTime = clock.now()
+        await transition(to: .inProgress)
+    }
+
+    /// Ends the call from the application's side: BYE once answered, else a final response
+    /// (`603 Decline`, or `486 Busy Here` for `<Reject reason="busy">`).
+    func end(busy: Bool = false) {
+        if isAnswered {
+            ending = .completed
+            call.hangUp()
+        } else {
+            ending = busy ? .busy : .noAnswer
+            call.respond(status: busy ? 486 : 603, reason: busy ? "Busy Here" : "Decline")
+        }
     }
 
     /// The parameters of every voice request (restcomm-compat §2.1).
-    private func webhookParameters() -> [(String, String)] {
+    func webhookParameters() -> [(String, String)] {
         [
             ("CallSid", record.sid.rawValue), ("AccountSid", record.accountSid.rawValue), ("From", record.from),
             ("To", record.to), ("CallStatus", record.status.rawValue), ("ApiVersion", "2010-04-01"),
@@ -156,7 +181,7 @@ actor CallLeg: ControllableLeg {
         await transition(to: status)
     }
 
-    private func transition(to status: CallStatus) async {
+    func transition(to status: CallStatus) async {
         record.status = status
         record.dateUpdated = clock.now()
         do {

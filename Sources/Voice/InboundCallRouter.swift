@@ -18,6 +18,7 @@ public struct InboundCallRouter: CallHandler {
     let applications: any ApplicationRepository
     let calls: any CallRepository
     let fetcher: RCMLFetcher
+    let audio: AudioCache
     let clients: any ClientRepository
     let authenticator: DigestAuthenticator
     let trunkAddresses: Set<String>
@@ -29,13 +30,14 @@ public struct InboundCallRouter: CallHandler {
 
     public init(
         numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
-        clients: any ClientRepository, fetcher: RCMLFetcher, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
+        clients: any ClientRepository, fetcher: RCMLFetcher, audio: AudioCache, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
         localAddress: String, media: MediaEngine, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.live = live
         self.numbers = numbers
         self.applications = applications
         self.fetcher = fetcher
+        self.audio = audio
         self.calls = calls
         self.clients = clients
         self.authenticator = authenticator
@@ -129,7 +131,7 @@ public struct InboundCallRouter: CallHandler {
         }
         let now = clock.now()
         let leg = CallLeg(
-            call: call, application: target, fetcher: fetcher, calls: calls, clock: clock, logger: logger,
+            call: call, application: target, fetcher: fetcher, audio: audio, calls: calls, clock: clock, logger: logger,
             record: CallRecord(
                 sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],

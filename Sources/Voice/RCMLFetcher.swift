@@ -104,8 +104,14 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
+    /// A Notification for a problem met while running a document (a verb Parley cannot run,
+    /// audio it cannot play).
+    public func notify(code: Int, message: String, url: String, account: AccountSid, call: CallSid) async {
+        await record(Failure(code: code, message: message), url: url, method: nil, parameters: [], account: account, call: call)
+    }
+
     private func record(
-        _ failure: Failure, url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid
+        _ failure: Failure, url: String, method: WebhookMethod?, parameters: [(String, String)], account: AccountSid, call: CallSid
     ) async {
         logger.notice("webhook failed", metadata: ["call": "\(call)", "url": "\(url)", "code": "\(failure.code)"])
         let now = clock.now()

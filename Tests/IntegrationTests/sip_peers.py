@@ -51,11 +51,11 @@ def registrations(parley, client_sid):
 class RawSIP:
     """A UDP socket that sends hand-written SIP and reads one response."""
 
-    def __init__(self, parley):
+    def __init__(self, parley, timeout=2):
         self.parley = parley
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(2)
+        self.sock.settimeout(timeout)
         self.port = self.sock.getsockname()[1]
 
     def send(self, text: str):

@@ -3,18 +3,20 @@ records every request (method, path, headers, form) so tests can check what Parl
 
 Paths: /rcml answers a document that holds the call; /slow/<seconds> answers it after a
 delay; /status/<code> answers that HTTP status; /notxml answers HTML; /badroot answers XML
-whose root is not <Response>; /say answers a document with a Say verb."""
+whose root is not <Response>; any path given to `serve` answers its own document."""
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-HOLD = b'<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Pause length="3600"/>\n</Response>\n'
+# Answers (half a second of silence played) and holds the call for an hour.
+HOLD = b'<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Play digits="w"/>\n  <Pause length="3600"/>\n</Response>\n'
 
 
 class WebhookServer:
     def __init__(self):
         self.requests = []
+        self.documents = {}
         self.lock = threading.Lock()
         server = self
 
@@ -37,7 +39,11 @@ class WebhookServer:
                     server.requests.append({"method": self.command, "path": parsed.path, "query": parsed.query,
                                             "headers": dict(self.headers), "form": form})
                 status, content_type, payload = 200, "text/xml", HOLD
-                if parsed.path.startswith("/slow/"):
+                with server.lock:
+                    served = server.documents.get(parsed.path)
+                if served is not None:
+                    content_type, payload = served
+                elif parsed.path.startswith("/slow/"):
                     time.sleep(float(parsed.path.split("/")[2]))
                 elif parsed.path.startswith("/status/"):
                     status, payload = int(parsed.path.split("/")[2]), b"<html>nope</html>"
@@ -56,6 +62,12 @@ class WebhookServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def serve(self, path, body, content_type="text/xml"):
+        """Answers `body` (an RCML document, or bytes such as a WAV file) at `path`."""
+        with self.lock:
+            self.documents[path] = (content_type, body.encode() if isinstance(body, str) else body)
+        return self.url(path)
 
     def url(self, path="/rcml"):
         return f"http://127.0.0.1:{self.port}{path}"

@@ -116,7 +116,7 @@ struct MediaSessionTests {
         session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: 9, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try session.record(to: path)
+        try await session.record(to: path)
         let tone = (0..<4000).map { Int16(8000 * sin(Double($0) * 2 * .pi * 300 / 8000)) }
         for frame in 0..<25 {
             let payload = tone[(frame * 160)..<(frame * 160 + 160)].map(G711.encodeULaw)

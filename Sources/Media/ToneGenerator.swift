@@ -1,0 +1,36 @@
+import Foundation
+
+/// Tones as 8 kHz samples: DTMF keys (the pair of ITU-T Q.23 frequencies for each key) for
+/// RCML's `<Play digits>`.
+public enum ToneGenerator {
+    static let rows: [Double] = [697, 770, 852, 941]
+    static let columns: [Double] = [1209, 1336, 1477, 1633]
+    static let layout: [Character] = Array("123A456B789C*0#D")
+
+    /// The two frequencies of a key, or nil for anything else.
+    public static func frequencies(of key: Character) -> (low: Double, high: Double)? {
+        guard let index = layout.firstIndex(of: key) else { return nil }
+        return (rows[index / 4], columns[index % 4])
+    }
+
+    /// Each key for `toneMilliseconds` followed by as much silence; `w` is half a second of
+    /// silence (Twilio's `<Play digits>` convention). Each frequency at about −10 dBm0.
+    public static func dtmf(_ keys: String, toneMilliseconds: Int = 100) -> [Int16] {
+        let toneSamples = toneMilliseconds * 8
+        var samples: [Int16] = []
+        for key in keys {
+            if key == "w" {
+                samples += [Int16](repeating: 0, count: 4000)
+                continue
+            }
+            guard let (low, high) = frequencies(of: key) else { continue }
+            for index in 0..<toneSamples {
+                let time = Double(index) / 8000
+                let value = 5000 * (sin(2 * .pi * low * time) + sin(2 * .pi * high * time))
+                samples.append(Int16(value))
+            }
+            samples += [Int16](repeating: 0, count: toneSamples)
+        }
+        return samples
+    }
+}

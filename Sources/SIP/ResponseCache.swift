@@ -1,0 +1,54 @@
+import SIPMessages
+import Synchronization
+
+/// The non-INVITE server transactions (RFC 3261 §17.2.2): a retransmitted request is answered
+/// with the response already sent, or absorbed while the first is still being processed; over
+/// UDP the response is kept for Timer J (64·T1 = 32 s).
+final class ResponseCache: Sendable {
+    enum Begin {
+        case new
+        /// Already seen: the response to resend, or nil while the first is still in progress.
+        case retransmission([UInt8]?)
+    }
+
+    private struct Entry {
+        var response: [UInt8]?
+        var expires: ContinuousClock.Instant
+    }
+
+    private struct Table {
+        var entries: [String: Entry] = [:]
+        var lastPrune = ContinuousClock.now
+    }
+
+    private let table = Mutex(Table())
+    private let timerJ: Duration = .seconds(32)
+
+    static func key(_ request: SIPRequest, via: Via?) -> String {
+        let branch = via?.branch ?? (request.headers["Call-ID"] ?? "") + (request.headers["CSeq"] ?? "")
+        return "\(branch)|\(request.method)|\(via?.host ?? ""):\(via?.port ?? 0)"
+    }
+
+    func begin(_ key: String) -> Begin {
+        let now = ContinuousClock.now
+        return table.withLock { table in
+            if let entry = table.entries[key], entry.expires > now { return .retransmission(entry.response) }
+            if now - table.lastPrune > .seconds(5) {
+                table.entries = table.entries.filter { $0.value.expires > now }
+                table.lastPrune = now
+            }
+            table.entries[key] = Entry(response: nil, expires: now + timerJ)
+            return .new
+        }
+    }
+
+    func complete(_ key: String, _ response: [UInt8], keep: Bool) {
+        table.withLock { table in
+            if keep {
+                table.entries[key]?.response = response
+            } else {
+                table.entries[key] = nil
+            }
+        }
+    }
+}

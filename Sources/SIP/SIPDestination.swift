@@ -1,0 +1,13 @@
+/// Where Parley sends a request it starts: over UDP to an address, or on the TCP connection a
+/// peer opened from that address (a softphone registered over TCP).
+public struct SIPDestination: Sendable, Equatable {
+    public let transport: SIPSource.Transport
+    public let host: String
+    public let port: Int
+
+    public init(transport: SIPSource.Transport = .udp, host: String, port: Int) {
+        self.transport = transport
+        self.host = host
+        self.port = port
+    }
+}

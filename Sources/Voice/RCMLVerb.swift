@@ -1,0 +1,128 @@
+import Foundation
+import Store
+
+/// The verbs of an RCML document this Parley runs, with the attributes and defaults of
+/// restcomm-compat §2.2, checked when the document is read: an unknown verb, a verb nested
+/// where it may not be, or an attribute value out of its range is an error naming the element
+/// and its line, before anything runs. Attribute values are read case-insensitively.
+public enum RCMLVerb: Sendable, Equatable {
+    case play(Play)
+    case pause(seconds: Int)
+    case gather(Gather)
+    case hangup
+    case reject(busy: Bool)
+    case redirect(url: String, method: WebhookMethod)
+
+    public struct Play: Sendable, Equatable {
+        /// A WAV file to fetch, or nil when `digits` are played as DTMF tones.
+        public var url: String?
+        public var digits: String?
+        /// How many times; 0 repeats until something stops it.
+        public var loop: Int
+    }
+
+    public struct Gather: Sendable, Equatable {
+        public var action: String?
+        public var method: WebhookMethod
+        /// Seconds to wait for the first or next key once the nested verbs have played.
+        public var timeout: Int
+        /// The key that ends input (not part of the digits); nil when none does.
+        public var finishOnKey: Character?
+        public var numDigits: Int?
+        /// Play and Pause verbs, interrupted by the first key.
+        public var prompts: [RCMLVerb]
+    }
+
+    /// The verbs of `document`, or the first problem found in it.
+    public static func program(_ document: RCMLDocument) throws(RCMLError) -> [RCMLVerb] {
+        try document.verbs.map { element throws(RCMLError) in try verb(element, nested: false) }
+    }
+
+    private static func verb(_ element: RCMLElement, nested: Bool) throws(RCMLError) -> RCMLVerb {
+        let reader = AttributeReader(element: element)
+        if nested, !["Play", "Pause", "Say"].contains(element.name) {
+            throw RCMLError(line: element.line, reason: "<\(element.name)> cannot be nested in <Gather>")
+        }
+        switch element.name {
+        case "Play":
+            try reader.noChildren()
+            let digits = reader.string("digits")
+            if let digits, !digits.allSatisfy({ "0123456789*#ABCDw".contains($0) }) {
+                throw RCMLError(line: element.line, reason: "<Play digits> may hold 0-9, *, #, A-D and w, not '\(digits)'")
+            }
+            guard digits != nil || !element.text.isEmpty else {
+                throw RCMLError(line: element.line, reason: "<Play> needs a URL or a digits attribute")
+            }
+            return .play(Play(url: element.text.isEmpty ? nil : element.text, digits: digits, loop: try reader.integer("loop", default: 1, in: 0...1000)))
+        case "Pause":
+            try reader.noChildren()
+            return .pause(seconds: try reader.integer("length", default: 1, in: 1...14400))
+        case "Gather":
+            let input = reader.string("input")?.lowercased() ?? "dtmf"
+            guard input == "dtmf" else {
+                throw RCMLError(line: element.line, reason: "<Gather input=\"\(input)\">: only dtmf is supported yet")
+            }
+            let finish = reader.string("finishOnKey") ?? "#"
+            guard finish.count <= 1, finish.allSatisfy({ "0123456789*#".contains($0) }) else {
+                throw RCMLError(line: element.line, reason: "<Gather finishOnKey> must be one of 0-9, * or #, or empty")
+            }
+            let prompts = try element.children.map { child throws(RCMLError) in try verb(child, nested: true) }
+            return .gather(Gather(
+                action: reader.string("action"), method: try reader.method(), timeout: try reader.integer("timeout", default: 5, in: 1...600),
+                finishOnKey: finish.first, numDigits: try reader.optionalInteger("numDigits", in: 1...128), prompts: prompts))
+        case "Hangup":
+            try reader.noChildren()
+            return .hangup
+        case "Reject":
+            try reader.noChildren()
+            switch reader.string("reason")?.lowercased() ?? "rejected" {
+            case "rejected": return .reject(busy: false)
+            case "busy": return .reject(busy: true)
+            case let other: throw RCMLError(line: element.line, reason: "<Reject reason=\"\(other)\">: must be rejected or busy")
+            }
+        case "Redirect":
+            try reader.noChildren()
+            guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Redirect> needs a URL") }
+            return .redirect(url: element.text, method: try reader.method())
+        case "Say", "Record", "Dial", "Enqueue", "Leave", "Sms", "Email", "Fax":
+            throw RCMLError(line: element.line, reason: "<\(element.name)> is not supported yet")
+        default:
+            throw RCMLError(line: element.line, reason: "unknown verb <\(element.name)>")
+        }
+    }
+
+    /// Attribute access with the element's name and line in every error.
+    private struct AttributeReader {
+        let element: RCMLElement
+
+        func string(_ name: String) -> String? {
+            element.attributes.first { $0.key.lowercased() == name.lowercased() }?.value.trimmingCharacters(in: .whitespaces)
+        }
+
+        func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(RCMLError) -> Int {
+            try optionalInteger(name, in: range) ?? value
+        }
+
+        func optionalInteger(_ name: String, in range: ClosedRange<Int>) throws(RCMLError) -> Int? {
+            guard let text = string(name) else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw RCMLError(line: element.line, reason: "<\(element.name) \(name)=\"\(text)\">: must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+
+        func method() throws(RCMLError) -> WebhookMethod {
+            guard let text = string("method") else { return .post }
+            guard let method = WebhookMethod(rawValue: text.uppercased()) else {
+                throw RCMLError(line: element.line, reason: "<\(element.name) method=\"\(text)\">: must be GET or POST")
+            }
+            return method
+        }
+
+        func noChildren() throws(RCMLError) {
+            if let child = element.children.first {
+                throw RCMLError(line: child.line, reason: "<\(child.name)> cannot be nested in <\(element.name)>")
+            }
+        }
+    }
+}

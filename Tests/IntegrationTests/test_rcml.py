@@ -1,0 +1,77 @@
+"""RCML run by inbound calls, against documents served by a real web server over loopback:
+Gather with RFC 2833 keys sent by SIPp from the pcaps it ships, the action request with the
+digits, Redirect with a relative URL, Reject, Hangup, a leading Pause that delays answering,
+and documents with errors giving a Notification that names the element and its line."""
+import os
+import subprocess
+import time
+
+from conftest import free_port
+from sip_peers import FIXTURES, RawSIP, wait_for
+from test_sip_calls import send_invite
+from webhook_server import webhook
+
+
+def bind(parley, number, path, document):
+    url = webhook().serve(path, document)
+    client = parley.client()
+    app = client.applications.create(friendly_name=f"rcml {number}", voice_url=url)
+    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+
+
+def notifications(parley):
+    return parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json").json()["notifications"]
+
+
+def test_gather_collects_rfc2833_keys_and_posts_them_to_its_action(parley):
+    bind(parley, "+32476206100", "/ivr/menu", """<?xml version="1.0"?>
+        <Response>
+          <!-- the prompt is a DTMF tone; the caller's keys interrupt it -->
+          <Gather action="choice" method="POST" timeout="5">
+            <Play digits="9"/>
+          </Gather>
+        </Response>""")
+    webhook().serve("/ivr/choice", "<Response><Hangup/></Response>")
+    result = subprocess.run(
+        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_rfc2833_digits.xml"), "-s", "+32476206100",
+         "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "30s",
+         "-timeout_error"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    [action] = webhook().received("/ivr/choice")
+    assert action["form"]["Digits"] == "12" and action["form"]["CallStatus"] == "in-progress"
+    [call] = parley.client().calls.list(to="+32476206100")
+    assert call.status == "completed" and int(call.duration) >= 2
+
+
+def test_redirect_follows_a_relative_url_and_reject_busy_gives_486(parley):
+    bind(parley, "+32476206101", "/flow/start", '<Response><Redirect method="GET">next</Redirect><Hangup/></Response>')
+    webhook().serve("/flow/next", '<Response><Reject reason="busy"/></Response>')
+    status, line, _, _ = send_invite(RawSIP(parley), parley, "+32476206101", "0470111111")
+    assert status == 486, line
+    [redirected] = webhook().received("/flow/next")
+    assert redirected["method"] == "GET" and redirected["form"]["To"] == "+32476206101"
+    assert parley.client().calls.list(to="+32476206101")[0].status == "busy"
+
+
+def test_a_leading_pause_delays_the_answer_and_hangup_declines(parley):
+    bind(parley, "+32476206102", "/pause", '<Response><Pause length="2"/><Hangup/></Response>')
+    started = time.time()
+    status, line, _, _ = send_invite(RawSIP(parley, timeout=5), parley, "+32476206102", "0470111111")
+    assert status == 603 and time.time() - started >= 2, line
+    assert parley.client().calls.list(to="+32476206102")[0].status == "no-answer"
+
+
+def test_document_errors_are_notifications_naming_the_element_and_line(parley):
+    cases = [
+        ("+32476206103", "<Response>\n  <Pause/>\n  <Dance/>\n</Response>", "unknown verb <Dance>", "line 3"),
+        ("+32476206104", '<Response>\n<Gather timeout="soon"/>\n</Response>', 'timeout="soon"', "line 2"),
+        ("+32476206105", "<Response><Gather><Hangup/></Gather></Response>", "<Hangup> cannot be nested in <Gather>", "line 1"),
+    ]
+    for number, document, reason, line in cases:
+        bind(parley, number, f"/bad/{number}", document)
+        status, _, _, _ = send_invite(RawSIP(parley), parley, number, "0470111111")
+        assert status == 603
+        call = parley.client().calls.list(to=number)[0]
+        entries = [n for n in notifications(parley) if n["call_sid"] == call.sid]
+        assert len(entries) == 1 and entries[0]["error_code"] == "12100", entries
+        assert reason in entries[0]["message_text"] and line in entries[0]["message_text"], entries[0]["message_text"]

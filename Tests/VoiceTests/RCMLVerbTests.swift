@@ -1,0 +1,56 @@
+import Testing
+
+@testable import Voice
+
+@Suite("RCML verbs")
+struct RCMLVerbTests {
+    func program(_ text: String) throws -> [RCMLVerb] {
+        try RCMLVerb.program(RCMLDocument(parsing: text))
+    }
+
+    @Test("defaults of restcomm-compat §2.2, attribute names and values in any case, comments and declarations ignored")
+    func defaults() throws {
+        let verbs = try program("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!-- a menu -->
+            <Response>
+              <Gather NUMDIGITS="2" method="get"><Play loop="2">https://x/a.wav</Play><Pause/></Gather>
+              <Play digits="12w#"/>
+              <Redirect>next.xml</Redirect>
+              <Reject reason="Busy"/>
+              <Hangup/>
+            </Response>
+            """)
+        #expect(verbs.count == 5)
+        guard case .gather(let gather) = verbs[0] else { Issue.record("not a gather"); return }
+        #expect(gather.numDigits == 2 && gather.method == .get && gather.timeout == 5 && gather.finishOnKey == "#" && gather.action == nil)
+        #expect(gather.prompts == [.play(.init(url: "https://x/a.wav", digits: nil, loop: 2)), .pause(seconds: 1)])
+        #expect(verbs[1] == .play(.init(url: nil, digits: "12w#", loop: 1)))
+        #expect(verbs[2] == .redirect(url: "next.xml", method: .post))
+        #expect(verbs[3] == .reject(busy: true))
+        #expect(verbs[4] == .hangup)
+    }
+
+    @Test("errors name the element and its line", arguments: [
+        ("<Response>\n<Jump/>\n</Response>", 2, "unknown verb <Jump>"),
+        ("<Response><Pause length=\"0\"/></Response>", 1, "must be a whole number from 1 to 14400"),
+        ("<Response>\n\n<Gather><Redirect>x</Redirect></Gather></Response>", 3, "<Redirect> cannot be nested in <Gather>"),
+        ("<Response><Reject reason=\"later\"/></Response>", 1, "must be rejected or busy"),
+        ("<Response><Play digits=\"12x\"/></Response>", 1, "may hold 0-9"),
+        ("<Response><Gather finishOnKey=\"##\"/></Response>", 1, "finishOnKey"),
+        ("<Response><Play/></Response>", 1, "needs a URL or a digits attribute"),
+        ("<Html/>", 1, "not <Response>"),
+        ("<Response><Pause>", 1, "not well-formed XML"),
+    ])
+    func errors(text: String, line: Int, reason: String) {
+        do {
+            _ = try program(text)
+            Issue.record("accepted: \(text)")
+        } catch let error as RCMLError {
+            #expect(error.line == line, "\(error)")
+            #expect(error.reason.contains(reason), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
