@@ -8,7 +8,7 @@ public enum ToneGenerator {
     static let layout: [Character] = Array("123A456B789C*0#D")
 
     /// The two frequencies of a key, or nil for anything else.
-    public static func frequencies(of key: Character) -> (low: Double, high: Double)? {
+    static func frequencies(of key: Character) -> (low: Double, high: Double)? {
         guard let index = layout.firstIndex(of: key) else { return nil }
         return (rows[index / 4], columns[index % 4])
     }

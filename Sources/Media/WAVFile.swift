@@ -33,11 +33,6 @@ public struct WAVAudio: Sendable {
     public let format: WAVFormat
     public let samples: [Int16]
 
-    public init(format: WAVFormat, samples: [Int16]) {
-        self.format = format
-        self.samples = samples
-    }
-
     public init(data: Data) throws(WAVError) {
         let bytes = [UInt8](data)
         guard bytes.count >= 12, bytes[0..<4] == [0x52, 0x49, 0x46, 0x46], bytes[8..<12] == [0x57, 0x41, 0x56, 0x45] else {

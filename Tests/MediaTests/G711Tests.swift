@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Media
@@ -32,5 +33,33 @@ struct G711Tests {
             // The step doubles per segment: at most 1/16 of the magnitude plus the smallest step.
             #expect(abs(decoded - sample) <= abs(sample) / 16 + 16, "sample \(sample) came back as \(decoded)")
         }
+    }
+}
+
+@Suite("DTMF tones")
+struct ToneGeneratorTests {
+    /// The energy of `samples` at `frequency` (Goertzel), relative to the signal's.
+    func share(of frequency: Double, in samples: ArraySlice<Int16>) -> Double {
+        let coefficient = 2 * cos(2 * .pi * frequency / 8000)
+        var (previous, beforePrevious) = (0.0, 0.0)
+        for sample in samples {
+            let current = Double(sample) + coefficient * previous - beforePrevious
+            (beforePrevious, previous) = (previous, current)
+        }
+        let power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious
+        let total = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
+        return power / (total * Double(samples.count) / 2)
+    }
+
+    @Test("each key is its Q.23 pair of frequencies for 100 ms, then 100 ms of silence; w is half a second")
+    func keys() {
+        let samples = ToneGenerator.dtmf("5w#")
+        #expect(samples.count == 1600 + 4000 + 1600)
+        let five = samples[0..<800]
+        #expect(share(of: 770, in: five) > 0.4 && share(of: 1336, in: five) > 0.4)
+        #expect(share(of: 697, in: five) < 0.05 && share(of: 1209, in: five) < 0.05)
+        #expect(samples[800..<5600].allSatisfy { $0 == 0 })
+        let pound = samples[5600..<6400]
+        #expect(share(of: 941, in: pound) > 0.4 && share(of: 1477, in: pound) > 0.4)
     }
 }
