@@ -50,9 +50,13 @@ let package = Package(
             ]
         ),
         // Where a SIP dialog, a media session and (later) an RCML document meet: routing and call legs.
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+        .target(name: "Speech", dependencies: ["CEspeakNG", "Media"]),
         .target(
             name: "Media",
             dependencies: [
+                "CSpeexDSP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -61,6 +65,7 @@ let package = Package(
             name: "Voice",
             dependencies: [
                 "Media",
+                "Speech",
                 "SDP",
                 "SIP",
                 "SIPMessages",
@@ -86,6 +91,7 @@ let package = Package(
             dependencies: [
                 "API",
                 "Media",
+                "Speech",
                 "SIP",
                 "SIPMessages",
                 "Voice",
@@ -109,6 +115,7 @@ let package = Package(
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "VoiceTests", dependencies: ["Voice"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Media"]),
         .testTarget(
             name: "APITests",
             dependencies: [

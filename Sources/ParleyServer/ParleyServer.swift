@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Media
 import SIP
+import Speech
 import SIPMessages
 import ServiceLifecycle
 import Store
@@ -72,12 +73,19 @@ public struct ParleyServer: Sendable {
         let media = try await MediaEngine.start(
             host: configuration.sipHost, ports: configuration.rtpPorts, rtpTimeout: .seconds(configuration.rtpTimeout))
         let live = LiveCalls()
+        let speech: SpeechSynthesizer?
+        do {
+            speech = try SpeechSynthesizer()
+        } catch {
+            logger.warning("espeak-ng could not start: <Say> will fail", metadata: ["error": "\(error)"])
+            speech = nil
+        }
         let fetcher = RCMLFetcher(
             accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
             logger: Logger(label: "parley.webhooks"))
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
-            fetcher: fetcher, audio: AudioCache(), authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
+            fetcher: fetcher, audio: AudioCache(), speech: speech, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
         let outbound = OutboundCalls(

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Speech
 import Store
 
 /// The RCML interpreter of a call leg: runs the verbs of a document in order, answering on the
@@ -34,6 +35,10 @@ extension CallLeg {
                 await answer()
                 guard let samples = await samples(of: play, documentURL: documentURL) else { return nil }
                 _ = await playUntilDone(samples, loops: play.loop, interruptible: false)
+            case .say(let say):
+                await answer()
+                guard let samples = await speech(say, documentURL: documentURL) else { return nil }
+                _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
             case .gather(let gather):
                 await answer()
                 let digits = await collect(gather, documentURL: documentURL)
@@ -67,6 +72,9 @@ extension CallLeg {
             case .play(let play):
                 guard let samples = await samples(of: play, documentURL: documentURL) else { return "" }
                 if let key = await playUntilDone(samples, loops: play.loop, interruptible: true) { digits.append(key) }
+            case .say(let say):
+                guard let samples = await speech(say, documentURL: documentURL) else { return "" }
+                if let key = await playUntilDone(samples, loops: say.loop, interruptible: true) { digits.append(key) }
             case .pause(let seconds):
                 if case .digit(let key)? = await nextEvent(timeout: .seconds(seconds), keysOnly: true) { digits.append(key) }
             default:
@@ -113,6 +121,18 @@ extension CallLeg {
             return try await audio.samples(of: url)
         } catch {
             await fetcher.notify(code: error.code, message: error.message, url: url, account: record.accountSid, call: record.sid)
+            end()
+            return nil
+        }
+    }
+
+    /// The speech of a Say verb; a failure (no synthesizer) is a Notification and ends the call.
+    private func speech(_ say: RCMLVerb.Say, documentURL: String) async -> [Int16]? {
+        do {
+            guard let speech else { throw SpeechSynthesizer.Failure.unavailable }
+            return try await speech.speak(say.text, voice: say.voice, language: say.language)
+        } catch {
+            await fetcher.notify(code: 13520, message: "Say failed: \(error)", url: documentURL, account: record.accountSid, call: record.sid)
             end()
             return nil
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Media
 import SDP
+import Speech
 import SIP
 import Store
 
@@ -17,6 +18,8 @@ actor CallLeg: ControllableLeg {
     let application: WebhookTarget
     let fetcher: RCMLFetcher
     let audio: AudioCache
+    /// Nil when espeak-ng could not start: Say then fails with a Notification.
+    let speech: SpeechSynthesizer?
     let calls: any CallRepository
     let clock: any WallClock
     let logger: Logger
@@ -39,13 +42,15 @@ actor CallLeg: ControllableLeg {
     }
 
     init(
-        call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, audio: AudioCache, calls: any CallRepository,
+        call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?,
+        calls: any CallRepository,
         clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia, session: MediaSession
     ) {
         self.call = call
         self.application = application
         self.fetcher = fetcher
         self.audio = audio
+        self.speech = speech
         self.calls = calls
         self.clock = clock
         self.logger = logger

@@ -1,4 +1,5 @@
 import Foundation
+import Speech
 import Store
 
 /// The verbs of an RCML document this Parley runs, with the attributes and defaults of
@@ -6,12 +7,21 @@ import Store
 /// where it may not be, or an attribute value out of its range is an error naming the element
 /// and its line, before anything runs. Attribute values are read case-insensitively.
 public enum RCMLVerb: Sendable, Equatable {
+    case say(Say)
     case play(Play)
     case pause(seconds: Int)
     case gather(Gather)
     case hangup
     case reject(busy: Bool)
     case redirect(url: String, method: WebhookMethod)
+
+    public struct Say: Sendable, Equatable {
+        public var text: String
+        public var voice: SpeechSynthesizer.Voice
+        public var language: String
+        /// How many times; 0 repeats until something stops it.
+        public var loop: Int
+    }
 
     public struct Play: Sendable, Equatable {
         /// A WAV file to fetch, or nil when `digits` are played as DTMF tones.
@@ -29,7 +39,7 @@ public enum RCMLVerb: Sendable, Equatable {
         /// The key that ends input (not part of the digits); nil when none does.
         public var finishOnKey: Character?
         public var numDigits: Int?
-        /// Play and Pause verbs, interrupted by the first key.
+        /// Say, Play and Pause verbs, interrupted by the first key.
         public var prompts: [RCMLVerb]
     }
 
@@ -44,6 +54,18 @@ public enum RCMLVerb: Sendable, Equatable {
             throw RCMLError(line: element.line, reason: "<\(element.name)> cannot be nested in <Gather>")
         }
         switch element.name {
+        case "Say":
+            try reader.noChildren()
+            let voiceName = reader.string("voice")?.lowercased() ?? "man"
+            guard let voice = SpeechSynthesizer.Voice(rawValue: voiceName) else {
+                throw RCMLError(line: element.line, reason: "<Say voice=\"\(voiceName)\">: must be man or woman")
+            }
+            let language = reader.string("language") ?? "en"
+            guard SpeechSynthesizer.voiceName(language: language, voice: voice) != nil else {
+                throw RCMLError(line: element.line, reason: "<Say language=\"\(language)\">: Parley speaks \(SpeechSynthesizer.voices.keys.sorted().joined(separator: ", "))")
+            }
+            guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Say> needs text") }
+            return .say(Say(text: element.text, voice: voice, language: language, loop: try reader.integer("loop", default: 1, in: 0...1000)))
         case "Play":
             try reader.noChildren()
             let digits = reader.string("digits")
@@ -84,7 +106,7 @@ public enum RCMLVerb: Sendable, Equatable {
             try reader.noChildren()
             guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Redirect> needs a URL") }
             return .redirect(url: element.text, method: try reader.method())
-        case "Say", "Record", "Dial", "Enqueue", "Leave", "Sms", "Email", "Fax":
+        case "Record", "Dial", "Enqueue", "Leave", "Sms", "Email", "Fax":
             throw RCMLError(line: element.line, reason: "<\(element.name)> is not supported yet")
         default:
             throw RCMLError(line: element.line, reason: "unknown verb <\(element.name)>")

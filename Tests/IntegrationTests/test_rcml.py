@@ -26,8 +26,9 @@ def notifications(parley):
 def test_gather_collects_rfc2833_keys_and_posts_them_to_its_action(parley):
     bind(parley, "+32476206100", "/ivr/menu", """<?xml version="1.0"?>
         <Response>
-          <!-- the prompt is a DTMF tone; the caller's keys interrupt it -->
+          <!-- spoken prompts and a DTMF tone; the caller's first key interrupts them -->
           <Gather action="choice" method="POST" timeout="5">
+            <Say language="fr">Bonjour. Pour le service clients, tapez un, puis deux, puis dièse.</Say>
             <Play digits="9"/>
           </Gather>
         </Response>""")
@@ -75,3 +76,17 @@ def test_document_errors_are_notifications_naming_the_element_and_line(parley):
         entries = [n for n in notifications(parley) if n["call_sid"] == call.sid]
         assert len(entries) == 1 and entries[0]["error_code"] == "12100", entries
         assert reason in entries[0]["message_text"] and line in entries[0]["message_text"], entries[0]["message_text"]
+
+
+def test_say_speaks_then_the_end_of_the_document_hangs_up(parley):
+    bind(parley, "+32476206106", "/say", '<Response><Say voice="woman" language="nl-BE">Tot ziens en bedankt voor uw oproep.</Say></Response>')
+    started = time.time()
+    result = subprocess.run(
+        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-s", "+32476206106",
+         "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:]  # Parley hung up after speaking
+    assert time.time() - started > 1.0  # the sentence took its time to say
+    [call] = parley.client().calls.list(to="+32476206106")
+    assert call.status == "completed"
+    assert [n for n in notifications(parley) if n["call_sid"] == call.sid] == []

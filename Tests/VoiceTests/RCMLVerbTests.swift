@@ -10,10 +10,11 @@ struct RCMLVerbTests {
 
     @Test("defaults of restcomm-compat §2.2, attribute names and values in any case, comments and declarations ignored")
     func defaults() throws {
-        let verbs = try program("""
+        var verbs = try program("""
             <?xml version="1.0" encoding="UTF-8"?>
             <!-- a menu -->
             <Response>
+              <Say voice="Woman" language="fr-BE" loop="0">Bonjour</Say>
               <Gather NUMDIGITS="2" method="get"><Play loop="2">https://x/a.wav</Play><Pause/></Gather>
               <Play digits="12w#"/>
               <Redirect>next.xml</Redirect>
@@ -21,7 +22,8 @@ struct RCMLVerbTests {
               <Hangup/>
             </Response>
             """)
-        #expect(verbs.count == 5)
+        #expect(verbs.count == 6)
+        #expect(verbs.removeFirst() == .say(.init(text: "Bonjour", voice: .woman, language: "fr-BE", loop: 0)))
         guard case .gather(let gather) = verbs[0] else { Issue.record("not a gather"); return }
         #expect(gather.numDigits == 2 && gather.method == .get && gather.timeout == 5 && gather.finishOnKey == "#" && gather.action == nil)
         #expect(gather.prompts == [.play(.init(url: "https://x/a.wav", digits: nil, loop: 2)), .pause(seconds: 1)])
@@ -39,6 +41,9 @@ struct RCMLVerbTests {
         ("<Response><Play digits=\"12x\"/></Response>", 1, "may hold 0-9"),
         ("<Response><Gather finishOnKey=\"##\"/></Response>", 1, "finishOnKey"),
         ("<Response><Play/></Response>", 1, "needs a URL or a digits attribute"),
+        ("<Response><Say voice=\"robot\">hi</Say></Response>", 1, "must be man or woman"),
+        ("<Response><Say language=\"tlh\">hi</Say></Response>", 1, "Parley speaks"),
+        ("<Response><Say/></Response>", 1, "<Say> needs text"),
         ("<Html/>", 1, "not <Response>"),
         ("<Response><Pause>", 1, "not well-formed XML"),
     ])

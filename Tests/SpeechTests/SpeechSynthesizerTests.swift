@@ -1,0 +1,55 @@
+import Foundation
+import Media
+import Testing
+
+@testable import Speech
+
+@Suite("Speech synthesis")
+struct SpeechSynthesizerTests {
+    static let synthesizer = try? SpeechSynthesizer()
+
+    func energy(_ samples: [Int16]) -> Double {
+        samples.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, samples.count))
+    }
+
+    @Test("English, French, Dutch and German (and their Belgian variants) speak at 8 kHz", arguments: [
+        ("en", "Welcome to Parley"), ("en-gb", "Welcome to Parley"), ("fr", "Bienvenue chez Parley"),
+        ("fr-BE", "Bienvenue chez Parley"), ("nl", "Welkom bij Parley"), ("nl-be", "Welkom bij Parley"),
+        ("de", "Willkommen bei Parley"),
+    ])
+    func languages(language: String, text: String) async throws {
+        let synthesizer = try #require(Self.synthesizer)
+        let samples = try await synthesizer.speak(text, language: language)
+        let seconds = Double(samples.count) / 8000
+        #expect(seconds > 0.5 && seconds < 5, "\(language): \(seconds) s")
+        #expect(energy(samples) > 100_000, "\(language) is nearly silent")
+    }
+
+    @Test("a woman's voice differs from a man's; a phrase said again comes from the cache")
+    func voicesAndCache() async throws {
+        let synthesizer = try #require(Self.synthesizer)
+        let man = try await synthesizer.speak("Press one for sales", voice: .man)
+        let woman = try await synthesizer.speak("Press one for sales", voice: .woman)
+        #expect(man != woman)
+        let started = ContinuousClock.now
+        let again = try await synthesizer.speak("Press one for sales", voice: .man)
+        #expect(again == man)
+        #expect(ContinuousClock.now - started < .milliseconds(5))
+    }
+
+    @Test("a language Parley does not speak is refused by name")
+    func unknownLanguage() async throws {
+        let synthesizer = try #require(Self.synthesizer)
+        await #expect(throws: SpeechSynthesizer.Failure.unknownLanguage("tlh")) { try await synthesizer.speak("Qapla", language: "tlh") }
+    }
+
+    @Test("resampling keeps a tone's frequency and the length in proportion")
+    func resampling() {
+        let tone = (0..<22050).map { Int16(10000 * sin(2 * .pi * 440 * Double($0) / 22050)) }
+        let converted = Resampler.convert(tone, from: 22050, to: 8000)
+        #expect(abs(converted.count - 8000) < 100)
+        // Zero crossings per second stay at 880 (2 per period).
+        let crossings = zip(converted, converted.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
+        #expect(abs(crossings - 880) < 20, "\(crossings) crossings")
+    }
+}
