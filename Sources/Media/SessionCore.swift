@@ -32,9 +32,15 @@ final class SessionCore {
         self.emit = emit
     }
 
+    /// Starts sending, or follows a new offer: a new address from signalling (the far end
+    /// moved) unlatches, so its next packets are followed again.
     func start(_ parameters: MediaParameters) {
+        let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
-        if !latched { remote = try? SocketAddress(ipAddress: parameters.remoteHost, port: parameters.remotePort) }
+        if moved {
+            latched = false
+            remote = try? SocketAddress(ipAddress: parameters.remoteHost, port: parameters.remotePort)
+        }
         lastReceived = .now()
     }
 
@@ -64,8 +70,10 @@ final class SessionCore {
         guard let parameters else { return }
         packet.withUnsafeReadableBytes { bytes in
             guard let (header, payload) = RTPHeader.parse(bytes) else { return }
-            // Symmetric RTP: answer where the media really comes from (callers behind NAT).
-            if !latched || remote != source {
+            // Symmetric RTP: answer where the media really comes from (callers behind NAT),
+            // latched on the first packet only, so a stranger's packets cannot take the call's
+            // audio elsewhere.
+            if !latched {
                 remote = source
                 latched = true
             }

@@ -105,12 +105,12 @@ public final class OutgoingCall: DialogPeer, Sendable {
     }
 
     private func answered(_ response: SIPResponse) {
-        guard let to = response.headers["To"], NameAddress(to)?.tag != nil,
-            let contact = response.headers["Contact"].flatMap(NameAddress.init)
-        else { return }
+        guard let to = response.headers["To"], NameAddress(to)?.tag != nil else { return }
+        // A 2xx must carry a Contact (§12.1.2); without one, the request-URI is the best target.
+        let target = response.headers["Contact"].flatMap(NameAddress.init)?.uriText ?? invite.uri
         enum Outcome { case first(canceled: Bool), retransmission([UInt8]?) }
         let dialog = DialogRoute(
-            callID: callID, local: invite.headers["From"] ?? "", remote: to, remoteTarget: contact.uriText,
+            callID: callID, local: invite.headers["From"] ?? "", remote: to, remoteTarget: target,
             routeSet: response.headers.values("Record-Route").reversed())
         let outcome = state.withLock { state -> Outcome in
             state.responded = true

@@ -148,6 +148,26 @@ struct MediaSessionTests {
         await engine.shutdown()
     }
 
+    @Test("latching follows the first source only; a new address from signalling is followed again")
+    func latching() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41050...41059)
+        let caller = try await FarEnd()
+        let stranger = try await FarEnd()
+        let session = try await engine.openSession()
+        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: 9, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
+        let silence = [UInt8](repeating: 0xFF, count: 160)
+        try caller.send(caller.packet(payloadType: 0, sequence: 1, timestamp: 160, payload: silence), to: session.port)
+        #expect(try await eventually { caller.received.count > 2 })
+        try stranger.send(stranger.packet(payloadType: 0, sequence: 7, timestamp: 999, payload: silence), to: session.port)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(stranger.received.isEmpty)  // the stranger's packet did not take the audio away
+        // A re-INVITE moves the call to the stranger's address: Parley follows it.
+        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: stranger.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
+        #expect(try await eventually { stranger.received.count > 2 })
+        await session.close()
+        await engine.shutdown()
+    }
+
     @Test("a far end that sends nothing times out; closing returns the port, even after many sessions")
     func timeoutAndPorts() async throws {
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41040...41049, rtpTimeout: .seconds(1))
