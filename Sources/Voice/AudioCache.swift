@@ -5,8 +5,8 @@ import NIOCore
 import Synchronization
 
 /// The audio of `<Play>` URLs: fetched once, decoded to 8 kHz samples and kept by URL, so a
-/// prompt played on every call costs one request. WAV at 8 kHz (16-bit PCM, μ-law, A-law; the
-/// first channel of a stereo file) is what plays until resampling lands.
+/// prompt played on every call costs one request. WAV files (16-bit PCM, μ-law, A-law; the
+/// first channel of a stereo file) at any rate from 8 to 48 kHz, resampled by speexdsp.
 public final class AudioCache: Sendable {
     private let http: HTTPClient
     private let entries = Mutex<[String: [Int16]]>([:])
@@ -43,11 +43,12 @@ public final class AudioCache: Sendable {
         } catch {
             throw Failure(code: 12300, message: "\(url) is not a WAV file Parley can play: \(error)")
         }
-        guard audio.format.sampleRate == 8000 else {
-            throw Failure(code: 12300, message: "\(url) is sampled at \(audio.format.sampleRate) Hz; Parley plays 8 kHz WAV")
+        guard (8000...48000).contains(audio.format.sampleRate) else {
+            throw Failure(code: 12300, message: "\(url) is sampled at \(audio.format.sampleRate) Hz; Parley plays 8 to 48 kHz WAV")
         }
         let channels = max(1, audio.format.channels)
-        let samples = channels == 1 ? audio.samples : stride(from: 0, to: audio.samples.count, by: channels).map { audio.samples[$0] }
+        let mono = channels == 1 ? audio.samples : stride(from: 0, to: audio.samples.count, by: channels).map { audio.samples[$0] }
+        let samples = Resampler.convert(mono, from: audio.format.sampleRate, to: 8000)
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll() }
             entries[url] = samples

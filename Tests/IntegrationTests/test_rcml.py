@@ -2,9 +2,13 @@
 Gather with RFC 2833 keys sent by SIPp from the pcaps it ships, the action request with the
 digits, Redirect with a relative URL, Reject, Hangup, a leading Pause that delays answering,
 and documents with errors giving a Notification that names the element and its line."""
+import io
+import math
 import os
+import struct
 import subprocess
 import time
+import wave
 
 from conftest import free_port
 from sip_peers import FIXTURES, RawSIP, wait_for
@@ -90,3 +94,40 @@ def test_say_speaks_then_the_end_of_the_document_hangs_up(parley):
     [call] = parley.client().calls.list(to="+32476206106")
     assert call.status == "completed"
     assert [n for n in notifications(parley) if n["call_sid"] == call.sid] == []
+
+
+
+def wav(rate, seconds=1.0, channels=1):
+    """A 440 Hz tone as a 16-bit WAV file."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        frames = (struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate))) * channels for i in range(int(rate * seconds)))
+        out.writeframes(b"".join(frames))
+    return buffer.getvalue()
+
+
+def test_play_fetches_wav_files_at_any_rate_once_and_refuses_what_it_cannot_play(parley):
+    for rate, channels in [(8000, 1), (16000, 1), (48000, 2)]:
+        webhook().serve(f"/audio/tone-{rate}.wav", wav(rate, channels=channels), content_type="audio/wav")
+    bind(parley, "+32476206107", "/play/ok", """<Response>
+        <Play>../audio/tone-8000.wav</Play><Play>/audio/tone-16000.wav</Play><Play loop="2">/audio/tone-48000.wav</Play>
+        </Response>""")
+    for _ in range(2):
+        started = time.time()
+        result = subprocess.run(
+            ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-s", "+32476206107",
+             "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"],
+            capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout[-2000:]
+        assert time.time() - started >= 4.0  # four seconds of tone, then the hang-up
+    assert len(webhook().received("/audio/tone-16000.wav")) == 1  # fetched once, then cached
+    assert all(n["call_sid"] not in {c.sid for c in parley.client().calls.list(to="+32476206107")} for n in notifications(parley))
+    webhook().serve("/audio/text.wav", "not audio", content_type="text/plain")
+    bind(parley, "+32476206108", "/play/bad", "<Response><Play>/audio/text.wav</Play></Response>")
+    status, _, _, _ = send_invite(RawSIP(parley), parley, "+32476206108", "0470111111")
+    assert status == 200  # answered for the Play, then hung up
+    call = parley.client().calls.list(to="+32476206108")[0]
+    assert wait_for(lambda: [n["error_code"] for n in notifications(parley) if n["call_sid"] == call.sid] == ["12300"])
