@@ -92,6 +92,8 @@ public struct CallFilter: Sendable {
 /// Storage of call records.
 public protocol CallRepository: Sendable {
     func insert(_ call: CallRecord) async throws
+    /// Writes the call's state; a record that already reached a final status is left as it
+    /// is, so a late write of an earlier state can never reopen a finished call.
     func update(_ call: CallRecord) async throws
     func find(_ sid: CallSid, account: AccountSid) async throws -> CallRecord?
     /// Newest first.

@@ -29,6 +29,26 @@ struct CallRepositoryTests {
         #expect(try await temporary.store.calls.find(done.sid, account: account.sid)?.duration == 100)
     }
 
+    @Test("a finished record is never reopened by a late write of an earlier state")
+    func finalStatusesStay() async throws {
+        let temporary = try TemporaryStore()
+        let account = makeAccount()
+        try await temporary.store.accounts.insert(account)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var call = record(account.sid, status: .ringing, start: nil, created: now)
+        try await temporary.store.calls.insert(call)
+        var answered = call
+        answered.status = .inProgress
+        answered.startTime = now.addingTimeInterval(1)
+        call = answered
+        call.status = .completed
+        call.endTime = now.addingTimeInterval(31)
+        try await temporary.store.calls.update(call)
+        try await temporary.store.calls.update(answered)  // arrives late
+        let stored = try #require(try await temporary.store.calls.find(call.sid, account: account.sid))
+        #expect(stored.status == .completed && stored.duration == 30)
+    }
+
     @Test("the list is newest first and filters by status, number and start time")
     func filters() async throws {
         let temporary = try TemporaryStore()

@@ -24,7 +24,10 @@ struct SQLiteCallRepository: CallRepository {
     func update(_ call: CallRecord) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE calls SET status = ?, start_time = ?, end_time = ?, date_updated = ? WHERE sid = ?",
+                sql: """
+                    UPDATE calls SET status = ?, start_time = ?, end_time = ?, date_updated = ?
+                    WHERE sid = ? AND status IN ('queued', 'ringing', 'in-progress')
+                    """,
                 arguments: Self.changing(call) + [call.sid.rawValue])
         }
     }
