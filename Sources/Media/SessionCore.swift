@@ -19,6 +19,11 @@ final class SessionCore {
     private var recording: (file: RecordingFile, pending: [Int16])?
     private var events = TelephoneEventReceiver()
     private var decoded = [Int16](repeating: 0, count: 160)
+    /// The packet being sent, reused every tick: a datagram write to a socket that is not full
+    /// completes within its flush, so by the next tick the storage is this session's alone
+    /// again and `clear()` keeps it instead of allocating (a write still pending makes
+    /// `clear()` start a fresh copy, never touching the bytes in flight).
+    private var outgoing: ByteBuffer
 
     private var lastReceived: NIODeadline = .now()
     private let rtpTimeout: TimeAmount
@@ -30,6 +35,7 @@ final class SessionCore {
         self.channel = channel
         self.rtpTimeout = rtpTimeout
         self.emit = emit
+        self.outgoing = channel.allocator.buffer(capacity: RTPHeader.size + Self.frameSamples)
     }
 
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
@@ -88,9 +94,11 @@ final class SessionCore {
                 let count = min(body.count, decoded.count)
                 for index in 0..<count { decoded[index] = table[Int(body[index])] }
                 recording?.pending.append(contentsOf: decoded[0..<count])
-                if let pending = recording?.pending, pending.count >= 8000 {
-                    recording?.file.append(pending)
-                    recording?.pending.removeAll(keepingCapacity: true)
+                if let recording, recording.pending.count >= 8000 {
+                    // A second of audio goes to the file's queue; the next second starts afresh.
+                    recording.file.append(recording.pending)
+                    self.recording?.pending = []
+                    self.recording?.pending.reserveCapacity(8160)
                 }
             }
         }
@@ -104,8 +112,8 @@ final class SessionCore {
             emit(.rtpTimeout)
         }
         guard parameters.sends, let remote else { return }
-        var buffer = channel.allocator.buffer(capacity: RTPHeader.size + Self.frameSamples)
-        buffer.writeRepeatingByte(0, count: RTPHeader.size)
+        outgoing.clear()
+        outgoing.writeRepeatingByte(0, count: RTPHeader.size)
         let encode = parameters.codec == .pcmu ? G711.encodeULaw : G711.encodeALaw
         if var current = playing {
             for _ in 0..<Self.frameSamples {
@@ -114,23 +122,23 @@ final class SessionCore {
                     current.position = 0
                     if current.loopsLeft == 0 { break }
                 }
-                buffer.writeInteger(encode(current.samples[current.position]))
+                outgoing.writeInteger(encode(current.samples[current.position]))
                 current.position += 1
             }
-            let silence = RTPHeader.size + Self.frameSamples - buffer.writerIndex
-            if silence > 0 { buffer.writeRepeatingByte(encode(0), count: silence) }
+            let silence = RTPHeader.size + Self.frameSamples - outgoing.writerIndex
+            if silence > 0 { outgoing.writeRepeatingByte(encode(0), count: silence) }
             playing = current.loopsLeft == 0 ? nil : current
             if current.loopsLeft == 0 { emit(.playbackFinished) }
         } else {
-            buffer.writeRepeatingByte(encode(0), count: Self.frameSamples)
+            outgoing.writeRepeatingByte(encode(0), count: Self.frameSamples)
         }
         let header = RTPHeader(
             marker: !firstPacketSent, payloadType: parameters.payloadType, sequenceNumber: sequenceNumber,
             timestamp: timestamp, ssrc: ssrc)
-        buffer.withUnsafeMutableReadableBytes { header.write(to: $0) }
+        outgoing.withUnsafeMutableReadableBytes { header.write(to: $0) }
         firstPacketSent = true
         sequenceNumber &+= 1
         timestamp &+= UInt32(Self.frameSamples)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: outgoing), promise: nil)
     }
 }

@@ -152,8 +152,7 @@ public final class IncomingCall: DialogPeer, Sendable {
     }
 
     private func send(_ bytes: [UInt8]) {
-        let port = (via?.parameters["rport"] != nil || source.transport == .tcp) ? source.port : (via?.port ?? 5060)
-        source.send(bytes, source.address, port)
+        source.reply(bytes, via: via)
     }
 }
 

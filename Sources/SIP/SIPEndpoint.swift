@@ -167,7 +167,7 @@ public final class SIPEndpoint: Sendable {
         let key = ResponseCache.key(request, via: via)
         if request.method == "INVITE", callHandler != nil {
             if let maxForwards = request.headers["Max-Forwards"].flatMap({ Int($0) }), maxForwards <= 0 {
-                send(SIPResponse(to: request, status: 483, reason: "Too Many Hops", toTag: Registrar.tag()).serialized(), via: via, source: source)
+                source.reply(SIPResponse(to: request, status: 483, reason: "Too Many Hops", toTag: Registrar.tag()).serialized(), via: via)
             } else if NameAddress(request.headers["To"] ?? "")?.tag != nil {
                 reinvite(request, via: via, source: source)
             } else {
@@ -177,7 +177,7 @@ public final class SIPEndpoint: Sendable {
         }
         switch transactions.begin(key) {
         case .retransmission(let response):
-            if let response { send(response, via: via, source: source) }
+            if let response { source.reply(response, via: via) }
             return
         case .new:
             break
@@ -261,12 +261,12 @@ public final class SIPEndpoint: Sendable {
         let refuse = { (status: Int, reason: String, extra: [(String, String)]) in
             var response = SIPResponse(to: request, status: status, reason: reason)
             for (name, value) in extra { response.headers.add(name, value) }
-            self.send(response.serialized(), via: via, source: source)
+            source.reply(response.serialized(), via: via)
         }
         guard let call = dialog(of: request) else {
             return refuse(481, "Call/Transaction Does Not Exist", [])
         }
-        let reply: @Sendable ([UInt8]) -> Void = { [weak self] bytes in self?.send(bytes, via: via, source: source) }
+        let reply: @Sendable ([UInt8]) -> Void = { bytes in source.reply(bytes, via: via) }
         switch call.dialogServer.reinvite(request, established: call.isEstablished, reliable: source.transport == .tcp, reply: reply) {
         case .retransmission: return
         case .pending: refuse(500, "Server Internal Error", [("Retry-After", "\(Int.random(in: 1...10))")])
@@ -292,7 +292,7 @@ public final class SIPEndpoint: Sendable {
             return false
         }
         if merged {
-            send(SIPResponse(to: request, status: 482, reason: "Loop Detected", toTag: Registrar.tag()).serialized(), via: via, source: source)
+            source.reply(SIPResponse(to: request, status: 482, reason: "Loop Detected", toTag: Registrar.tag()).serialized(), via: via)
             return
         }
         call.respond(status: 100, reason: "Trying")
@@ -309,19 +309,13 @@ public final class SIPEndpoint: Sendable {
     private func finish(_ key: String, _ response: SIPResponse, _ via: Via?, _ source: SIPSource) {
         let bytes = response.serialized()
         transactions.complete(key, bytes, keep: source.transport == .udp)
-        send(bytes, via: via, source: source)
+        source.reply(bytes, via: via)
     }
 
     private func respond(_ response: SIPResponse, to request: SIPRequest, source: SIPSource) {
-        send(response.serialized(), via: request.headers.values("Via").first.flatMap(Via.init), source: source)
+        source.reply(response.serialized(), via: request.headers.values("Via").first.flatMap(Via.init))
     }
 
-    /// RFC 3261 §18.2.2 with RFC 3581: a response goes back to the source address, to the
-    /// source port when the top Via asked for `rport`, else to the Via port.
-    private func send(_ bytes: [UInt8], via: Via?, source: SIPSource) {
-        let port = (via?.parameters["rport"] != nil || source.transport == .tcp) ? source.port : (via?.port ?? 5060)
-        source.send(bytes, source.address, port)
-    }
 
     struct Invalid: Error {
         let reason: String

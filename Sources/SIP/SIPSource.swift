@@ -1,3 +1,5 @@
+import SIPMessages
+
 /// Where a message came from and how to answer it: the transport knows the socket.
 public struct SIPSource: Sendable {
     public enum Transport: String, Sendable { case udp, tcp }
@@ -8,4 +10,12 @@ public struct SIPSource: Sendable {
     let send: @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void
 
     public var description: String { "\(transport.rawValue):\(address):\(port)" }
+
+    /// Sends a response to a request that came from here (RFC 3261 §18.2.2 with RFC 3581): to
+    /// the source address, at the source port when the top Via asked for `rport` (or over
+    /// TCP, on the connection), else at the Via's port.
+    func reply(_ bytes: [UInt8], via: Via?) {
+        let replyPort = (via?.parameters["rport"] != nil || transport == .tcp) ? port : (via?.port ?? 5060)
+        send(bytes, address, replyPort)
+    }
 }
