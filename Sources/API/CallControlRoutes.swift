@@ -4,7 +4,7 @@ import Store
 import Voice
 
 /// Starting calls (`POST Calls`) and steering live ones by CallSid (`POST Calls/{CallSid}`
-/// with `Status=canceled|completed`).
+/// with `Url` to run new RCML, `Status=canceled|completed` to hang up).
 struct CallControlRoutes {
     let accounts: any AccountRepository
     let calls: any CallRepository
@@ -22,12 +22,17 @@ struct CallControlRoutes {
         let form = try await request.formParameters()
         let to = try form.requiredString("To")
         let from = try form.requiredString("From")
-        guard case .some(.some) = try form.url("Url") else { throw APIError.missingParameter("Url") }
-        _ = try form.method("Method")
+        guard case .some(.some(let url)) = try form.url("Url") else { throw APIError.missingParameter("Url") }
+        let application = WebhookTarget(
+            url: url, method: try form.method("Method") ?? .post, fallbackURL: try form.url("FallbackUrl") ?? nil,
+            fallbackMethod: try form.method("FallbackMethod") ?? .post)
         let timeout = try form.integer("Timeout", in: 1...600) ?? 60
+        let request = OutboundCallRequest(
+            account: account.sid, from: from, to: to, application: application, statusCallback: try Self.statusCallback(form),
+            timeout: timeout)
         let record: CallRecord
         do {
-            record = try await outbound.start(OutboundCallRequest(account: account.sid, from: from, to: to, timeout: timeout))
+            record = try await outbound.start(request)
         } catch OutboundCallError.invalidTo(let value) {
             throw APIError(status: .badRequest, code: 21211, message: "Invalid 'To' Phone Number: \(value)")
         } catch OutboundCallError.callerIDNotOwned(let value) {
@@ -45,10 +50,12 @@ struct CallControlRoutes {
         guard try await calls.find(sid, account: account.sid) != nil else { throw APIError.notFound(sid.rawValue) }
         let form = try await request.formParameters()
         guard let status = try form.choice("Status", as: CallStatus.self) else {
-            if form.string("Url") != nil {
-                throw APIError.invalidParameter("Url", "redirecting a live call comes with the RCML interpreter")
-            }
-            throw APIError.missingParameter("Status")
+            guard case .some(.some(let url)) = try form.url("Url") else { throw APIError.missingParameter("Url") }
+            let target = WebhookTarget(
+                url: url, method: try form.method("Method") ?? .post, fallbackURL: try form.url("FallbackUrl") ?? nil,
+                fallbackMethod: try form.method("FallbackMethod") ?? .post)
+            guard await live.redirect(sid, to: target) else { throw APIError.conflict("Call \(sid) is not in progress") }
+            return try await representation(sid, account: account.sid, context: context)
         }
         guard status == .canceled || status == .completed else {
             throw APIError.invalidParameter("Status", "must be canceled or completed")
@@ -64,5 +71,24 @@ struct CallControlRoutes {
         }
         guard let record else { throw APIError.notFound(sid.rawValue) }
         return ResourceResponse.make(CallsRoutes.representation(record, context: context), element: "Call", context: context)
+    }
+
+    private func representation(_ sid: CallSid, account: AccountSid, context: ParleyRequestContext) async throws -> Response {
+        guard let record = try await calls.find(sid, account: account) else { throw APIError.notFound(sid.rawValue) }
+        return ResourceResponse.make(CallsRoutes.representation(record, context: context), element: "Call", context: context)
+    }
+
+    /// `StatusCallback`, `StatusCallbackMethod` and `StatusCallbackEvent`; nil without a URL.
+    static func statusCallback(_ form: FormParameters) throws -> StatusCallback? {
+        guard case .some(.some(let url)) = try form.url("StatusCallback") else { return nil }
+        var events: Set<StatusCallback.Event> = []
+        for text in form.strings("StatusCallbackEvent") {
+            switch StatusCallback.events(parsing: text) {
+            case .success(let parsed): events.formUnion(parsed)
+            case .failure(let unknown):
+                throw APIError.invalidParameter("StatusCallbackEvent", "unknown event '\(unknown.name)' (initiated, ringing, answered, completed)")
+            }
+        }
+        return StatusCallback(url: url, method: try form.method("StatusCallbackMethod") ?? .post, events: events)
     }
 }

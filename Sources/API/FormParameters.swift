@@ -23,6 +23,9 @@ public struct FormParameters: Sendable {
     /// The last value given for `name`, or nil when absent.
     public func string(_ name: String) -> String? { values[name]?.last }
 
+    /// Every value given for a repeated parameter, in order.
+    public func strings(_ name: String) -> [String] { values[name] ?? [] }
+
     public func requiredString(_ name: String) throws -> String {
         guard let value = string(name), !value.isEmpty else { throw APIError.missingParameter(name) }
         return value

@@ -83,15 +83,16 @@ public struct ParleyServer: Sendable {
         let fetcher = RCMLFetcher(
             accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
             logger: Logger(label: "parley.webhooks"))
+        let runtime = RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: speech)
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
-            fetcher: fetcher, audio: AudioCache(), speech: speech, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
+            runtime: runtime, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
         let outbound = OutboundCalls(
             endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
-            trunk: configuration.trunk.flatMap(SIPURI.init), localAddress: localAddress, media: media, live: live,
-            clock: clock, logger: Logger(label: "parley.voice"))
+            trunk: configuration.trunk.flatMap(SIPURI.init), localAddress: localAddress, media: media, runtime: runtime,
+            live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, health: health, logger: logger)
         let services = APIServices(

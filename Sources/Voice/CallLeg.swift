@@ -2,24 +2,19 @@ import Foundation
 import Logging
 import Media
 import SDP
-import Speech
 import SIP
 import Store
 
 /// One inbound call leg: its SIP side (an INVITE and its dialog), its RTP session, its detail
 /// record (written at every state change so that a crash loses nothing) and its application.
-/// It rings (180), fetches the application's RCML and runs it (`CallLeg+RCML`): the call is
-/// answered on the first verb that needs media, and the end of the document hangs up. A
-/// caller who hangs up (BYE, or CANCEL before the answer) stops the document; a caller who
-/// sends no RTP for `--rtp-timeout` is hung up. When the application gives nothing usable the
-/// INVITE is refused with `500 Application Error` (Notifications say why).
-actor CallLeg: ControllableLeg {
+/// It rings (180), fetches the application's RCML and runs it (`RCMLLeg+Interpreter`): the
+/// call is answered on the first verb that needs media, and the end of the document hangs up.
+/// A caller who hangs up (BYE, or CANCEL before the answer) stops the document; a caller who
+/// sends no RTP for `--rtp-timeout` is hung up.
+actor CallLeg: ControllableLeg, RCMLLeg {
     let call: IncomingCall
     let application: WebhookTarget
-    let fetcher: RCMLFetcher
-    let audio: AudioCache
-    /// Nil when espeak-ng could not start: Say then fails with a Notification.
-    let speech: SpeechSynthesizer?
+    let runtime: RCMLRuntime
     let calls: any CallRepository
     let clock: any WallClock
     let logger: Logger
@@ -29,28 +24,22 @@ actor CallLeg: ControllableLeg {
     /// How the record ends when the SIP side closes; set by the verb that ends the call.
     var ending: CallStatus?
 
-    /// Keys and playback ends waiting for the running verb, and the verb waiting for them.
-    var mailbox: [MediaEvent] = []
-    var waiter: (id: Int, continuation: CheckedContinuation<MediaEvent?, Never>)?
-    var waiterCount = 0
+    var inbox = LegInbox()
+    var interpreter: Task<Void, Never>?
 
-    /// What the leg reacts to: its SIP side, its media and its application's web server.
+    /// What the leg reacts to: its SIP side and its media.
     private enum Input {
         case sip(CallEvent)
-        case document(RCMLFetcher.Fetched?)
         case media(MediaEvent)
     }
 
     init(
-        call: IncomingCall, application: WebhookTarget, fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?,
-        calls: any CallRepository,
+        call: IncomingCall, application: WebhookTarget, runtime: RCMLRuntime, calls: any CallRepository,
         clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia, session: MediaSession
     ) {
         self.call = call
         self.application = application
-        self.fetcher = fetcher
-        self.audio = audio
-        self.speech = speech
+        self.runtime = runtime
         self.calls = calls
         self.clock = clock
         self.logger = logger
@@ -64,6 +53,11 @@ actor CallLeg: ControllableLeg {
     /// REST `Status=completed`: BYE to the caller; the record ends `completed` once it is sent.
     func hangUp() {
         call.hangUp()
+    }
+
+    /// REST `Url`: the call leaves its document for the one at `target`.
+    func redirect(to target: WebhookTarget) {
+        runApplication(target)
     }
 
     /// Runs the leg to its end, reachable by its CallSid in `live` meanwhile.
@@ -89,29 +83,17 @@ actor CallLeg: ControllableLeg {
             for await event in events { continuation.yield(.sip(event)) }
             continuation.finish()
         }
-        let fetch = Task { [fetcher, application, parameters = webhookParameters()] in
-            let fetched = await fetcher.fetch(application, parameters: parameters, account: record.accountSid, call: record.sid)
-            continuation.yield(.document(fetched))
-        }
         let mediaEvents = Task { [session] in
             for await event in session.events { continuation.yield(.media(event)) }
         }
-        var interpreter: Task<Void, Never>?
+        runApplication(application)
         defer {
             sip.cancel()
-            fetch.cancel()
             mediaEvents.cancel()
-            interpreter?.cancel()
-            deliver(nil)
+            stopApplication()
         }
         for await input in inputs {
             switch input {
-            case .document(let fetched):
-                guard let fetched else {
-                    call.respond(status: 500, reason: "Application Error", headers: [("Warning", "399 parley \"no usable RCML\"")])
-                    return await finish(.failed)
-                }
-                interpreter = Task { await self.interpret(fetched) }
             case .sip(.hungUp):
                 return await finish(.completed)
             case .sip(.canceled):
@@ -143,9 +125,7 @@ actor CallLeg: ControllableLeg {
         await transition(to: .inProgress)
     }
 
-    /// Ends the call from the application's side: BYE once answered, else a final response
-    /// (`603 Decline`, or `486 Busy Here` for `<Reject reason="busy">`).
-    func end(busy: Bool = false) {
+    func end(busy: Bool) {
         if isAnswered {
             ending = .completed
             call.hangUp()
@@ -153,16 +133,6 @@ actor CallLeg: ControllableLeg {
             ending = busy ? .busy : .noAnswer
             call.respond(status: busy ? 486 : 603, reason: busy ? "Busy Here" : "Decline")
         }
-    }
-
-    /// The parameters of every voice request (restcomm-compat §2.1).
-    func webhookParameters() -> [(String, String)] {
-        [
-            ("CallSid", record.sid.rawValue), ("AccountSid", record.accountSid.rawValue), ("From", record.from),
-            ("To", record.to), ("CallStatus", record.status.rawValue), ("ApiVersion", "2010-04-01"),
-            ("Direction", record.direction.rawValue), ("CallerName", record.callerName ?? "null"),
-            ("ForwardedFrom", record.forwardedFrom ?? "null"),
-        ]
     }
 
     /// A re-INVITE or UPDATE: hold (sendonly/inactive), resume or a new address. Without SDP

@@ -4,7 +4,6 @@ import Media
 import SDP
 import SIP
 import SIPMessages
-import Speech
 import Store
 
 /// Decides where an inbound INVITE goes (the SIP issue's routing). A call whose From is a
@@ -18,9 +17,7 @@ public struct InboundCallRouter: CallHandler {
     let numbers: any NumberRepository
     let applications: any ApplicationRepository
     let calls: any CallRepository
-    let fetcher: RCMLFetcher
-    let audio: AudioCache
-    let speech: SpeechSynthesizer?
+    let runtime: RCMLRuntime
     let clients: any ClientRepository
     let authenticator: DigestAuthenticator
     let trunkAddresses: Set<String>
@@ -32,15 +29,13 @@ public struct InboundCallRouter: CallHandler {
 
     public init(
         numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
-        clients: any ClientRepository, fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
+        clients: any ClientRepository, runtime: RCMLRuntime, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
         localAddress: String, media: MediaEngine, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.live = live
         self.numbers = numbers
         self.applications = applications
-        self.fetcher = fetcher
-        self.audio = audio
-        self.speech = speech
+        self.runtime = runtime
         self.calls = calls
         self.clients = clients
         self.authenticator = authenticator
@@ -134,7 +129,7 @@ public struct InboundCallRouter: CallHandler {
         }
         let now = clock.now()
         let leg = CallLeg(
-            call: call, application: target, fetcher: fetcher, audio: audio, speech: speech, calls: calls, clock: clock, logger: logger,
+            call: call, application: target, runtime: runtime, calls: calls, clock: clock, logger: logger,
             record: CallRecord(
                 sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],

@@ -7,6 +7,9 @@ protocol ControllableLeg: Sendable {
     func hangUp() async
     /// Whether the leg has been answered.
     var isAnswered: Bool { get async }
+    /// Runs the application at `target` in place of the current document (once answered,
+    /// for an outbound leg still ringing).
+    func redirect(to target: WebhookTarget) async
 }
 
 /// The legs in progress, by CallSid: how call control finds the actor of a live call.
@@ -22,6 +25,14 @@ public final class LiveCalls: Sendable {
         guard let leg = leg(sid) else { return false }
         if onlyIfUnanswered, await leg.isAnswered { return false }
         await leg.hangUp()
+        return true
+    }
+
+    /// REST `Url`: the live call runs the RCML at `target` from now on. False when the call
+    /// is not live.
+    public func redirect(_ sid: CallSid, to target: WebhookTarget) async -> Bool {
+        guard let leg = leg(sid) else { return false }
+        await leg.redirect(to: target)
         return true
     }
 

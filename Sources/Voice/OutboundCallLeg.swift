@@ -9,26 +9,37 @@ import Store
 /// (all the contacts of a Client; first answer wins, the others get CANCEL), keeps its call
 /// record in Twilio's statuses from queued to its end, and can be hung up by its CallSid.
 ///
-/// Its RTP session starts at the answer; a callee that sends no RTP for `--rtp-timeout` is
-/// hung up. Until the RCML interpreter lands, an answered leg is held until either side hangs up.
-actor OutboundCallLeg: ControllableLeg {
+/// Once answered it runs the application at its `Url` (`RCMLLeg+Interpreter`) with its RTP
+/// session started; a callee that sends no RTP for `--rtp-timeout` is hung up. Its status
+/// callbacks report initiated, ringing, answered and completed as asked.
+actor OutboundCallLeg: ControllableLeg, RCMLLeg {
     private let forks: [OutgoingCall]
     private let offer: SessionDescription
     private let negotiator: OfferAnswer
-    private let session: MediaSession
+    let session: MediaSession
+    let runtime: RCMLRuntime
+    /// The RCML to run once answered; a redirect while ringing replaces it.
+    private var application: WebhookTarget
+    private var progress: CallProgressReporter
     private let ringTimeout: Duration
     private let calls: any CallRepository
     private let clock: any WallClock
     private let logger: Logger
-    private var record: CallRecord
+    private(set) var record: CallRecord
     private var winner: Int?
-    private var ending: CallStatus?
+    private(set) var ending: CallStatus?
+    var inbox = LegInbox()
+    var interpreter: Task<Void, Never>?
 
     init(
         forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, session: MediaSession,
+        application: WebhookTarget, statusCallback: StatusCallback?, runtime: RCMLRuntime,
         ringTimeout: Duration, record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
     ) {
         self.session = session
+        self.application = application
+        self.runtime = runtime
+        self.progress = CallProgressReporter(statusCallback, fetcher: runtime.fetcher, account: record.accountSid, call: record.sid)
         self.forks = forks
         self.offer = offer
         self.negotiator = negotiator
@@ -61,11 +72,12 @@ actor OutboundCallLeg: ControllableLeg {
             self.ringTimedOut()
         }
         let mediaEvents = Task { [session] in
-            for await event in session.events where event == .rtpTimeout {
-                self.mediaTimedOut()
+            for await event in session.events {
+                if event == .rtpTimeout { await self.mediaTimedOut() } else { await self.deliver(event) }
             }
         }
         defer { mediaEvents.cancel() }
+        progress.report(.initiated, record: record, at: clock.now())
         var refusals: [Int] = []
         var over: Set<Int> = []
         for await (index, event) in events {
@@ -77,11 +89,16 @@ actor OutboundCallLeg: ControllableLeg {
             }
             switch event {
             case .ringing:
-                if record.status == .queued { await transition(to: .ringing) }
+                if record.status == .queued {
+                    await transition(to: .ringing)
+                    progress.report(.ringing, record: record, at: clock.now())
+                }
             case .answered(let sdp):
                 timer.cancel()
                 answered(by: index, sdp: sdp)
                 await transition(to: .inProgress, started: true)
+                progress.report(.answered, record: record, at: clock.now())
+                if ending == nil { runApplication(application) }
             case .rejected(let status, _):
                 refusals.append(status)
                 over.insert(index)
@@ -93,15 +110,38 @@ actor OutboundCallLeg: ControllableLeg {
                 over.insert(index)
             case .offer(let offer):
                 offer.accept(answer: self.offer.text)
-            case .acknowledged, .canceled, .acknowledgementTimedOut, .dtmf:
+            case .dtmf(let key):
+                deliver(.digit(key.digit))
+            case .acknowledged, .canceled, .acknowledgementTimedOut:
                 continue
             }
             if winner.map(over.contains) ?? (over.count == forks.count) { break }
         }
         timer.cancel()
         forwarders.cancel()
+        stopApplication()
         await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
+        progress.report(.completed, record: record, at: clock.now())
+    }
+
+    /// Nothing to do: the callee answered before the application ran.
+    func answer() {}
+
+    /// The application hangs up (Hangup, Reject or the end of its document): BYE.
+    func end(busy: Bool) {
+        guard let winner else { return }
+        ending = ending ?? .completed
+        forks[winner].hangUp()
+    }
+
+    /// REST `Url`: runs at once when answered; while ringing, it is what will run.
+    func redirect(to target: WebhookTarget) {
+        if winner == nil {
+            application = target
+        } else {
+            runApplication(target)
+        }
     }
 
     /// REST `Status=completed` or `canceled`: BYE once answered, else CANCEL to every fork.

@@ -12,13 +12,21 @@ public struct OutboundCallRequest: Sendable {
     /// The caller ID: a number the account holds.
     public var from: String
     public var to: String
+    /// The RCML run once the callee answers (`Url`, `Method`, `FallbackUrl`, `FallbackMethod`).
+    public var application: WebhookTarget
+    public var statusCallback: StatusCallback?
     /// Seconds to let it ring before giving up (`no-answer`).
     public var timeout: Int
 
-    public init(account: AccountSid, from: String, to: String, timeout: Int = 60) {
+    public init(
+        account: AccountSid, from: String, to: String, application: WebhookTarget, statusCallback: StatusCallback? = nil,
+        timeout: Int = 60
+    ) {
         self.account = account
         self.from = from
         self.to = to
+        self.application = application
+        self.statusCallback = statusCallback
         self.timeout = timeout
     }
 }
@@ -44,13 +52,14 @@ public final class OutboundCalls: Sendable {
     private let trunk: SIPURI?
     private let negotiator: OfferAnswer
     private let media: MediaEngine
+    private let runtime: RCMLRuntime
     private let clock: any WallClock
     private let logger: Logger
     private let live: LiveCalls
 
     public init(
         endpoint: SIPEndpoint, registrar: Registrar, numbers: any NumberRepository, clients: any ClientRepository,
-        calls: any CallRepository, trunk: SIPURI?, localAddress: String, media: MediaEngine,
+        calls: any CallRepository, trunk: SIPURI?, localAddress: String, media: MediaEngine, runtime: RCMLRuntime,
         live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.endpoint = endpoint
@@ -61,6 +70,7 @@ public final class OutboundCalls: Sendable {
         self.trunk = trunk
         self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
         self.media = media
+        self.runtime = runtime
         self.clock = clock
         self.logger = logger
         self.live = live
@@ -100,7 +110,8 @@ public final class OutboundCalls: Sendable {
         var stored = record
         stored.sipCallID = forks.first?.callID
         let leg = OutboundCallLeg(
-            forks: forks, offer: offer, negotiator: negotiator, session: session, ringTimeout: .seconds(request.timeout),
+            forks: forks, offer: offer, negotiator: negotiator, session: session, application: request.application,
+            statusCallback: request.statusCallback, runtime: runtime, ringTimeout: .seconds(request.timeout),
             record: stored, calls: calls, clock: clock, logger: logger)
         live.add(record.sid, leg)
         let live = self.live

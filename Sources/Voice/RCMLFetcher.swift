@@ -38,7 +38,7 @@ public final class RCMLFetcher: Sendable {
 
     /// A failed request: Twilio's error code, what to say about it, and what came back.
     struct Failure: Error {
-        let code: Int
+        var code: Int
         let message: String
         var status: Int?
         var body: String?
@@ -63,8 +63,45 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
+    /// Tells the application about the call without expecting RCML back (status callbacks);
+    /// a failure is a warning Notification (15003) and nothing more.
+    func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid) async {
+        let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
+        if case .failure(var failure) = await send(url, method: method, parameters: parameters, token: token) {
+            failure.code = 15003
+            await record(failure, url: url, method: method, parameters: parameters, account: account, call: call, level: .warning)
+        }
+    }
+
     private func request(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
         -> Result<RCMLDocument, Failure>
+    {
+        let response: Response
+        switch await send(url, method: method, parameters: parameters, token: token) {
+        case .success(let success): response = success
+        case .failure(let failure): return .failure(failure)
+        }
+        let contentType = response.contentType.lowercased()
+        guard contentType.isEmpty || contentType.contains("xml") || contentType.contains("text/plain") else {
+            return .failure(
+                Failure(code: 12300, message: "Invalid Content-Type: \(response.contentType)", status: response.status, body: response.body))
+        }
+        do {
+            return .success(try RCMLDocument(parsing: response.body))
+        } catch {
+            return .failure(Failure(code: 12100, message: "Document parse failure: \(error)", status: response.status, body: response.body))
+        }
+    }
+
+    private struct Response {
+        let status: Int
+        let contentType: String
+        let body: String
+    }
+
+    /// One signed request; a connection error or a non-2xx status is a failure.
+    private func send(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
+        -> Result<Response, Failure>
     {
         let form = parameters.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let target = method == .get ? url + (url.contains("?") ? "&" : "?") + form : url
@@ -80,28 +117,20 @@ public final class RCMLFetcher: Sendable {
             let signature = RequestSignature.sign(url: target, parameters: method == .post ? parameters : [], token: token)
             request.headers.add(name: "X-Twilio-Signature", value: signature)
         }
-        let status: Int
-        let body: String
-        let contentType: String
+        let response: Response
         do {
-            let response = try await http.execute(request, timeout: Self.timeout)
-            status = Int(response.status.code)
-            contentType = response.headers.first(name: "Content-Type") ?? ""
-            body = String(buffer: try await response.body.collect(upTo: Self.maximumBody))
+            let answer = try await http.execute(request, timeout: Self.timeout)
+            response = Response(
+                status: Int(answer.status.code), contentType: answer.headers.first(name: "Content-Type") ?? "",
+                body: String(buffer: try await answer.body.collect(upTo: Self.maximumBody)))
         } catch {
             return .failure(Failure(code: 11205, message: "HTTP connection failure: \(error)"))
         }
-        guard (200..<300).contains(status) else {
-            return .failure(Failure(code: 11200, message: "HTTP retrieval failure: status \(status)", status: status, body: body))
+        guard (200..<300).contains(response.status) else {
+            return .failure(
+                Failure(code: 11200, message: "HTTP retrieval failure: status \(response.status)", status: response.status, body: response.body))
         }
-        guard contentType.isEmpty || contentType.lowercased().contains("xml") || contentType.lowercased().contains("text/plain") else {
-            return .failure(Failure(code: 12300, message: "Invalid Content-Type: \(contentType)", status: status, body: body))
-        }
-        do {
-            return .success(try RCMLDocument(parsing: body))
-        } catch {
-            return .failure(Failure(code: 12100, message: "Document parse failure: \(error)", status: status, body: body))
-        }
+        return .success(response)
     }
 
     /// A Notification for a problem met while running a document (a verb Parley cannot run,
@@ -111,12 +140,13 @@ public final class RCMLFetcher: Sendable {
     }
 
     private func record(
-        _ failure: Failure, url: String, method: WebhookMethod?, parameters: [(String, String)], account: AccountSid, call: CallSid
+        _ failure: Failure, url: String, method: WebhookMethod?, parameters: [(String, String)], account: AccountSid, call: CallSid,
+        level: NotificationLevel = .error
     ) async {
         logger.notice("webhook failed", metadata: ["call": "\(call)", "url": "\(url)", "code": "\(failure.code)"])
         let now = clock.now()
         let entry = NotificationEntry(
-            sid: .generate(), accountSid: account, callSid: call, level: .error, errorCode: failure.code,
+            sid: .generate(), accountSid: account, callSid: call, level: level, errorCode: failure.code,
             moreInfo: "https://www.twilio.com/docs/errors/\(failure.code)", messageText: failure.message, messageDate: now,
             requestUrl: url, requestMethod: method,
             requestVariables: parameters.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&"),

@@ -27,10 +27,14 @@ final class APIFixture {
         let registrar = Registrar(
             authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test")))
         let live = LiveCalls()
+        let fetcher = RCMLFetcher(
+            accounts: store.accounts, notifications: store.notifications, sealer: TokenSealer(), clock: SystemClock(),
+            logger: Logger(label: "test"))
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
             numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
-            media: try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1), live: live,
+            media: try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1),
+            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,

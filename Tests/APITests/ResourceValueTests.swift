@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import API
+import Store
 
 @Suite("Resource rendering")
 struct ResourceValueTests {

@@ -64,7 +64,7 @@ class RawSIP:
     def receive(self):
         data, _ = self.sock.recvfrom(65535)
         head = data.decode().split("\r\n\r\n")[0].split("\r\n")
-        status = int(head[0].split(" ")[1])
+        status = int(head[0].split(" ")[1]) if head[0].startswith("SIP/2.0 ") else 0  # 0: a request
         headers = {}
         for line in head[1:]:
             name, _, value = line.partition(":")

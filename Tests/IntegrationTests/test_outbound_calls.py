@@ -1,6 +1,7 @@
 """Outbound calls started with the official twilio library (`calls.create`) to SIPp acting as
 the carrier behind the trunk: answer, busy, unavailable, no answer, hang-up by CallSid from
-either side, and the statuses Twilio users expect in the call records."""
+either side, the statuses Twilio users expect in the call records, the application at `Url`
+run once answered, a redirect by CallSid and the status callbacks in order."""
 import os
 import subprocess
 import time
@@ -11,8 +12,11 @@ from twilio.base.exceptions import TwilioRestException
 from conftest import free_port
 from openapi_check import assert_valid
 from sip_peers import FIXTURES, wait_for
+from twilio.request_validator import RequestValidator
+from webhook_server import webhook
 
 CALLER_ID = "+32477206101"
+HOLD_URL = webhook().url("/rcml")  # answers and holds the call
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +45,7 @@ def status_of(parley, sid):
 
 def test_answered_call_hung_up_by_call_sid(parley, caller_id, twilio_spec):
     gateway = carrier(parley, "uas_answer.xml")
-    call = parley.client().calls.create(to="+32470206130", from_=caller_id, url="https://example.com/rcml")
+    call = parley.client().calls.create(to="+32470206130", from_=caller_id, url=HOLD_URL)
     assert call.status == "queued" and call.direction == "outbound-api" and call.to == "+32470206130"
     assert wait_for(lambda: status_of(parley, call.sid) == "in-progress", timeout=10)
     time.sleep(1.1)
@@ -55,7 +59,7 @@ def test_answered_call_hung_up_by_call_sid(parley, caller_id, twilio_spec):
                  "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json")
     created = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json",
                           data={"To": f"sip:nobody@127.0.0.1:{free_port()}", "From": caller_id,
-                                "Url": "https://example.com/rcml", "Timeout": "1"})
+                                "Url": HOLD_URL, "Timeout": "1"})
     assert created.status_code == 201
     assert_valid(twilio_spec, created.json(), "/2010-04-01/Accounts/{AccountSid}/Calls.json", method="post", status="201")
     # Nobody answers there, not even provisionally: no-answer once the timeout passes.
@@ -68,7 +72,7 @@ def test_answered_call_hung_up_by_call_sid(parley, caller_id, twilio_spec):
 
 def test_the_callee_hangs_up(parley, caller_id):
     gateway = carrier(parley, "uas_answer_hangup.xml")
-    call = parley.client().calls.create(to="0470206131", from_=caller_id, url="https://example.com/rcml")
+    call = parley.client().calls.create(to="0470206131", from_=caller_id, url=HOLD_URL)
     code, output = finished(gateway)
     assert code == 0, output
     assert wait_for(lambda: status_of(parley, call.sid) == "completed")
@@ -78,7 +82,7 @@ def test_the_callee_hangs_up(parley, caller_id):
 @pytest.mark.parametrize("scenario, status", [("uas_busy.xml", "busy"), ("uas_unavailable.xml", "no-answer")])
 def test_refusals_map_to_twilio_statuses(parley, caller_id, scenario, status):
     gateway = carrier(parley, scenario)
-    call = parley.client().calls.create(to="+32470206132", from_=caller_id, url="https://example.com/rcml")
+    call = parley.client().calls.create(to="+32470206132", from_=caller_id, url=HOLD_URL)
     code, output = finished(gateway)
     assert code == 0, output
     assert wait_for(lambda: status_of(parley, call.sid) == status), status_of(parley, call.sid)
@@ -87,7 +91,7 @@ def test_refusals_map_to_twilio_statuses(parley, caller_id, scenario, status):
 
 def test_no_answer_within_the_timeout_cancels(parley, caller_id):
     gateway = carrier(parley, "uas_no_answer.xml")
-    call = parley.client().calls.create(to="+32470206133", from_=caller_id, url="https://example.com/rcml", timeout=2)
+    call = parley.client().calls.create(to="+32470206133", from_=caller_id, url=HOLD_URL, timeout=2)
     assert wait_for(lambda: status_of(parley, call.sid) == "ringing", timeout=5)
     code, output = finished(gateway)
     assert code == 0, output
@@ -96,11 +100,57 @@ def test_no_answer_within_the_timeout_cancels(parley, caller_id):
 
 def test_canceled_by_call_sid_while_ringing(parley, caller_id):
     gateway = carrier(parley, "uas_no_answer.xml")
-    call = parley.client().calls.create(to="+32470206134", from_=caller_id, url="https://example.com/rcml")
+    call = parley.client().calls.create(to="+32470206134", from_=caller_id, url=HOLD_URL)
     assert wait_for(lambda: status_of(parley, call.sid) == "ringing", timeout=5)
     assert parley.client().calls(call.sid).update(status="canceled").status == "canceled"
     code, output = finished(gateway)
     assert code == 0, output
+
+
+def test_the_url_runs_when_answered_a_redirect_by_call_sid_ends_it_and_callbacks_arrive_in_order(parley, caller_id):
+    goodbye = webhook().serve("/outbound/goodbye", "<Response><Say>Goodbye.</Say><Hangup/></Response>")
+    gateway = carrier(parley, "uas_answer.xml")
+    before = len(webhook().received("/rcml"))
+    call = parley.client().calls.create(
+        to="+32470206136", from_=caller_id, url=HOLD_URL, status_callback=webhook().url("/outbound/progress"),
+        status_callback_event=["initiated", "ringing", "answered", "completed"])
+    assert wait_for(lambda: len(webhook().received("/rcml")) > before, timeout=10)
+    fetched = webhook().received("/rcml")[before]["form"]
+    assert fetched["CallSid"] == call.sid and fetched["Direction"] == "outbound-api"
+    assert fetched["CallStatus"] == "in-progress" and fetched["From"] == caller_id and fetched["To"] == "+32470206136"
+    time.sleep(1.1)
+    # Redirected by CallSid: the new document says goodbye and hangs up (Parley's BYE ends SIPp).
+    assert parley.client().calls(call.sid).update(url=goodbye, method="POST").sid == call.sid
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert wait_for(lambda: status_of(parley, call.sid) == "completed")
+    assert webhook().received("/outbound/goodbye")[-1]["form"]["CallSid"] == call.sid
+    assert wait_for(lambda: len(webhook().received("/outbound/progress")) == 4, timeout=5), webhook().received("/outbound/progress")
+    callbacks = webhook().received("/outbound/progress")
+    forms = [request["form"] for request in callbacks]
+    assert [form["CallStatus"] for form in forms] == ["initiated", "ringing", "in-progress", "completed"]
+    assert [form["SequenceNumber"] for form in forms] == ["0", "1", "2", "3"]
+    assert all(form["CallbackSource"] == "call-progress-events" and form["CallSid"] == call.sid for form in forms)
+    assert int(forms[-1]["CallDuration"]) >= 1 and "Timestamp" in forms[0]
+    validator = RequestValidator(parley.admin_token)
+    assert all(validator.validate(webhook().url("/outbound/progress"), request["form"], request["headers"]["X-Twilio-Signature"])
+               for request in callbacks)
+
+
+def test_an_unanswered_call_reports_only_completed_by_default(parley, caller_id):
+    gateway = carrier(parley, "uas_busy.xml")
+    call = parley.client().calls.create(to="+32470206137", from_=caller_id, url=HOLD_URL,
+                                        status_callback=webhook().url("/outbound/busy"))
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert wait_for(lambda: len(webhook().received("/outbound/busy")) == 1, timeout=5)
+    time.sleep(0.3)
+    [only] = webhook().received("/outbound/busy")
+    assert only["form"]["CallStatus"] == "busy" and only["form"]["CallDuration"] == "0" and only["form"]["CallSid"] == call.sid
+    bad = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json",
+                      data={"To": "+32470206137", "From": caller_id, "Url": HOLD_URL,
+                            "StatusCallback": HOLD_URL, "StatusCallbackEvent": "answered finished"})
+    assert bad.status_code == 400 and "StatusCallbackEvent" in bad.json()["message"]
 
 
 def test_bad_requests_name_their_parameter(parley, caller_id):
@@ -131,7 +181,7 @@ def test_a_client_rings_on_every_registered_softphone_and_the_first_answer_wins(
     ringing, ringing_log = start_baresip(parley, "twodesks", "Twodesks-pass-1", sip_trace=True)
     try:
         assert wait_for(lambda: len(registrations(parley, client["sid"])) == 2, timeout=10)
-        call = parley.client().calls.create(to="client:twodesks", from_=caller_id, url="https://example.com/rcml")
+        call = parley.client().calls.create(to="client:twodesks", from_=caller_id, url=HOLD_URL)
         assert wait_for(lambda: status_of(parley, call.sid) == "in-progress", timeout=10), open(answering_log).read()
         # The softphone that did not answer was told to stop ringing.
         assert wait_for(lambda: "CANCEL sip:" in open(ringing_log).read(), timeout=5), open(ringing_log).read()[-3000:]
@@ -145,7 +195,7 @@ def test_a_client_rings_on_every_registered_softphone_and_the_first_answer_wins(
 
 def test_a_sip_address_is_called_directly(parley, caller_id):
     gateway = carrier(parley, "uas_answer_hangup.xml")
-    call = parley.client().calls.create(to=f"sip:desk@127.0.0.1:{parley.trunk_port}", from_=caller_id, url="https://example.com/rcml")
+    call = parley.client().calls.create(to=f"sip:desk@127.0.0.1:{parley.trunk_port}", from_=caller_id, url=HOLD_URL)
     code, output = finished(gateway)
     assert code == 0, output
     assert wait_for(lambda: status_of(parley, call.sid) == "completed")
@@ -158,7 +208,7 @@ def test_a_client_registered_over_tcp_is_called_on_its_connection(parley, caller
     phone, log = start_baresip(parley, "tcpdesk", "Tcpdesk-pass-1", answermode="auto", transport="tcp")
     try:
         assert wait_for(lambda: [r["source"].split(":")[0] for r in registrations(parley, client["sid"])] == ["tcp"], timeout=10), open(log).read()
-        call = parley.client().calls.create(to="client:tcpdesk", from_=caller_id, url="https://example.com/rcml")
+        call = parley.client().calls.create(to="client:tcpdesk", from_=caller_id, url=HOLD_URL)
         assert wait_for(lambda: status_of(parley, call.sid) == "in-progress", timeout=10), open(log).read()[-3000:]
         assert parley.client().calls(call.sid).update(status="completed").status == "completed"
     finally:

@@ -4,6 +4,7 @@ GET and POST, the fallback URL and the Notifications written for each kind of fa
 caller hanging up (SIPp CANCEL) while the application is still answering."""
 import os
 import subprocess
+import time
 
 from twilio.request_validator import RequestValidator
 
@@ -83,12 +84,15 @@ def test_each_failure_is_a_notification_and_the_fallback_answers(parley):
         assert fallback["form"]["ErrorCode"] == str(code) and fallback["form"]["ErrorUrl"] == primary
 
 
-def test_no_usable_document_refuses_the_call(parley):
+def test_no_usable_document_is_a_spoken_error_then_a_clean_hang_up(parley):
     bind(parley, "+32476206117", voice_url=webhook().url("/status/404"), voice_fallback_url=webhook().url("/badroot"))
-    result = call(parley, "+32476206117")
-    assert result.returncode != 0 and "500" in result.stderr + result.stdout
+    started = time.monotonic()
+    result = call(parley, "+32476206117", scenario="uac_parley_hangs_up.xml")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    # Parley answered, spoke its apology (a few seconds of speech) and sent the BYE itself.
+    assert time.monotonic() - started > 2
     record = only_call_to(parley, "+32476206117")
-    assert record.status == "failed"
+    assert record.status == "completed" and int(record.duration) >= 2
     assert sorted(n["error_code"] for n in notifications(parley, record.sid)) == ["11200", "12100"]
 
 

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// Dates as Twilio writes them: `Fri, 21 Aug 2015 00:07:25 +0000`, always in GMT.
-enum RFC2822Date {
-    static func format(_ date: Date) -> String {
+public enum RFC2822Date {
+    public static func format(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -3,24 +3,70 @@ import Media
 import Speech
 import Store
 
-/// The RCML interpreter of a call leg: runs the verbs of a document in order, answering on the
-/// first verb that needs media, following Redirect and Gather actions to new documents, and
-/// hanging up at the end of the document. It runs as a task of the leg and stops when the
-/// caller hangs up.
-extension CallLeg {
-    func interpret(_ first: RCMLFetcher.Fetched) async {
-        var document = first
+/// The RCML interpreter of a call leg: requests the application's document, runs its verbs in
+/// order (answering on the first verb that needs media), follows Redirect and Gather actions
+/// to new documents and hangs up at the end of the document. It runs as a task of the leg;
+/// the caller hanging up or a redirect by CallSid cancels it, and a cancelled interpreter
+/// never ends the call itself.
+extension RCMLLeg {
+    /// Runs the application at `target` from its first verb, in place of whatever ran before.
+    func runApplication(_ target: WebhookTarget, extra: [(String, String)] = []) {
+        interpreter?.cancel()
+        session.stopPlayback()
+        interpreter = Task { await self.fetchAndInterpret(target, extra: extra) }
+    }
+
+    /// Stops the interpreter: the leg is over.
+    func stopApplication() {
+        interpreter?.cancel()
+        deliver(nil)
+    }
+
+    /// The parameters of every voice request (restcomm-compat §2.1).
+    func webhookParameters() -> [(String, String)] {
+        [
+            ("CallSid", record.sid.rawValue), ("AccountSid", record.accountSid.rawValue), ("From", record.from),
+            ("To", record.to), ("CallStatus", record.status.rawValue), ("ApiVersion", "2010-04-01"),
+            ("Direction", record.direction.rawValue), ("CallerName", record.callerName ?? "null"),
+            ("ForwardedFrom", record.forwardedFrom ?? "null"),
+        ]
+    }
+
+    private func fetchAndInterpret(_ target: WebhookTarget, extra: [(String, String)]) async {
+        let fetched = await runtime.fetcher.fetch(target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid)
+        guard !Task.isCancelled else { return }
+        guard var document = fetched else { return await applicationError() }
         while !Task.isCancelled {
             let verbs: [RCMLVerb]
             do {
                 verbs = try RCMLVerb.program(document.document)
             } catch {
-                await fetcher.notify(code: 12100, message: "Document parse failure: \(error)", url: document.url, account: record.accountSid, call: record.sid)
-                return end()
+                await runtime.fetcher.notify(
+                    code: 12100, message: "Document parse failure: \(error)", url: document.url, account: record.accountSid, call: record.sid)
+                return await applicationError()
             }
             guard let next = await run(verbs, documentURL: document.url) else { return }
             document = next
         }
+    }
+
+    /// Nothing usable came from the application (the Notifications say why): the caller hears
+    /// so, and the call ends.
+    private func applicationError() async {
+        guard !Task.isCancelled else { return }
+        await answer()
+        if let speech = runtime.speech, let samples = try? await speech.speak(Self.applicationErrorText, voice: .woman, language: "en") {
+            _ = await playUntilDone(samples, loops: 1, interruptible: false)
+        }
+        endUnlessCancelled()
+    }
+
+    static var applicationErrorText: String { "We are sorry, an application error has occurred. Goodbye." }
+
+    /// The end of the call, unless a redirect or hang-up cancelled this interpreter first.
+    private func endUnlessCancelled(busy: Bool = false) {
+        guard !Task.isCancelled else { return }
+        end(busy: busy)
     }
 
     /// Runs verbs until one leads to another document (returned) or the call ends (nil).
@@ -48,16 +94,16 @@ extension CallLeg {
                     return await request(action, method: gather.method, extra: [("Digits", digits)])
                 }
             case .hangup:
-                end()
+                endUnlessCancelled()
                 return nil
             case .reject(let busy):
-                end(busy: busy)
+                endUnlessCancelled(busy: busy)
                 return nil
             case .redirect(let url, let method):
                 return await request(resolve(url, against: documentURL), method: method, extra: [])
             }
         }
-        end()
+        endUnlessCancelled()
         return nil
     }
 
@@ -65,7 +111,7 @@ extension CallLeg {
     /// finish key or `timeout` seconds of silence. Gives the keys (without the finish key).
     private func collect(_ gather: RCMLVerb.Gather, documentURL: String) async -> String {
         var digits = ""
-        mailbox.removeAll { $0 == .playbackFinished }
+        inbox.mailbox.removeAll { $0 == .playbackFinished }
         for prompt in gather.prompts {
             guard digits.isEmpty, !Task.isCancelled else { break }
             switch prompt {
@@ -95,7 +141,7 @@ extension CallLeg {
 
     /// Plays samples to the end; when `interruptible`, the first key stops it and is returned.
     private func playUntilDone(_ samples: [Int16], loops: Int, interruptible: Bool) async -> Character? {
-        mailbox.removeAll()
+        inbox.mailbox.removeAll()
         session.play(samples, loops: loops)
         while let event = await nextEvent(timeout: nil, keysOnly: false) {
             switch event {
@@ -118,10 +164,10 @@ extension CallLeg {
         if let digits = play.digits { return ToneGenerator.dtmf(digits) }
         let url = resolve(play.url ?? "", against: documentURL)
         do {
-            return try await audio.samples(of: url)
+            return try await runtime.audio.samples(of: url)
         } catch {
-            await fetcher.notify(code: error.code, message: error.message, url: url, account: record.accountSid, call: record.sid)
-            end()
+            await runtime.fetcher.notify(code: error.code, message: error.message, url: url, account: record.accountSid, call: record.sid)
+            endUnlessCancelled()
             return nil
         }
     }
@@ -129,11 +175,11 @@ extension CallLeg {
     /// The speech of a Say verb; a failure (no synthesizer) is a Notification and ends the call.
     private func speech(_ say: RCMLVerb.Say, documentURL: String) async -> [Int16]? {
         do {
-            guard let speech else { throw SpeechSynthesizer.Failure.unavailable }
+            guard let speech = runtime.speech else { throw SpeechSynthesizer.Failure.unavailable }
             return try await speech.speak(say.text, voice: say.voice, language: say.language)
         } catch {
-            await fetcher.notify(code: 13520, message: "Say failed: \(error)", url: documentURL, account: record.accountSid, call: record.sid)
-            end()
+            await runtime.fetcher.notify(code: 13520, message: "Say failed: \(error)", url: documentURL, account: record.accountSid, call: record.sid)
+            endUnlessCancelled()
             return nil
         }
     }
@@ -142,8 +188,9 @@ extension CallLeg {
     /// Notification (written by the fetcher) and ends the call.
     private func request(_ url: String, method: WebhookMethod, extra: [(String, String)]) async -> RCMLFetcher.Fetched? {
         let target = WebhookTarget(url: url, method: method)
-        guard let next = await fetcher.fetch(target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid) else {
-            end()
+        guard let next = await runtime.fetcher.fetch(target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid)
+        else {
+            if !Task.isCancelled { await applicationError() }
             return nil
         }
         return next
@@ -157,26 +204,26 @@ extension CallLeg {
 
     /// Hands a key or a playback end to the running verb (nil: the leg is over).
     func deliver(_ event: MediaEvent?) {
-        if let waiter {
-            self.waiter = nil
+        if let waiter = inbox.waiter {
+            inbox.waiter = nil
             waiter.continuation.resume(returning: event)
         } else if let event {
-            mailbox.append(event)
+            inbox.mailbox.append(event)
         }
     }
 
     /// The next key or playback end, or nil after `timeout`, when the leg ends or when the
     /// interpreter is cancelled. With `keysOnly`, playback ends are skipped.
     private func nextEvent(timeout: Duration?, keysOnly: Bool) async -> MediaEvent? {
-        if let index = mailbox.firstIndex(where: { !keysOnly || $0 != .playbackFinished }) {
-            return mailbox.remove(at: index)
+        if let index = inbox.mailbox.firstIndex(where: { !keysOnly || $0 != .playbackFinished }) {
+            return inbox.mailbox.remove(at: index)
         }
-        mailbox.removeAll()
-        waiterCount += 1
-        let id = waiterCount
+        inbox.mailbox.removeAll()
+        inbox.waiterCount += 1
+        let id = inbox.waiterCount
         let event = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                waiter = (id, continuation)
+                inbox.waiter = (id, continuation)
                 if let timeout {
                     Task {
                         try? await Task.sleep(for: timeout)
@@ -192,8 +239,8 @@ extension CallLeg {
     }
 
     private func expire(_ id: Int) {
-        guard let waiter, waiter.id == id else { return }
-        self.waiter = nil
+        guard let waiter = inbox.waiter, waiter.id == id else { return }
+        inbox.waiter = nil
         waiter.continuation.resume(returning: nil)
     }
 }

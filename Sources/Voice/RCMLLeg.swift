@@ -1,0 +1,20 @@
+import Media
+import Store
+
+/// A call leg that runs RCML, inbound or outbound. The interpreter (`RCMLLeg+Interpreter`)
+/// needs from it only how to answer, how to end and where its audio goes; it runs as one task
+/// of the leg, which a redirect by CallSid replaces.
+protocol RCMLLeg: Actor {
+    var runtime: RCMLRuntime { get }
+    var session: MediaSession { get }
+    var record: CallRecord { get }
+    /// How the leg ends, once a verb (or the REST API) decided it.
+    var ending: CallStatus? { get }
+    var inbox: LegInbox { get set }
+    var interpreter: Task<Void, Never>? { get set }
+    /// Answers if not answered yet (inbound), else nothing.
+    func answer() async
+    /// Ends the call from the application's side: BYE once answered, else a refusal
+    /// (`486 Busy Here` when `busy`, else `603 Decline`).
+    func end(busy: Bool)
+}
