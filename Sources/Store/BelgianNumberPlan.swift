@@ -34,6 +34,16 @@ public enum BelgianNumberPlan {
         return classify(e164) == nil ? nil : e164
     }
 
+    /// Whether `input` is an emergency or special short number (112, 100, 101, the other
+    /// 1xx and 1xxx services, the European 116xxx lines), with or without `+32`/`0032`.
+    /// Parley never places these calls (FlexIO's policy): they need the caller's location.
+    public static func isEmergencyOrSpecial(_ input: String) -> Bool {
+        var kept = Substring(input.filter { !" .-/()".contains($0) })
+        for prefix in ["+32", "0032"] where kept.hasPrefix(prefix) { kept = kept.dropFirst(prefix.count) }
+        guard kept.hasPrefix("1"), kept.allSatisfy(\.isASCIIDigit) else { return false }
+        return kept.count == 3 || kept.count == 4 || (kept.count == 6 && kept.hasPrefix("116"))
+    }
+
     /// The type and zone of an E.164 Belgian number, or nil when it is none of the plan.
     public static func classify(_ e164: String) -> (type: NumberType, zone: String)? {
         guard e164.hasPrefix("+32") else { return nil }

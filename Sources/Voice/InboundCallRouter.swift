@@ -8,10 +8,10 @@ import Store
 
 /// Decides where an inbound INVITE goes (the SIP issue's routing). A call whose From is a
 /// Client login is a Client calling out: it is challenged (407) and, once authenticated, runs
-/// the Client's voice application (403 if disabled, 480 if it has none). Any other call must
-/// come from the trunk (or loopback) to a Belgian number: it reaches the account holding the
-/// number if the number is bound to an application (404 unknown number, 480 no application or
-/// one without a voice URL, 403 another source). An offer without a common codec gets 488.
+/// the Client's voice application (403 if disabled or dialling an emergency or special number,
+/// 480 if it has none). Any other call must come from the trunk (or loopback) to a Belgian
+/// number: it reaches the account holding the number if the number is bound to an application
+/// (404 unknown number, 480 no application or one without a voice URL, 403 another source). An offer without a common codec gets 488.
 /// The number's application wins over its own voice URL.
 public struct InboundCallRouter: CallHandler {
     let numbers: any NumberRepository
@@ -88,6 +88,13 @@ public struct InboundCallRouter: CallHandler {
         case .disabled:
             call.respond(status: 403, reason: "Client Disabled")
         case .authenticated(let client):
+            let user = SIPURI(call.request.uri)?.user ?? ""
+            if BelgianNumberPlan.isEmergencyOrSpecial(user) {
+                await runtime.fetcher.notify(
+                    code: 13225, message: "Call from client:\(client.login) to \(user) refused: emergency and special numbers cannot be called",
+                    url: call.request.uri, account: client.accountSid, call: nil)
+                return refuse(call, 403, "Forbidden: emergency and special numbers cannot be called")
+            }
             guard let target = await webhook(application: client.voiceApplicationSid, account: client.accountSid) ?? WebhookTarget(client: client)
             else { return refuse(call, 480, "Temporarily Unavailable") }
             let dialled = SIPURI(call.request.uri)?.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? call.request.uri

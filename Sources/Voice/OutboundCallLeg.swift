@@ -73,7 +73,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         }
         let mediaEvents = Task { [session] in
             for await event in session.events {
-                if event == .rtpTimeout { await self.mediaTimedOut() } else { await self.deliver(event) }
+                if event == .rtpTimeout { self.mediaTimedOut() } else { self.deliver(event) }
             }
         }
         defer { mediaEvents.cancel() }

@@ -34,6 +34,8 @@ public struct OutboundCallRequest: Sendable {
 /// Why an outbound call could not be started; each names the parameter at fault.
 public enum OutboundCallError: Error, Equatable {
     case invalidTo(String)
+    /// An emergency or special short number: never called (a Notification says so too).
+    case forbiddenDestination(String)
     case callerIDNotOwned(String)
     /// A PSTN number was dialled but no `--trunk` is configured.
     case noTrunk
@@ -79,6 +81,12 @@ public final class OutboundCalls: Sendable {
     /// Checks the request, writes the call record (queued) and starts ringing; the record
     /// follows the call from there.
     public func start(_ request: OutboundCallRequest) async throws -> CallRecord {
+        if BelgianNumberPlan.isEmergencyOrSpecial(request.to) {
+            await runtime.fetcher.notify(
+                code: 13225, message: "Call to \(request.to) refused: emergency and special numbers cannot be called",
+                url: request.application.url, account: request.account, call: nil)
+            throw OutboundCallError.forbiddenDestination(request.to)
+        }
         guard let target = CallTarget(request.to) else { throw OutboundCallError.invalidTo(request.to) }
         guard let callerID = BelgianNumberPlan.normalise(request.from),
             let owned = try await numbers.find(e164: callerID), owned.state == .reserved, owned.accountSid == request.account

@@ -135,15 +135,15 @@ public final class RCMLFetcher: Sendable {
 
     /// A Notification for a problem met while running a document (a verb Parley cannot run,
     /// audio it cannot play).
-    public func notify(code: Int, message: String, url: String, account: AccountSid, call: CallSid) async {
+    public func notify(code: Int, message: String, url: String, account: AccountSid, call: CallSid?) async {
         await record(Failure(code: code, message: message), url: url, method: nil, parameters: [], account: account, call: call)
     }
 
     private func record(
-        _ failure: Failure, url: String, method: WebhookMethod?, parameters: [(String, String)], account: AccountSid, call: CallSid,
+        _ failure: Failure, url: String, method: WebhookMethod?, parameters: [(String, String)], account: AccountSid, call: CallSid?,
         level: NotificationLevel = .error
     ) async {
-        logger.notice("webhook failed", metadata: ["call": "\(call)", "url": "\(url)", "code": "\(failure.code)"])
+        logger.notice("webhook failed", metadata: ["call": "\(call.map(\.rawValue) ?? "-")", "url": "\(url)", "code": "\(failure.code)"])
         let now = clock.now()
         let entry = NotificationEntry(
             sid: .generate(), accountSid: account, callSid: call, level: level, errorCode: failure.code,
@@ -155,7 +155,7 @@ public final class RCMLFetcher: Sendable {
         do {
             try await notifications.insert(entry)
         } catch {
-            logger.error("could not write a notification", metadata: ["call": "\(call)", "error": "\(error)"])
+            logger.error("could not write a notification", metadata: ["call": "\(call.map(\.rawValue) ?? "-")", "error": "\(error)"])
         }
     }
 

@@ -158,7 +158,8 @@ def test_bad_requests_name_their_parameter(parley, caller_id):
     good = {"To": "+32470206135", "From": caller_id, "Url": "https://example.com/rcml"}
     cases = [
         ({**good, "To": "+33123456789"}, 21211, "To"),
-        ({**good, "To": "112"}, 21211, "To"),
+        ({**good, "To": "112"}, 21215, "emergency"),
+        ({**good, "To": "+32 101"}, 21215, "emergency"),
         ({**good, "From": "+32477206102"}, 21210, "From"),  # in the pool, not this account's
         ({k: v for k, v in good.items() if k != "Url"}, 20001, "Url"),
         ({**good, "Url": "ftp://x"}, 20001, "Url"),
@@ -170,6 +171,8 @@ def test_bad_requests_name_their_parameter(parley, caller_id):
         body = response.json()
         assert body["code"] == code and name in body["message"], body
     assert parley.client().calls.list(to="+32470206135") == []
+    texts = [n["message_text"] for n in parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json").json()["notifications"]]
+    assert any("112" in text and "emergency" in text for text in texts), texts
     unknown = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/CA{'0' * 32}.json", data={"Status": "completed"})
     assert unknown.status_code == 404
 

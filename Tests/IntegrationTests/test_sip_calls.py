@@ -135,13 +135,13 @@ def test_a_client_calling_out_is_challenged_then_answered(parley):
     create_client(parley, "noapp", "Noapp-pass-1")
     create_client(parley, "off", "Off-pass-1", Status="0", VoiceApplicationSid=app.sid)
     raw = RawSIP(parley)
-    uri = f"sip:+3222060799@127.0.0.1:{parley.sip_port}"
 
-    def authenticated_call(login, password):
-        status, headers, _ = client_invite(raw, parley, login, "+3222060799")
+    def authenticated_call(login, password, dialled="+3222060799"):
+        status, headers, _ = client_invite(raw, parley, login, dialled)
         assert status == 407 and "proxy-authenticate" in headers
         nonce = challenge_fields(headers["proxy-authenticate"][0])["nonce"]
-        return client_invite(raw, parley, login, "+3222060799", digest(login, password, "parley", nonce, uri, method="INVITE"))
+        uri = f"sip:{dialled}@127.0.0.1:{parley.sip_port}"
+        return client_invite(raw, parley, login, dialled, digest(login, password, "parley", nonce, uri, method="INVITE"))
 
     assert authenticated_call("caller", "Wrong-pass-9")[0] == 407
     status, headers, call_id = authenticated_call("caller", "Caller-pass-1")
@@ -154,6 +154,11 @@ def test_a_client_calling_out_is_challenged_then_answered(parley):
     assert parley.client().calls.list(from_="client:caller")[0].to == "+3222060799"
     assert authenticated_call("noapp", "Noapp-pass-1")[0] == 480
     assert authenticated_call("off", "Off-pass-1")[0] == 403
+    # The emergency number is refused to softphones too, with a Notification saying why.
+    status, headers, _ = authenticated_call("caller", "Caller-pass-1", dialled="112")
+    assert status == 403
+    texts = [n["message_text"] for n in parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json").json()["notifications"]]
+    assert any("client:caller" in text and "112" in text for text in texts), texts
 
 
 def test_baresip_registered_as_a_client_calls_a_number(parley):

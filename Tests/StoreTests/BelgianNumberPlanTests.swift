@@ -40,4 +40,18 @@ struct BelgianNumberPlanTests {
         #expect(BelgianNumberPlan.zone("062") == nil)
         #expect(BelgianNumberPlan.zone("0450") == nil)
     }
+
+    @Test(
+        "emergency and special short numbers are recognised in every written form",
+        arguments: ["112", "100", "101", "+32 112", "0032112", "1207", "116000", "1-1-2"])
+    func emergencyNumbers(number: String) {
+        #expect(BelgianNumberPlan.isEmergencyOrSpecial(number))
+    }
+
+    @Test(
+        "ordinary numbers are not special",
+        arguments: ["+32470206100", "02 123 45 67", "11", "11200", "1160001", "+3310", "sip:112@host"])
+    func ordinaryNumbers(number: String) {
+        #expect(!BelgianNumberPlan.isEmergencyOrSpecial(number))
+    }
 }
