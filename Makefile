@@ -5,7 +5,7 @@
 RUN_PACKAGES  := libsqlite3-dev libespeak-ng-dev libspeexdsp-dev
 TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv sip-tester baresip-core
 VENV          := .build/test-venv
-PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests
+PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests numpy
 
 .PHONY: run test deps-run deps-test unit-test fuzz integration-test bench
 

@@ -22,6 +22,8 @@ public struct APIServices: Sendable {
     public let outboundCalls: OutboundCalls
     /// Steers live calls by CallSid (`POST Calls/{CallSid}`).
     public let liveCalls: LiveCalls
+    /// Recordings: their rows, files and public URLs.
+    public let recordings: RecordingLibrary
     /// Seals the auth tokens of new sub-accounts (see `TokenSealer`).
     public let tokenSealer: TokenSealer
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
@@ -33,13 +35,14 @@ public struct APIServices: Sendable {
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
         clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
-        outboundCalls: OutboundCalls, liveCalls: LiveCalls, tokenSealer: TokenSealer, sipRealm: String,
+        outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth
     ) {
         self.tokenSealer = tokenSealer
         self.registrar = registrar
         self.outboundCalls = outboundCalls
         self.liveCalls = liveCalls
+        self.recordings = recordings
         self.numbers = numbers
         self.calls = calls
         self.credentials = credentials

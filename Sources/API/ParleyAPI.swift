@@ -1,5 +1,6 @@
 import Hummingbird
 import Store
+import Voice
 
 /// The HTTP surface of Parley: `/health`; every REST resource under both the Twilio
 /// (`/2010-04-01`) and Restcomm (`/restcomm/2012-04-24`) roots behind Basic auth; OAuth2
@@ -26,6 +27,8 @@ public enum ParleyAPI {
             TestClockRoutes(clock: testClock, accounts: services.accounts, throttle: throttle)
                 .register(on: router)
         }
+        let recordings = RecordingsRoutes(accounts: services.accounts, library: services.recordings)
+        recordings.registerPublicMedia(on: router)
         for root in APIRoot.allCases {
             let group = router.group(RouterPath(String(root.path.dropFirst())))
                 .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle))
@@ -52,6 +55,7 @@ public enum ParleyAPI {
                 accounts: services.accounts, calls: services.calls, outbound: services.outboundCalls,
                 live: services.liveCalls
             ).register(on: group)
+            recordings.register(on: group)
         }
         return PathNormalizingResponder(router: router.buildResponder())
     }

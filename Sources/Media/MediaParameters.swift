@@ -35,4 +35,6 @@ public enum MediaEvent: Sendable, Equatable {
     case playbackFinished
     /// No RTP for the configured time: the far end is gone.
     case rtpTimeout
+    /// While recording, the far end has been quiet for the silence timeout given to `record`.
+    case silence
 }

@@ -40,10 +40,12 @@ public final class MediaSession: Sendable {
     }
 
     /// Records what the far end sends, as 8 kHz 16-bit WAV at `path`, from the moment this
-    /// returns.
-    public func record(to path: String) async throws {
+    /// returns. With `silenceTimeout`, `.silence` is reported once the far end has been quiet
+    /// that long.
+    public func record(to path: String, silenceTimeout: Duration? = nil) async throws {
         let file = try RecordingFile(path: path)
-        try await loop.submit { [core] in core.value.record(file) }.get()
+        let limit = silenceTimeout.map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
+        try await loop.submit { [core] in core.value.record(file, silenceTimeout: limit) }.get()
     }
 
     /// Ends the recording; the file is complete when this returns. Gives its duration in

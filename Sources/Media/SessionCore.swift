@@ -17,8 +17,11 @@ final class SessionCore {
 
     private var playing: (samples: [Int16], position: Int, loopsLeft: Int)?
     private var recording: (file: RecordingFile, pending: [Int16])?
+    /// While recording with a silence timeout: when the far end last spoke, and the limit.
+    private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
     private var events = TelephoneEventReceiver()
-    private var decoded = [Int16](repeating: 0, count: 160)
+    /// Room for the longest packet accepted (240 ms of G.711); longer payloads are cut.
+    private var decoded = [Int16](repeating: 0, count: 1920)
     /// The packet being sent, reused every tick: a datagram write to a socket that is not full
     /// completes within its flush, so by the next tick the storage is this session's alone
     /// again and `clear()` keeps it instead of allocating (a write still pending makes
@@ -30,6 +33,9 @@ final class SessionCore {
     private var timedOut = false
 
     static let frameSamples = 160
+    /// Mean absolute sample value above which a frame counts as voice (about −47 dBm0), for
+    /// the silence timeout of a recording.
+    static let voiceLevel = 120
 
     init(channel: any Channel, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
         self.channel = channel
@@ -60,11 +66,13 @@ final class SessionCore {
         playing = nil
     }
 
-    func record(_ file: RecordingFile) {
+    func record(_ file: RecordingFile, silenceTimeout: TimeAmount?) {
         recording = (file, [])
+        silence = silenceTimeout.map { (.now(), $0, false) }
     }
 
     func stopRecording() -> RecordingFile? {
+        silence = nil
         guard let recording else { return nil }
         if !recording.pending.isEmpty { recording.file.append(recording.pending) }
         self.recording = nil
@@ -92,7 +100,12 @@ final class SessionCore {
             } else if header.payloadType == parameters.payloadType, recording != nil {
                 let table = parameters.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
                 let count = min(body.count, decoded.count)
-                for index in 0..<count { decoded[index] = table[Int(body[index])] }
+                var level = 0
+                for index in 0..<count {
+                    decoded[index] = table[Int(body[index])]
+                    level += abs(Int(decoded[index]))
+                }
+                if count > 0, level / count > Self.voiceLevel { silence?.lastVoice = lastReceived }
                 recording?.pending.append(contentsOf: decoded[0..<count])
                 if let recording, recording.pending.count >= 8000 {
                     // A second of audio goes to the file's queue; the next second starts afresh.
@@ -110,6 +123,10 @@ final class SessionCore {
         if !timedOut, now - lastReceived > rtpTimeout {
             timedOut = true
             emit(.rtpTimeout)
+        }
+        if let quiet = silence, !quiet.reported, now - quiet.lastVoice > quiet.limit {
+            silence?.reported = true
+            emit(.silence)
         }
         guard parameters.sends, let remote else { return }
         outgoing.clear()

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Tones as 8 kHz samples: DTMF keys (the pair of ITU-T Q.23 frequencies for each key) for
-/// RCML's `<Play digits>`.
+/// RCML's `<Play digits>`, and the beep before `<Record>`.
 public enum ToneGenerator {
     static let rows: [Double] = [697, 770, 852, 941]
     static let columns: [Double] = [1209, 1336, 1477, 1633]
@@ -32,5 +32,11 @@ public enum ToneGenerator {
             samples += [Int16](repeating: 0, count: toneSamples)
         }
         return samples
+    }
+
+    /// A 1 kHz beep of `milliseconds` at about −10 dBm0, as answering machines and Twilio's
+    /// `playBeep` give.
+    public static func beep(milliseconds: Int = 250) -> [Int16] {
+        (0..<(milliseconds * 8)).map { Int16(7000 * sin(2 * .pi * 1000 * Double($0) / 8000)) }
     }
 }

@@ -12,6 +12,9 @@ public struct DataDirectory: Sendable {
 
     public var databasePath: String { (path as NSString).appendingPathComponent("parley.sqlite") }
 
+    /// Recordings, one folder per account.
+    public var recordingsPath: String { (path as NSString).appendingPathComponent("recordings") }
+
     /// The sealer of auth tokens, its key in `token-seal.key` (made on first use, mode 0600).
     public func tokenSealer() throws -> TokenSealer {
         try TokenSealer(keyFile: (path as NSString).appendingPathComponent("token-seal.key"))

@@ -83,7 +83,12 @@ public struct ParleyServer: Sendable {
         let fetcher = RCMLFetcher(
             accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
             logger: Logger(label: "parley.webhooks"))
-        let runtime = RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: speech)
+        let recordings = RecordingLibrary(
+            directory: directory.recordingsPath, recordings: store.recordings, publicURL: configuration.publicURL, clock: clock,
+            logger: Logger(label: "parley.recordings"))
+        // Recordings cut by the last stop are completed with what their files hold.
+        try await recordings.closeUnfinished()
+        let runtime = RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: speech, recordings: recordings)
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
@@ -99,7 +104,7 @@ public struct ParleyServer: Sendable {
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: clock, testClock: testClock,
-            registrar: registrar, outboundCalls: outbound, liveCalls: live, tokenSealer: sealer,
+            registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(
@@ -115,7 +120,8 @@ public struct ParleyServer: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [sip, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [sip, http, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await media.shutdown()
         logger.info("stopped")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Storage of accounts. Implementations make each acknowledged write durable before returning.
 public protocol AccountRepository: Sendable {
     func insert(_ account: Account) async throws
@@ -58,4 +60,19 @@ public struct NotificationFilter: Sendable {
         self.level = level
         self.callSid = callSid
     }
+}
+
+public protocol RecordingRepository: Sendable {
+    func insert(_ recording: Recording) async throws
+    /// Writes the final status and duration.
+    func update(_ recording: Recording) async throws
+    func find(_ sid: RecordingSid, account: AccountSid) async throws -> Recording?
+    /// The recording behind a public URL token, whichever account holds it.
+    func find(publicToken: String) async throws -> Recording?
+    func list(account: AccountSid, callSid: CallSid?, page: PageRequest) async throws -> PageResult<Recording>
+    func delete(_ sid: RecordingSid, account: AccountSid) async throws -> Bool
+    /// Recordings created before `date`, oldest first (the retention job's work).
+    func created(before date: Date, limit: Int) async throws -> [Recording]
+    /// Recordings still `in-progress` (cut by a crash): the restart closes them.
+    func unfinished() async throws -> [Recording]
 }

@@ -53,3 +53,5 @@ public typealias ApplicationSid = Sid<ApplicationKind>
 public typealias ClientSid = Sid<ClientKind>
 public typealias NotificationSid = Sid<NotificationKind>
 public typealias CallSid = Sid<CallKind>
+public enum RecordingKind: SidKind { public static let prefix = "RE" }
+public typealias RecordingSid = Sid<RecordingKind>

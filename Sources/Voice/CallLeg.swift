@@ -64,6 +64,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
     func run(registeringIn live: LiveCalls) async {
         live.add(record.sid, self)
         await run()
+        await stopApplication()
         live.remove(record.sid)
         await session.close()
     }
@@ -90,7 +91,6 @@ actor CallLeg: ControllableLeg, RCMLLeg {
         defer {
             sip.cancel()
             mediaEvents.cancel()
-            stopApplication()
         }
         for await input in inputs {
             switch input {

@@ -119,7 +119,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         }
         timer.cancel()
         forwarders.cancel()
-        stopApplication()
+        await stopApplication()
         await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
         progress.report(.completed, record: record, at: clock.now())

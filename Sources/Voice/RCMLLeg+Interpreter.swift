@@ -16,10 +16,12 @@ extension RCMLLeg {
         interpreter = Task { await self.fetchAndInterpret(target, extra: extra) }
     }
 
-    /// Stops the interpreter: the leg is over.
-    func stopApplication() {
+    /// Stops the interpreter (the leg is over) and waits for it to wind down, so a recording
+    /// in progress is complete before the media session closes.
+    func stopApplication() async {
         interpreter?.cancel()
         deliver(nil)
+        await interpreter?.value
     }
 
     /// The parameters of every voice request (restcomm-compat §2.1).
@@ -64,7 +66,7 @@ extension RCMLLeg {
     static var applicationErrorText: String { "We are sorry, an application error has occurred. Goodbye." }
 
     /// The end of the call, unless a redirect or hang-up cancelled this interpreter first.
-    private func endUnlessCancelled(busy: Bool = false) {
+    func endUnlessCancelled(busy: Bool = false) {
         guard !Task.isCancelled else { return }
         end(busy: busy)
     }
@@ -85,6 +87,9 @@ extension RCMLLeg {
                 await answer()
                 guard let samples = await speech(say, documentURL: documentURL) else { return nil }
                 _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
+            case .record(let record):
+                await answer()
+                return await self.record(record, documentURL: documentURL)
             case .gather(let gather):
                 await answer()
                 let digits = await collect(gather, documentURL: documentURL)
@@ -140,7 +145,7 @@ extension RCMLLeg {
     }
 
     /// Plays samples to the end; when `interruptible`, the first key stops it and is returned.
-    private func playUntilDone(_ samples: [Int16], loops: Int, interruptible: Bool) async -> Character? {
+    func playUntilDone(_ samples: [Int16], loops: Int, interruptible: Bool) async -> Character? {
         inbox.mailbox.removeAll()
         session.play(samples, loops: loops)
         while let event = await nextEvent(timeout: nil, keysOnly: false) {
@@ -186,7 +191,7 @@ extension RCMLLeg {
 
     /// A request for the next document (Gather action, Redirect); a failure is a
     /// Notification (written by the fetcher) and ends the call.
-    private func request(_ url: String, method: WebhookMethod, extra: [(String, String)]) async -> RCMLFetcher.Fetched? {
+    func request(_ url: String, method: WebhookMethod, extra: [(String, String)]) async -> RCMLFetcher.Fetched? {
         let target = WebhookTarget(url: url, method: method)
         guard let next = await runtime.fetcher.fetch(target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid)
         else {
@@ -196,7 +201,7 @@ extension RCMLLeg {
         return next
     }
 
-    private func resolve(_ url: String, against base: String) -> String {
+    func resolve(_ url: String, against base: String) -> String {
         URL(string: url, relativeTo: URL(string: base))?.absoluteString ?? url
     }
 
@@ -214,7 +219,7 @@ extension RCMLLeg {
 
     /// The next key or playback end, or nil after `timeout`, when the leg ends or when the
     /// interpreter is cancelled. With `keysOnly`, playback ends are skipped.
-    private func nextEvent(timeout: Duration?, keysOnly: Bool) async -> MediaEvent? {
+    func nextEvent(timeout: Duration?, keysOnly: Bool) async -> MediaEvent? {
         if let index = inbox.mailbox.firstIndex(where: { !keysOnly || $0 != .playbackFinished }) {
             return inbox.mailbox.remove(at: index)
         }

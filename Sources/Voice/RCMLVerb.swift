@@ -11,6 +11,7 @@ public enum RCMLVerb: Sendable, Equatable {
     case play(Play)
     case pause(seconds: Int)
     case gather(Gather)
+    case record(Record)
     case hangup
     case reject(busy: Bool)
     case redirect(url: String, method: WebhookMethod)
@@ -41,6 +42,18 @@ public enum RCMLVerb: Sendable, Equatable {
         public var numDigits: Int?
         /// Say, Play and Pause verbs, interrupted by the first key.
         public var prompts: [RCMLVerb]
+    }
+
+    public struct Record: Sendable, Equatable {
+        public var action: String?
+        public var method: WebhookMethod
+        /// Seconds of silence that end the recording; 0 never does.
+        public var timeout: Int
+        /// Keys that end the recording; empty when none does.
+        public var finishOnKey: String
+        /// The longest recording, in seconds.
+        public var maxLength: Int
+        public var playBeep: Bool
     }
 
     /// The verbs of `document`, or the first problem found in it.
@@ -92,6 +105,16 @@ public enum RCMLVerb: Sendable, Equatable {
             return .gather(Gather(
                 action: reader.string("action"), method: try reader.method(), timeout: try reader.integer("timeout", default: 5, in: 1...600),
                 finishOnKey: finish.first, numDigits: try reader.optionalInteger("numDigits", in: 1...128), prompts: prompts))
+        case "Record":
+            try reader.noChildren()
+            let finish = reader.string("finishOnKey") ?? "1234567890*#"
+            guard finish.allSatisfy({ "0123456789*#".contains($0) }) else {
+                throw RCMLError(line: element.line, reason: "<Record finishOnKey> may hold 0-9, * and #, not '\(finish)'")
+            }
+            return .record(Record(
+                action: reader.string("action"), method: try reader.method(), timeout: try reader.integer("timeout", default: 5, in: 0...3600),
+                finishOnKey: finish, maxLength: try reader.integer("maxLength", default: 3600, in: 1...14400),
+                playBeep: try reader.boolean("playBeep", default: true)))
         case "Hangup":
             try reader.noChildren()
             return .hangup
@@ -106,7 +129,7 @@ public enum RCMLVerb: Sendable, Equatable {
             try reader.noChildren()
             guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Redirect> needs a URL") }
             return .redirect(url: element.text, method: try reader.method())
-        case "Record", "Dial", "Enqueue", "Leave", "Sms", "Email", "Fax":
+        case "Dial", "Enqueue", "Leave", "Sms", "Email", "Fax":
             throw RCMLError(line: element.line, reason: "<\(element.name)> is not supported yet")
         default:
             throw RCMLError(line: element.line, reason: "unknown verb <\(element.name)>")
@@ -131,6 +154,15 @@ public enum RCMLVerb: Sendable, Equatable {
                 throw RCMLError(line: element.line, reason: "<\(element.name) \(name)=\"\(text)\">: must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return value
+        }
+
+        func boolean(_ name: String, default value: Bool) throws(RCMLError) -> Bool {
+            guard let text = string(name) else { return value }
+            switch text.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: throw RCMLError(line: element.line, reason: "<\(element.name) \(name)=\"\(text)\">: must be true or false")
+            }
         }
 
         func method() throws(RCMLError) -> WebhookMethod {

@@ -30,17 +30,20 @@ final class APIFixture {
         let fetcher = RCMLFetcher(
             accounts: store.accounts, notifications: store.notifications, sealer: TokenSealer(), clock: SystemClock(),
             logger: Logger(label: "test"))
+        let recordings = RecordingLibrary(
+            directory: directory.appendingPathComponent("recordings").path, recordings: store.recordings,
+            publicURL: "http://127.0.0.1", clock: SystemClock(), logger: Logger(label: "test"))
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
             numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
             media: try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1),
-            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil), live: live,
+            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recordings: recordings), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: SystemClock(), registrar: registrar,
-            outboundCalls: outbound, liveCalls: live, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
+            outboundCalls: outbound, liveCalls: live, recordings: recordings, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }
 }
 

@@ -33,7 +33,21 @@ struct RCMLVerbTests {
         #expect(verbs[4] == .hangup)
     }
 
+    @Test("Record: Twilio's defaults, and each attribute read")
+    func record() throws {
+        let verbs = try program("""
+            <Response><Record/><Record action="done" method="GET" timeout="0" finishOnKey="#" maxLength="30" playBeep="FALSE"/></Response>
+            """)
+        #expect(verbs == [
+            .record(.init(action: nil, method: .post, timeout: 5, finishOnKey: "1234567890*#", maxLength: 3600, playBeep: true)),
+            .record(.init(action: "done", method: .get, timeout: 0, finishOnKey: "#", maxLength: 30, playBeep: false)),
+        ])
+    }
+
     @Test("errors name the element and its line", arguments: [
+        ("<Response><Record playBeep=\"maybe\"/></Response>", 1, "must be true or false"),
+        ("<Response><Record maxLength=\"0\"/></Response>", 1, "from 1 to 14400"),
+        ("<Response><Record finishOnKey=\"x\"/></Response>", 1, "may hold 0-9, * and #"),
         ("<Response>\n<Jump/>\n</Response>", 2, "unknown verb <Jump>"),
         ("<Response><Pause length=\"0\"/></Response>", 1, "must be a whole number from 1 to 14400"),
         ("<Response>\n\n<Gather><Redirect>x</Redirect></Gather></Response>", 3, "<Redirect> cannot be nested in <Gather>"),

@@ -14,6 +14,7 @@ public final class SQLiteStore: Sendable {
     public let numbers: any NumberRepository
     public let credentials: any CredentialRepository
     public let calls: any CallRepository
+    public let recordings: any RecordingRepository
 
     private let pool: DatabasePool
 
@@ -33,6 +34,7 @@ public final class SQLiteStore: Sendable {
         numbers = SQLiteNumberRepository(pool: pool)
         credentials = SQLiteCredentialRepository(pool: pool)
         calls = SQLiteCallRepository(pool: pool)
+        recordings = SQLiteRecordingRepository(pool: pool)
     }
 
     /// The journal mode SQLite actually runs with (`wal` expected).

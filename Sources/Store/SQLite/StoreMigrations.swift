@@ -167,6 +167,25 @@ enum StoreMigrations {
         migrator.registerMigration("v5-sealed-auth-tokens") { db in
             try db.execute(sql: "ALTER TABLE accounts ADD COLUMN auth_token_sealed TEXT")
         }
+        migrator.registerMigration("v6-recordings") { db in
+            try db.execute(sql: """
+                CREATE TABLE recordings (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    call_sid TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    duration INTEGER,
+                    channels INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    public_token TEXT UNIQUE,
+                    start_time DATETIME NOT NULL,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL
+                );
+                CREATE INDEX recordings_by_account ON recordings(account_sid, date_created);
+                CREATE INDEX recordings_by_age ON recordings(date_created);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import Store
+
+/// Where recordings live: the row in the store and the WAV file under
+/// `<data-dir>/recordings/<AccountSid>/<RecordingSid>.wav`, kept together. It starts and
+/// finishes recordings for the Record verb, deletes them (REST or after a year, FlexIO's
+/// retention) and closes those a crash cut short.
+public final class RecordingLibrary: Sendable {
+    public let directory: String
+    /// The rows; the REST API reads them here and deletes through `delete(_:)`.
+    public let recordings: any RecordingRepository
+    private let publicURL: String
+    private let clock: any WallClock
+    private let logger: Logger
+
+    public init(directory: String, recordings: any RecordingRepository, publicURL: String, clock: any WallClock, logger: Logger) {
+        self.directory = directory
+        self.recordings = recordings
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The recording's row, written before any audio so a crash cannot leave a file nobody knows of.
+    func begin(call: CallRecord, source: String) async throws -> Recording {
+        let now = clock.now()
+        let recording = Recording(
+            sid: .generate(), accountSid: call.accountSid, callSid: call.sid, source: source,
+            publicToken: RandomHex.string(byteCount: 16), startTime: now, dateCreated: now, dateUpdated: now)
+        try FileManager.default.createDirectory(atPath: folder(of: recording.accountSid), withIntermediateDirectories: true)
+        try await recordings.insert(recording)
+        return recording
+    }
+
+    /// Marks the recording completed with its duration (seconds of audio in the file).
+    func finish(_ recording: Recording, seconds: Double) async -> Recording {
+        var finished = recording
+        finished.status = .completed
+        finished.duration = Int(seconds.rounded())
+        finished.dateUpdated = clock.now()
+        do {
+            try await recordings.update(finished)
+        } catch {
+            logger.error("could not finish a recording", metadata: ["recording": "\(recording.sid)", "error": "\(error)"])
+        }
+        return finished
+    }
+
+    public func path(of recording: Recording) -> String {
+        "\(folder(of: recording.accountSid))/\(recording.sid.rawValue).wav"
+    }
+
+    /// The recording's resource URL, as `RecordingUrl` gives it (media at `.wav`).
+    public func resourceURL(of recording: Recording) -> String {
+        "\(publicURL)/2010-04-01/Accounts/\(recording.accountSid.rawValue)/Recordings/\(recording.sid.rawValue)"
+    }
+
+    /// The unguessable URL that serves the media without credentials; nil when disabled.
+    public func publicMediaURL(of recording: Recording) -> String? {
+        recording.publicToken.map { "\(publicURL)/recordings/\($0).wav" }
+    }
+
+    /// Turns the public URL on (a fresh token: an old link stays dead) or off.
+    public func setPublic(_ recording: Recording, enabled: Bool) async throws -> Recording {
+        var changed = recording
+        guard enabled != (recording.publicToken != nil) else { return recording }
+        changed.publicToken = enabled ? RandomHex.string(byteCount: 16) : nil
+        changed.dateUpdated = clock.now()
+        try await recordings.update(changed)
+        return changed
+    }
+
+    /// Removes the row first, then the file: a crash in between leaves an orphan file, never a
+    /// row whose media is gone.
+    public func delete(_ recording: Recording) async throws -> Bool {
+        guard try await recordings.delete(recording.sid, account: recording.accountSid) else { return false }
+        try? FileManager.default.removeItem(atPath: path(of: recording))
+        return true
+    }
+
+    /// Deletes every recording older than the retention period; gives how many went.
+    public func purgeExpired() async -> Int {
+        let cutoff = clock.now().addingTimeInterval(-Recording.retention)
+        var purged = 0
+        do {
+            while true {
+                let expired = try await recordings.created(before: cutoff, limit: 100)
+                for recording in expired where try await delete(recording) { purged += 1 }
+                if expired.count < 100 { break }
+            }
+        } catch {
+            logger.error("recording retention failed", metadata: ["error": "\(error)"])
+        }
+        if purged > 0 { logger.info("recordings past their year deleted", metadata: ["count": "\(purged)"]) }
+        return purged
+    }
+
+    /// After a crash: recordings still in progress are completed with what their file holds
+    /// (the WAV header is valid after every append).
+    public func closeUnfinished() async throws {
+        for recording in try await recordings.unfinished() {
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path(of: recording))[.size] as? Int) ?? 44
+            _ = await finish(recording, seconds: Double(max(0, bytes - 44)) / 16_000)
+        }
+    }
+
+    private func folder(of account: AccountSid) -> String {
+        "\(directory)/\(account.rawValue)"
+    }
+}

@@ -1,0 +1,96 @@
+"""Record and the Recordings resource, with SIPp as the caller: SIPp plays the speech of its
+own g711a.pcap into a call while Parley records; the WAV downloaded through the API matches the
+pcap's audio; the public URL works without credentials until disabled; a caller hanging up
+mid-recording leaves a complete file; after a year the recording is gone."""
+import os
+import subprocess
+import time
+
+import requests
+
+from audio_check import best_correlation, pcap_alaw_samples, wav_samples
+from conftest import free_port
+from openapi_check import assert_valid
+from sip_peers import FIXTURES, wait_for
+from webhook_server import webhook
+
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+
+
+def bind(parley, number, path, document):
+    url = webhook().serve(path, document)
+    client = parley.client()
+    app = client.applications.create(friendly_name=f"record {number}", voice_url=url)
+    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+
+
+def sipp(parley, number, scenario):
+    return subprocess.run(
+        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, scenario), "-s", number, "-m", "1",
+         "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s",
+         "-timeout_error"], capture_output=True, text=True, timeout=60)
+
+
+def test_a_recording_matches_what_the_caller_said_and_is_served_kept_and_deleted(fresh_parley, twilio_spec):
+    parley = fresh_parley().start()
+    bind(parley, "+32476206100", "/record/start",
+         '<Response><Record action="/record/done" timeout="3" maxLength="20"/></Response>')
+    webhook().serve("/record/done", "<Response><Say>Thank you.</Say><Hangup/></Response>")
+    result = sipp(parley, "+32476206100", "uac_speaks_g711a.xml")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+
+    [action] = [r for r in webhook().received("/record/done") if r["form"]["To"] == "+32476206100"]
+    form = action["form"]
+    assert form["Digits"] == "" and 7 <= int(form["RecordingDuration"]) <= 11, form  # 7 s of speech, then 3 s of silence
+    [call] = parley.client().calls.list(to="+32476206100")
+    [recording] = parley.client().recordings.list(call_sid=call.sid)
+    assert recording.sid == form["RecordingSid"] and recording.status == "completed" and recording.source == "RecordVerb"
+    assert form["RecordingUrl"] == f"{parley.base_url}/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{recording.sid}"
+    body = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{recording.sid}.json").json()
+    assert_valid(twilio_spec, body, "/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json")
+    listed = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{call.sid}/Recordings.json").json()
+    assert_valid(twilio_spec, listed, "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json")
+    assert [r["sid"] for r in listed["recordings"]] == [recording.sid]
+
+    # The media, behind the account's credentials, holds what SIPp played.
+    media = requests.get(form["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    assert media.status_code == 200 and media.headers["Content-Type"] == "audio/x-wav"
+    assert requests.get(form["RecordingUrl"] + ".wav", timeout=10).status_code == 401
+    rate, recorded = wav_samples(media.content)
+    assert rate == 8000
+    correlation = best_correlation(pcap_alaw_samples(PCAP), recorded)
+    assert correlation >= 0.9, correlation
+
+    # The public URL serves it without credentials until it is disabled.
+    public = body["public_url"]
+    assert public.startswith(parley.base_url + "/recordings/") and requests.get(public, timeout=10).content == media.content
+    changed = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{recording.sid}.json", data={"PublicUrl": "false"})
+    assert changed.status_code == 200 and changed.json()["public_url"] is None
+    assert requests.get(public, timeout=10).status_code == 404
+
+    # Kept for a year, then the retention job deletes record and file.
+    parley.advance_clock(364 * 86400)
+    time.sleep(2.5)
+    assert parley.client().recordings.list(call_sid=call.sid) != []
+    parley.advance_clock(2 * 86400)
+    assert wait_for(lambda: parley.client().recordings.list(call_sid=call.sid) == [], timeout=10)
+    assert not os.path.exists(os.path.join(parley.data_dir, "recordings", parley.admin_sid, recording.sid + ".wav"))
+
+
+def test_a_caller_hanging_up_mid_recording_leaves_a_complete_file(parley):
+    bind(parley, "+32476206101", "/record/long", '<Response><Record action="/record/cut" timeout="0" playBeep="false"/></Response>')
+    result = sipp(parley, "+32476206101", "uac_speaks_then_hangs_up.xml")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    assert wait_for(lambda: len(webhook().received("/record/cut")) == 1, timeout=5)
+    form = webhook().received("/record/cut")[0]["form"]
+    assert form["Digits"] == "hangup" and 3 <= int(form["RecordingDuration"]) <= 6, form
+    media = requests.get(form["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    assert media.status_code == 200, media.text
+    rate, recorded = wav_samples(media.content)
+    assert rate == 8000 and abs(len(recorded) / 8000 - int(form["RecordingDuration"])) <= 1
+    # What was recorded is the start of the pcap's speech.
+    speech = pcap_alaw_samples(PCAP)[: len(recorded)]
+    assert best_correlation(speech[8000:24000], recorded) >= 0.9
+    deleted = parley.http("DELETE", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{form['RecordingSid']}.json")
+    assert deleted.status_code == 204
+    assert parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{form['RecordingSid']}.json").status_code == 404
