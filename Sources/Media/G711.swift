@@ -10,6 +10,10 @@ public enum G711 {
     /// 16-bit linear sample (as its bit pattern) → A-law byte.
     public static let linearToALaw: [UInt8] = (0...65535).map { alawEncode(Int16(bitPattern: UInt16($0))) }
 
+    /// Direct μ-law ↔ A-law byte maps, for bridging legs that chose different laws.
+    public static let ulawToALaw: [UInt8] = ulawToLinear.map(encodeALaw)
+    public static let alawToULaw: [UInt8] = alawToLinear.map(encodeULaw)
+
     @inlinable
     public static func encodeULaw(_ sample: Int16) -> UInt8 { linearToULaw[Int(UInt16(bitPattern: sample))] }
 

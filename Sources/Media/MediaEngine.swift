@@ -47,9 +47,10 @@ public final class MediaEngine: Sendable {
         case noFreePort
     }
 
-    /// Binds a session on a free port; it sends nothing until `start`.
-    public func openSession() async throws -> MediaSession {
-        let loop = group.next()
+    /// Binds a session on a free port; it sends nothing until `start`. A session opened
+    /// `near` another shares its event loop, so the two can be bridged without a hop.
+    public func openSession(near neighbour: MediaSession? = nil) async throws -> MediaSession {
+        let loop = neighbour?.loop ?? group.next()
         guard let ticker = tickers[ObjectIdentifier(loop)] else { throw OpenError.noFreePort }
         for _ in 0..<8 {
             guard let port = ports.take() else { throw OpenError.noFreePort }

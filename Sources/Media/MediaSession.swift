@@ -8,7 +8,7 @@ public final class MediaSession: Sendable {
     public let events: AsyncStream<MediaEvent>
     private let core: NIOLoopBound<SessionCore>
     private let ticker: NIOLoopBound<LoopTicker>
-    private let loop: any EventLoop
+    let loop: any EventLoop
     private let ports: RTPPortPool
     private let continuation: AsyncStream<MediaEvent>.Continuation
 
@@ -56,10 +56,33 @@ public final class MediaSession: Sendable {
         return await file.finish()
     }
 
+    /// Connects this session's far end with `other`'s, both ways, until `unbridge`. Both
+    /// sessions must live on one event loop (open the second `near` the first).
+    public func bridge(with other: MediaSession) async throws {
+        guard other.loop === loop else { throw BridgeError.differentLoops }
+        try await loop.submit { [core, other = other.core] in
+            core.value.peer = other.value
+            other.value.peer = core.value
+        }.get()
+    }
+
+    /// Ends a bridge: each session's clock sends its own audio again.
+    public func unbridge() async {
+        try? await loop.submit { [core] in
+            core.value.peer?.peer = nil
+            core.value.peer = nil
+        }.get()
+    }
+
+    public enum BridgeError: Error {
+        case differentLoops
+    }
+
     public func close() async {
         let channel = try? await loop.submit { [core, ticker] in
             let session = core.value
             ticker.value.sessions.removeAll { $0 === session }
+            session.peer?.peer = nil
             _ = session.stopRecording().map { file in Task { await file.finish() } }
             return session.channel
         }.get()

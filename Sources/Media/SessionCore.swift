@@ -3,6 +3,7 @@ import NIOCore
 /// The state of one RTP session, confined to its event loop: what came in (latching the far
 /// end's address, RFC 4733 keys, decoded audio for the recorder), and what goes out at each
 /// 20 ms tick (the playing audio, else silence), with its sequence number and timestamp.
+/// Bridged to a peer session, it relays the far end's audio to the peer as it arrives.
 final class SessionCore {
     let channel: any Channel
     let emit: @Sendable (MediaEvent) -> Void
@@ -16,6 +17,9 @@ final class SessionCore {
     private var firstPacketSent = false
 
     private var playing: (samples: [Int16], position: Int, loopsLeft: Int)?
+    /// The session this one is bridged to (same event loop): the far end's audio is relayed
+    /// to it packet by packet, and while bridged this session's clock sends nothing itself.
+    weak var peer: SessionCore?
     private var recording: (file: RecordingFile, pending: [Int16])?
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
@@ -97,24 +101,58 @@ final class SessionCore {
                 if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
                     emit(.digit(key))
                 }
+            } else if header.payloadType == parameters.payloadType, let peer {
+                peer.relay(body, codec: parameters.codec)
+                if recording != nil { keep(body, codec: parameters.codec) }
             } else if header.payloadType == parameters.payloadType, recording != nil {
-                let table = parameters.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
-                let count = min(body.count, decoded.count)
-                var level = 0
-                for index in 0..<count {
-                    decoded[index] = table[Int(body[index])]
-                    level += abs(Int(decoded[index]))
-                }
-                if count > 0, level / count > Self.voiceLevel { silence?.lastVoice = lastReceived }
-                recording?.pending.append(contentsOf: decoded[0..<count])
-                if let recording, recording.pending.count >= 8000 {
-                    // A second of audio goes to the file's queue; the next second starts afresh.
-                    recording.file.append(recording.pending)
-                    self.recording?.pending = []
-                    self.recording?.pending.reserveCapacity(8160)
-                }
+                keep(body, codec: parameters.codec)
             }
         }
+    }
+
+    /// Decodes received audio for the recording and the silence detector.
+    private func keep(_ body: UnsafeRawBufferPointer, codec: MediaCodec) {
+        let table = codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
+        let count = min(body.count, decoded.count)
+        var level = 0
+        for index in 0..<count {
+            decoded[index] = table[Int(body[index])]
+            level += abs(Int(decoded[index]))
+        }
+        if count > 0, level / count > Self.voiceLevel { silence?.lastVoice = lastReceived }
+        recording?.pending.append(contentsOf: decoded[0..<count])
+        if let recording, recording.pending.count >= 8000 {
+            // A second of audio goes to the file's queue; the next second starts afresh.
+            recording.file.append(recording.pending)
+            self.recording?.pending = []
+            self.recording?.pending.reserveCapacity(8160)
+        }
+    }
+
+    /// Audio from the bridged peer's far end, sent on at once as this session's own packet
+    /// (own SSRC, sequence and timestamp), re-encoded byte by byte when the laws differ.
+    func relay(_ payload: UnsafeRawBufferPointer, codec: MediaCodec) {
+        guard let parameters, parameters.sends, let remote else { return }
+        outgoing.clear()
+        outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+        if codec == parameters.codec {
+            outgoing.writeBytes(payload)
+        } else {
+            let map = codec == .pcmu ? G711.ulawToALaw : G711.alawToULaw
+            for byte in payload { outgoing.writeInteger(map[Int(byte)]) }
+        }
+        send(to: remote, payloadType: parameters.payloadType, samples: payload.count)
+    }
+
+    /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
+    private func send(to remote: SocketAddress, payloadType: UInt8, samples: Int) {
+        let header = RTPHeader(
+            marker: !firstPacketSent, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
+        outgoing.withUnsafeMutableReadableBytes { header.write(to: $0) }
+        firstPacketSent = true
+        sequenceNumber &+= 1
+        timestamp &+= UInt32(samples)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: outgoing), promise: nil)
     }
 
     /// The 20 ms clock: send a frame, notice a silent far end.
@@ -128,7 +166,7 @@ final class SessionCore {
             silence?.reported = true
             emit(.silence)
         }
-        guard parameters.sends, let remote else { return }
+        guard parameters.sends, let remote, peer == nil else { return }
         outgoing.clear()
         outgoing.writeRepeatingByte(0, count: RTPHeader.size)
         let encode = parameters.codec == .pcmu ? G711.encodeULaw : G711.encodeALaw
@@ -149,13 +187,6 @@ final class SessionCore {
         } else {
             outgoing.writeRepeatingByte(encode(0), count: Self.frameSamples)
         }
-        let header = RTPHeader(
-            marker: !firstPacketSent, payloadType: parameters.payloadType, sequenceNumber: sequenceNumber,
-            timestamp: timestamp, ssrc: ssrc)
-        outgoing.withUnsafeMutableReadableBytes { header.write(to: $0) }
-        firstPacketSent = true
-        sequenceNumber &+= 1
-        timestamp &+= UInt32(Self.frameSamples)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: outgoing), promise: nil)
+        send(to: remote, payloadType: parameters.payloadType, samples: Self.frameSamples)
     }
 }

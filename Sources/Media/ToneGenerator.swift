@@ -1,7 +1,7 @@
 import Foundation
 
 /// Tones as 8 kHz samples: DTMF keys (the pair of ITU-T Q.23 frequencies for each key) for
-/// RCML's `<Play digits>`, and the beep before `<Record>`.
+/// RCML's `<Play digits>`, the beep before `<Record>` and the ringback heard while `<Dial>` rings.
 public enum ToneGenerator {
     static let rows: [Double] = [697, 770, 852, 941]
     static let columns: [Double] = [1209, 1336, 1477, 1633]
@@ -38,5 +38,11 @@ public enum ToneGenerator {
     /// `playBeep` give.
     public static func beep(milliseconds: Int = 250) -> [Int16] {
         (0..<(milliseconds * 8)).map { Int16(7000 * sin(2 * .pi * 1000 * Double($0) / 8000)) }
+    }
+
+    /// One cadence of the Belgian ringback tone (425 Hz, 1 s on, 3 s off), to loop while a
+    /// Dial rings.
+    public static func ringback() -> [Int16] {
+        (0..<8000).map { Int16(4000 * sin(2 * .pi * 425 * Double($0) / 8000)) } + [Int16](repeating: 0, count: 24000)
     }
 }

@@ -6,4 +6,6 @@ struct LegInbox {
     var mailbox: [MediaEvent] = []
     var waiter: (id: Int, continuation: CheckedContinuation<MediaEvent?, Never>)?
     var waiterCount = 0
+    /// While a Dial is connected or ringing, keys go to it instead.
+    var dialKeys: AsyncStream<DialSignal>.Continuation?
 }

@@ -18,8 +18,11 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
     private let negotiator: OfferAnswer
     let session: MediaSession
     let runtime: RCMLRuntime
-    /// The RCML to run once answered; a redirect while ringing replaces it.
-    private var application: WebhookTarget
+    /// The RCML to run once answered (nil for a Dial's target, which the dialling leg
+    /// bridges); a redirect while ringing replaces it.
+    private var application: WebhookTarget?
+    /// A Dial's target reports its answer and its end to the dialling leg here.
+    private let observer: AsyncStream<DialedCall.Event>.Continuation?
     private var progress: CallProgressReporter
     private let ringTimeout: Duration
     private let calls: any CallRepository
@@ -33,11 +36,13 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
 
     init(
         forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, session: MediaSession,
-        application: WebhookTarget, statusCallback: StatusCallback?, runtime: RCMLRuntime,
+        application: WebhookTarget?, statusCallback: StatusCallback?, observer: AsyncStream<DialedCall.Event>.Continuation?,
+        runtime: RCMLRuntime,
         ringTimeout: Duration, record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
     ) {
         self.session = session
         self.application = application
+        self.observer = observer
         self.runtime = runtime
         self.progress = CallProgressReporter(statusCallback, fetcher: runtime.fetcher, account: record.accountSid, call: record.sid)
         self.forks = forks
@@ -98,7 +103,9 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
                 answered(by: index, sdp: sdp)
                 await transition(to: .inProgress, started: true)
                 progress.report(.answered, record: record, at: clock.now())
-                if ending == nil { runApplication(application) }
+                if ending == nil {
+                    if let application { runApplication(application) } else { observer?.yield(.answered) }
+                }
             case .rejected(let status, _):
                 refusals.append(status)
                 over.insert(index)
@@ -123,6 +130,8 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
         progress.report(.completed, record: record, at: clock.now())
+        observer?.yield(.ended(record))
+        observer?.finish()
     }
 
     /// Nothing to do: the callee answered before the application ran.

@@ -76,32 +76,73 @@ public final class OutboundCalls: Sendable {
         self.clock = clock
         self.logger = logger
         self.live = live
+        runtime.dialer.connect(self)
     }
 
     /// Checks the request, writes the call record (queued) and starts ringing; the record
     /// follows the call from there.
     public func start(_ request: OutboundCallRequest) async throws -> CallRecord {
-        if BelgianNumberPlan.isEmergencyOrSpecial(request.to) {
-            await runtime.fetcher.notify(
-                code: 13225, message: "Call to \(request.to) refused: emergency and special numbers cannot be called",
-                url: request.application.url, account: request.account, call: nil)
-            throw OutboundCallError.forbiddenDestination(request.to)
-        }
+        try await refuseForbidden(request.to, account: request.account, url: request.application.url, call: nil)
         guard let target = CallTarget(request.to) else { throw OutboundCallError.invalidTo(request.to) }
-        guard let callerID = BelgianNumberPlan.normalise(request.from),
-            let owned = try await numbers.find(e164: callerID), owned.state == .reserved, owned.accountSid == request.account
-        else { throw OutboundCallError.callerIDNotOwned(request.from) }
-        let destinations = try await destinations(of: target, account: request.account)
+        let callerID = try await ownedNumber(request.from, account: request.account)
+        let placed = try await place(
+            target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
+            timeout: request.timeout, application: request.application, statusCallback: request.statusCallback, observer: nil)
+        return placed.record
+    }
+
+    /// A Dial's target: rung with `callerID` (which must be the account's own number when
+    /// the target is a PSTN number), its media on the dialling leg's event loop so the two
+    /// can be bridged, its answer and end reported on the returned call's events.
+    func dial(_ address: String, callerID: String, parent: CallRecord, timeout: Int, near: MediaSession) async throws -> DialedCall {
+        try await refuseForbidden(address, account: parent.accountSid, url: address, call: parent.sid)
+        guard let target = CallTarget(address) else { throw OutboundCallError.invalidTo(address) }
+        let from: String
+        if case .number = target {
+            from = try await ownedNumber(callerID, account: parent.accountSid)
+        } else {
+            from = BelgianNumberPlan.normalise(callerID) ?? callerID
+        }
+        let (events, observer) = AsyncStream<DialedCall.Event>.makeStream()
+        let placed = try await place(
+            target, callerID: from, account: parent.accountSid, direction: .outboundDial, parent: parent.sid, near: near,
+            timeout: timeout, application: nil, statusCallback: nil, observer: observer)
+        return DialedCall(sid: placed.record.sid, leg: placed.leg, session: placed.session, events: events)
+    }
+
+    /// Emergency and special numbers are never called: a Notification says so.
+    private func refuseForbidden(_ to: String, account: AccountSid, url: String, call: CallSid?) async throws {
+        guard BelgianNumberPlan.isEmergencyOrSpecial(to) else { return }
+        await runtime.fetcher.notify(
+            code: 13225, message: "Call to \(to) refused: emergency and special numbers cannot be called", url: url,
+            account: account, call: call)
+        throw OutboundCallError.forbiddenDestination(to)
+    }
+
+    private func ownedNumber(_ text: String, account: AccountSid) async throws -> String {
+        guard let callerID = BelgianNumberPlan.normalise(text), let owned = try await numbers.find(e164: callerID),
+            owned.state == .reserved, owned.accountSid == account
+        else { throw OutboundCallError.callerIDNotOwned(text) }
+        return callerID
+    }
+
+    /// Writes the record (queued), opens the media and sends the INVITEs; the leg runs on.
+    private func place(
+        _ target: CallTarget, callerID: String, account: AccountSid, direction: CallDirection, parent: CallSid?,
+        near: MediaSession?, timeout: Int, application: WebhookTarget?, statusCallback: StatusCallback?,
+        observer: AsyncStream<DialedCall.Event>.Continuation?
+    ) async throws -> (record: CallRecord, leg: OutboundCallLeg, session: MediaSession) {
+        let destinations = try await destinations(of: target, account: account)
         let session: MediaSession
         do {
-            session = try await media.openSession()
+            session = try await media.openSession(near: near)
         } catch {
             throw OutboundCallError.noMediaPort
         }
         let now = clock.now()
-        let record = CallRecord(
-            sid: .generate(), accountSid: request.account, to: target.recordForm, from: callerID, status: .queued,
-            direction: .outboundAPI, dateCreated: now, dateUpdated: now)
+        var record = CallRecord(
+            sid: .generate(), accountSid: account, parentCallSid: parent, to: target.recordForm, from: callerID, status: .queued,
+            direction: direction, dateCreated: now, dateUpdated: now)
         do {
             try await calls.insert(record)
         } catch {
@@ -109,25 +150,25 @@ public final class OutboundCalls: Sendable {
             throw error
         }
         let offer = negotiator.offer(localPort: session.port, sessionID: String(UInt32.random(in: 1...UInt32.max)))
-        let from = "<sip:\(callerID)@\(negotiator.localAddress)>"
+        let user = callerID.hasPrefix("client:") ? String(callerID.dropFirst("client:".count)) : callerID
+        let from = "<sip:\(user)@\(negotiator.localAddress)>"
         let forks = destinations.map { destination in
             endpoint.startCall(
                 requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
                 destination: destination.address)
         }
-        var stored = record
-        stored.sipCallID = forks.first?.callID
+        record.sipCallID = forks.first?.callID
         let leg = OutboundCallLeg(
-            forks: forks, offer: offer, negotiator: negotiator, session: session, application: request.application,
-            statusCallback: request.statusCallback, runtime: runtime, ringTimeout: .seconds(request.timeout),
-            record: stored, calls: calls, clock: clock, logger: logger)
+            forks: forks, offer: offer, negotiator: negotiator, session: session, application: application,
+            statusCallback: statusCallback, observer: observer, runtime: runtime, ringTimeout: .seconds(timeout),
+            record: record, calls: calls, clock: clock, logger: logger)
         live.add(record.sid, leg)
         let live = self.live
         Task {
             await leg.run()
             live.remove(record.sid)
         }
-        return record
+        return (record, leg, session)
     }
 
     private struct Destination {

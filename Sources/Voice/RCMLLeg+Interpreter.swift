@@ -87,6 +87,12 @@ extension RCMLLeg {
                 await answer()
                 guard let samples = await speech(say, documentURL: documentURL) else { return nil }
                 _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
+            case .dial(let dial):
+                switch await self.dial(dial, documentURL: documentURL) {
+                case .proceed: continue
+                case .document(let next): return next
+                case .over: return nil
+                }
             case .record(let record):
                 await answer()
                 return await self.record(record, documentURL: documentURL)
@@ -209,7 +215,9 @@ extension RCMLLeg {
 
     /// Hands a key or a playback end to the running verb (nil: the leg is over).
     func deliver(_ event: MediaEvent?) {
-        if let waiter = inbox.waiter {
+        if let dialKeys = inbox.dialKeys, case .digit(let key)? = event {
+            dialKeys.yield(.key(key))
+        } else if let waiter = inbox.waiter {
             inbox.waiter = nil
             waiter.continuation.resume(returning: event)
         } else if let event {

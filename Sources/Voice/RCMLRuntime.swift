@@ -1,4 +1,5 @@
 import Speech
+import Synchronization
 
 /// What every leg running RCML shares: the web requests, the audio of Play, the voice of Say
 /// and where recordings go. One per server.
@@ -8,11 +9,29 @@ public struct RCMLRuntime: Sendable {
     /// Nil when espeak-ng could not start: Say then fails with a Notification.
     let speech: SpeechSynthesizer?
     let recordings: RecordingLibrary
+    /// Places Dial's calls. `OutboundCalls` needs this runtime to run the RCML of its own
+    /// calls, so it plugs itself in here once built.
+    let dialer = Dialer()
 
     public init(fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recordings: RecordingLibrary) {
         self.fetcher = fetcher
         self.audio = audio
         self.speech = speech
         self.recordings = recordings
+    }
+}
+
+/// The late-bound link from the interpreter to `OutboundCalls` (weak: the server owns both).
+final class Dialer: Sendable {
+    private let outbound = Mutex<WeakOutboundCalls>(WeakOutboundCalls())
+
+    var calls: OutboundCalls? { outbound.withLock { $0.value } }
+
+    func connect(_ calls: OutboundCalls) {
+        outbound.withLock { $0.value = calls }
+    }
+
+    private struct WeakOutboundCalls: ~Copyable {
+        weak var value: OutboundCalls?
     }
 }

@@ -12,6 +12,7 @@ public enum RCMLVerb: Sendable, Equatable {
     case pause(seconds: Int)
     case gather(Gather)
     case record(Record)
+    case dial(Dial)
     case hangup
     case reject(busy: Bool)
     case redirect(url: String, method: WebhookMethod)
@@ -54,6 +55,38 @@ public enum RCMLVerb: Sendable, Equatable {
         /// The longest recording, in seconds.
         public var maxLength: Int
         public var playBeep: Bool
+    }
+
+    public struct Dial: Sendable, Equatable {
+        /// Who to ring, all at once; the first to answer is connected (1 to 10).
+        public var targets: [DialTarget]
+        public var action: String?
+        public var method: WebhookMethod
+        /// Seconds to let the targets ring.
+        public var timeout: Int
+        /// The longest the connected call may last, in seconds.
+        public var timeLimit: Int
+        /// The caller ID shown to the targets; nil: the number the caller dialled (inbound)
+        /// or the call's own From (outbound).
+        public var callerId: String?
+        /// The caller pressing * ends the dialled call and the document goes on.
+        public var hangupOnStar: Bool
+    }
+
+    /// One noun of a Dial: a number through the trunk, a Client's softphones, a SIP address.
+    public enum DialTarget: Sendable, Equatable {
+        case number(String)
+        case client(String)
+        case sip(String)
+
+        /// The form `CallTarget` reads, as in `POST Calls`' `To`.
+        var address: String {
+            switch self {
+            case .number(let number): number
+            case .client(let login): "client:\(login)"
+            case .sip(let uri): uri
+            }
+        }
     }
 
     /// The verbs of `document`, or the first problem found in it.
@@ -115,6 +148,8 @@ public enum RCMLVerb: Sendable, Equatable {
                 action: reader.string("action"), method: try reader.method(), timeout: try reader.integer("timeout", default: 5, in: 0...3600),
                 finishOnKey: finish, maxLength: try reader.integer("maxLength", default: 3600, in: 1...14400),
                 playBeep: try reader.boolean("playBeep", default: true)))
+        case "Dial":
+            return .dial(try dial(element, reader: reader))
         case "Hangup":
             try reader.noChildren()
             return .hangup
@@ -129,11 +164,39 @@ public enum RCMLVerb: Sendable, Equatable {
             try reader.noChildren()
             guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Redirect> needs a URL") }
             return .redirect(url: element.text, method: try reader.method())
-        case "Dial", "Enqueue", "Leave", "Sms", "Email", "Fax":
+        case "Enqueue", "Leave", "Sms", "Email", "Fax":
             throw RCMLError(line: element.line, reason: "<\(element.name)> is not supported yet")
         default:
             throw RCMLError(line: element.line, reason: "unknown verb <\(element.name)>")
         }
+    }
+
+    private static func dial(_ element: RCMLElement, reader: AttributeReader) throws(RCMLError) -> Dial {
+        var targets: [DialTarget] = []
+        if !element.text.isEmpty { targets.append(.number(element.text)) }
+        for noun in element.children {
+            guard noun.children.isEmpty else {
+                throw RCMLError(line: noun.line, reason: "<\(noun.children[0].name)> cannot be nested in <\(noun.name)>")
+            }
+            guard !noun.text.isEmpty || !["Number", "Client", "Sip"].contains(noun.name) else {
+                throw RCMLError(line: noun.line, reason: "<\(noun.name)> needs a value")
+            }
+            switch noun.name {
+            case "Number": targets.append(.number(noun.text))
+            case "Client": targets.append(.client(noun.text))
+            case "Sip": targets.append(.sip(noun.text))
+            case "Conference", "Queue": throw RCMLError(line: noun.line, reason: "<Dial><\(noun.name)> is not supported yet")
+            default: throw RCMLError(line: noun.line, reason: "<\(noun.name)> cannot be nested in <Dial>")
+            }
+        }
+        guard (1...10).contains(targets.count) else {
+            throw RCMLError(line: element.line, reason: "<Dial> needs 1 to 10 numbers, Clients or SIP addresses, not \(targets.count)")
+        }
+        return Dial(
+            targets: targets, action: reader.string("action"), method: try reader.method(),
+            timeout: try reader.integer("timeout", default: 30, in: 1...600),
+            timeLimit: try reader.integer("timeLimit", default: 14400, in: 1...14400), callerId: reader.string("callerId"),
+            hangupOnStar: try reader.boolean("hangupOnStar", default: false))
     }
 
     /// Attribute access with the element's name and line in every error.

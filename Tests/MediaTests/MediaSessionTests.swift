@@ -190,3 +190,40 @@ struct MediaSessionTests {
         await engine.shutdown()
     }
 }
+
+@Suite("Bridged sessions", .serialized)
+struct MediaBridgeTests {
+    @Test("a bridge relays each far end's audio to the other at once, re-encoding μ-law to A-law, and stops when unbridged")
+    func relay() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41100...41119, threads: 2)
+        let (caller, callee) = (try await FarEnd(), try await FarEnd())
+        let first = try await engine.openSession()
+        let second = try await engine.openSession(near: first)
+        first.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: caller.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101))
+        second.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: callee.port, codec: .pcma, payloadType: 8, telephoneEventPayloadType: 101))
+        try await first.bridge(with: second)
+        let speech = (0..<160).map { G711.encodeULaw(Int16(8000 * sin(Double($0) * 2 * .pi * 300 / 8000))) }
+        for sequence in 0..<5 {
+            try caller.send(caller.packet(payloadType: 0, sequence: UInt16(sequence), timestamp: UInt32(sequence * 160), payload: speech), to: first.port)
+            try callee.send(callee.packet(payloadType: 8, sequence: UInt16(sequence), timestamp: UInt32(sequence * 160), payload: [UInt8](repeating: 0xD5, count: 160)), to: second.port)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        func relayed(_ far: FarEnd, payloadType: UInt8) -> [[UInt8]] {
+            far.received.compactMap { bytes in
+                bytes.withUnsafeBytes { raw in RTPHeader.parse(raw).flatMap { $0.header.payloadType == payloadType ? Array(bytes[$0.payload]) : nil } }
+            }
+        }
+        let expected = speech.map { G711.ulawToALaw[Int($0)] }
+        #expect(try await eventually { relayed(callee, payloadType: 8).filter { $0 == expected }.count == 5 })
+        #expect(try await eventually { relayed(caller, payloadType: 0).filter { $0 == [UInt8](repeating: G711.alawToULaw[0xD5], count: 160) }.count == 5 })
+        // While bridged a session's own clock is silent: only relayed packets went out.
+        #expect(relayed(callee, payloadType: 8).allSatisfy { $0 == expected })
+
+        await first.unbridge()
+        let before = callee.received.count
+        #expect(try await eventually { callee.received.count > before + 3 })  // its clock sends again (silence)
+        await first.close()
+        await second.close()
+        await engine.shutdown()
+    }
+}

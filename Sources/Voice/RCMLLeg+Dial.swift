@@ -1,0 +1,138 @@
+import Foundation
+import Media
+import Store
+
+/// What reaches a running Dial: its targets' answers and ends, the caller's keys, the end of
+/// the time limit.
+enum DialSignal: Sendable {
+    case target(Int, DialedCall.Event)
+    case key(Character)
+    case timeLimit
+}
+
+/// How a Dial leaves the document: on with the next verb, to the action's document, or
+/// over (the caller hung up, or the action gave nothing usable).
+enum DialOutcome {
+    case proceed
+    case document(RCMLFetcher.Fetched)
+    case over
+}
+
+/// The Dial verb: every target rings at once (each a child call with its own record) while
+/// the caller hears ringback; the first to answer is bridged to the caller and the others are
+/// cancelled. The dialled call ends when either side hangs up, at `timeLimit`, or when the
+/// caller presses * with `hangupOnStar`; then the action gets `DialCallStatus`,
+/// `DialCallSid` and `DialCallDuration`, or the document goes on with its next verb.
+extension RCMLLeg {
+    func dial(_ verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
+        await answer()
+        let targets = await ring(verb, documentURL: documentURL)
+        var status = "failed"
+        var connected: Int?
+        var ended: [Int: CallRecord] = [:]
+        if !targets.isEmpty {
+            let (signals, sink) = AsyncStream<DialSignal>.makeStream()
+            inbox.dialKeys = sink
+            let forwarders = targets.enumerated().map { index, target in
+                Task {
+                    for await event in target.events { sink.yield(.target(index, event)) }
+                }
+            }
+            var limit: Task<Void, Never>?
+            session.play(ToneGenerator.ringback(), loops: 0)
+            for await signal in signals {
+                switch signal {
+                case .target(let index, .answered):
+                    guard connected == nil else {
+                        await targets[index].leg.hangUp()
+                        continue
+                    }
+                    connected = index
+                    session.stopPlayback()
+                    for (other, target) in targets.enumerated() where other != index { await target.leg.hangUp() }
+                    do {
+                        try await session.bridge(with: targets[index].session)
+                    } catch {
+                        await targets[index].leg.hangUp()
+                    }
+                    limit = Task { [timeLimit = verb.timeLimit] in
+                        guard (try? await Task.sleep(for: .seconds(timeLimit))) != nil else { return }
+                        sink.yield(.timeLimit)
+                    }
+                case .target(let index, .ended(let record)):
+                    ended[index] = record
+                case .key("*") where verb.hangupOnStar:
+                    if let connected { await targets[connected].leg.hangUp() }
+                case .key:
+                    continue
+                case .timeLimit:
+                    if let connected { await targets[connected].leg.hangUp() }
+                }
+                if let connected, ended[connected] != nil { break }
+                if connected == nil, ended.count == targets.count { break }
+            }
+            inbox.dialKeys = nil
+            limit?.cancel()
+            forwarders.forEach { $0.cancel() }
+            session.stopPlayback()
+            await session.unbridge()
+            // The caller hung up (this interpreter was cancelled): so does every target.
+            for (index, target) in targets.enumerated() where ended[index] == nil { await target.leg.hangUp() }
+            status = connected != nil ? "completed" : Self.dialStatus(ended.values.map(\.status))
+        }
+        guard !Task.isCancelled, ending == nil else { return .over }
+        guard let action = verb.action else { return .proceed }
+        let answered = connected.flatMap { ended[$0] }
+        let extra = [
+            ("DialCallStatus", status), ("DialCallSid", answered?.sid.rawValue ?? targets.first?.sid.rawValue ?? ""),
+            ("DialCallDuration", String(answered?.duration ?? 0)),
+        ]
+        guard let next = await request(resolve(action, against: documentURL), method: verb.method, extra: extra) else { return .over }
+        return .document(next)
+    }
+
+    /// Starts a child call per target; a target that cannot be called is a Notification.
+    private func ring(_ verb: RCMLVerb.Dial, documentURL: String) async -> [DialedCall] {
+        guard let calls = runtime.dialer.calls else { return [] }
+        var ringing: [DialedCall] = []
+        for target in verb.targets {
+            let callerID: String
+            if let given = verb.callerId {
+                callerID = given
+            } else if case .number = target {
+                // A PSTN target sees one of the account's numbers: the one called, or the call's own.
+                callerID = record.direction == .inbound ? record.to : record.from
+            } else {
+                callerID = record.from
+            }
+            do {
+                ringing.append(try await calls.dial(target.address, callerID: callerID, parent: record, timeout: verb.timeout, near: session))
+            } catch OutboundCallError.forbiddenDestination {
+                continue  // the Notification is written
+            } catch {
+                let (code, message) = Self.dialFailure(error, target: target.address, callerID: callerID)
+                await runtime.fetcher.notify(code: code, message: message, url: documentURL, account: record.accountSid, call: record.sid)
+            }
+        }
+        return ringing
+    }
+
+    private static func dialFailure(_ error: any Error, target: String, callerID: String) -> (Int, String) {
+        switch error {
+        case OutboundCallError.callerIDNotOwned:
+            (13214, "Dial: callerId \(callerID) is not a number of this account")
+        case OutboundCallError.invalidTo:
+            (13223, "Dial: \(target) is not a Belgian number, a Client or a SIP address")
+        case OutboundCallError.noTrunk:
+            (13224, "Dial: no trunk is configured for \(target)")
+        default:
+            (13225, "Dial: \(target) could not be called: \(error)")
+        }
+    }
+
+    /// Twilio's DialCallStatus when nobody answered, from the targets' final statuses.
+    static func dialStatus(_ statuses: [CallStatus]) -> String {
+        for status in [CallStatus.busy, .noAnswer, .canceled] where statuses.contains(status) { return status.rawValue }
+        return "failed"
+    }
+}

@@ -1,0 +1,121 @@
+"""Dial with real peers: what a SIPp caller says reaches the dialled party through Parley's
+bridge (checked by recording it on the far side: Parley dialling one of its own numbers over
+SIP), what a SIPp callee behind the trunk says reaches an outbound-API caller the same way,
+a baresip Client is reached with <Dial><Client>, and the action receives DialCallStatus,
+DialCallSid and DialCallDuration; callerId and emergency numbers follow the policy."""
+import os
+import subprocess
+import time
+
+import requests
+
+from audio_check import best_correlation, pcap_alaw_samples, wav_samples
+from conftest import free_port
+from sip_peers import FIXTURES, wait_for
+from webhook_server import webhook
+
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+
+
+def bind(parley, number, path, document):
+    url = webhook().serve(path, document)
+    client = parley.client()
+    app = client.applications.create(friendly_name=f"dial {number}", voice_url=url)
+    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+
+
+def sipp(parley, scenario, number=None, port=None, background=False):
+    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-m", "1", "-i", "127.0.0.1",
+               "-p", str(port or free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s", "-timeout_error"]
+    if number:
+        command = command[:1] + [f"127.0.0.1:{parley.sip_port}", "-s", number] + command[1:]
+    if background:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        return process
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def recording_of(parley, form):
+    media = requests.get(form["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    assert media.status_code == 200, media.text
+    return wav_samples(media.content)[1]
+
+
+def test_the_callers_speech_reaches_the_dialled_party(parley):
+    # +32476206110 dials +32476206111 over SIP on Parley itself; that call records what it hears.
+    bind(parley, "+32476206110", "/dial/a",
+         f'<Response><Dial action="/dial/a/done" timeout="10"><Sip>sip:+32476206111@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+    webhook().serve("/dial/a/done", "<Response><Hangup/></Response>")
+    bind(parley, "+32476206111", "/dial/b", '<Response><Record action="/dial/b/done" timeout="3" playBeep="false"/></Response>')
+    webhook().serve("/dial/b/done", "<Response><Hangup/></Response>")
+    result = sipp(parley, "uac_speaks_g711a.xml", number="+32476206110")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+
+    [recorded] = [r["form"] for r in webhook().received("/dial/b/done") if r["form"]["To"] == "+32476206111"]
+    correlation = best_correlation(pcap_alaw_samples(PCAP), recording_of(parley, recorded))
+    assert correlation >= 0.9, correlation
+    [dial_action] = [r["form"] for r in webhook().received("/dial/a/done") if r["form"]["To"] == "+32476206110"]
+    [parent] = parley.client().calls.list(to="+32476206110")
+    [child] = parley.client().calls.list(parent_call_sid=parent.sid)
+    assert dial_action["DialCallStatus"] == "completed" and dial_action["DialCallSid"] == child.sid
+    assert int(dial_action["DialCallDuration"]) >= 7
+    assert child.direction == "outbound-dial" and child.status == "completed"
+    assert child._from == "+32470111111"  # a SIP address sees the original caller (a PSTN number would see the account's)
+
+
+def test_the_callees_speech_reaches_an_outbound_caller(parley):
+    caller_id = "+32476206112"
+    parley.client().incoming_phone_numbers.create(phone_number=caller_id)
+    bind(parley, "+32476206113", "/dial/c", '<Response><Record action="/dial/c/done" timeout="3" playBeep="false"/></Response>')
+    webhook().serve("/dial/c/done", "<Response><Hangup/></Response>")
+    dialler = webhook().serve("/dial/d", '<Response><Dial timeout="10">+32470206140</Dial><Say>Bye.</Say></Response>')
+    carrier = sipp(parley, "uas_speaks_g711a.xml", port=parley.trunk_port, background=True)
+    # Parley calls its own number over SIP; once answered, that call dials the carrier.
+    call = parley.client().calls.create(to=f"sip:+32476206113@127.0.0.1:{parley.sip_port}", from_=caller_id, url=dialler)
+    out, err = carrier.communicate(timeout=60)
+    assert carrier.returncode == 0, out[-2000:] + err[-1000:]
+    assert wait_for(lambda: [r for r in webhook().received("/dial/c/done") if r["form"]["To"] == "+32476206113"], timeout=15)
+    [recorded] = [r["form"] for r in webhook().received("/dial/c/done") if r["form"]["To"] == "+32476206113"]
+    correlation = best_correlation(pcap_alaw_samples(PCAP), recording_of(parley, recorded))
+    assert correlation >= 0.9, correlation
+    [child] = parley.client().calls.list(parent_call_sid=call.sid)
+    assert child.to == "+32470206140" and child._from == caller_id and child.status == "completed"
+
+
+def test_a_client_is_reached_and_bad_targets_are_notifications(parley):
+    from sip_peers import create_client, registrations, start_baresip
+    client = create_client(parley, "agent", "Agent-pass-1")
+    phone, log = start_baresip(parley, "agent", "Agent-pass-1", answermode="auto")
+    try:
+        assert wait_for(lambda: len(registrations(parley, client["sid"])) == 1, timeout=10), open(log).read()
+        bind(parley, "+32476206114", "/dial/e",
+             '<Response><Dial action="/dial/e/done" timeLimit="2"><Client>agent</Client></Dial></Response>')
+        webhook().serve("/dial/e/done", "<Response><Hangup/></Response>")
+        result = sipp(parley, "uac_parley_hangs_up.xml", number="+32476206114")
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+        [action] = [r["form"] for r in webhook().received("/dial/e/done") if r["form"]["To"] == "+32476206114"]
+        assert action["DialCallStatus"] == "completed" and 1 <= int(action["DialCallDuration"]) <= 3, action  # the time limit
+        [parent] = parley.client().calls.list(to="+32476206114")
+        [child] = parley.client().calls.list(parent_call_sid=parent.sid)
+        assert child.to == "client:agent" and child.status == "completed"
+    finally:
+        phone.terminate()
+        phone.wait(timeout=10)
+
+    # An emergency number and a caller ID the account does not own: the Dial fails, the
+    # document goes on, and Notifications say why.
+    bind(parley, "+32476206115", "/dial/f",
+         '<Response><Dial action="/dial/f/done"><Number>112</Number></Dial></Response>')
+    webhook().serve("/dial/f/done", "<Response><Hangup/></Response>")
+    bind(parley, "+32476206116", "/dial/g",
+         '<Response><Dial action="/dial/g/done" callerId="+32477206119">+32470206141</Dial></Response>')
+    webhook().serve("/dial/g/done", "<Response><Hangup/></Response>")
+    for number, path in (("+32476206115", "/dial/f/done"), ("+32476206116", "/dial/g/done")):
+        result = sipp(parley, "uac_parley_hangs_up.xml", number=number)
+        assert result.returncode == 0, result.stdout[-2000:]
+        [action] = [r["form"] for r in webhook().received(path) if r["form"]["To"] == number]
+        assert action["DialCallStatus"] == "failed", action
+    texts = [n["message_text"] for n in parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json").json()["notifications"]]
+    assert any("112" in text and "emergency" in text for text in texts), texts
+    assert any("+32477206119" in text and "callerId" in text for text in texts), texts
