@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The state of one RTP session, confined to its event loop: what came in (latching the far
-/// end's address, RFC 4733 keys, decoded audio for the recorder), and what goes out at each
+/// end's address, RFC 4733 keys, in-band keys, decoded audio for the recorder), and what goes out at each
 /// 20 ms tick (the playing audio, else silence), with its sequence number and timestamp.
 /// Bridged to a peer session, it relays the far end's audio to the peer as it arrives.
 final class SessionCore {
@@ -24,6 +24,10 @@ final class SessionCore {
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
     private var events = TelephoneEventReceiver()
+    private var detector = DTMFDetector()
+    /// Set by the first RFC 4733 packet: from then on in-band detection is off (a phone that
+    /// sends events may also leave the tones in its audio).
+    private var telephoneEventsSeen = false
     /// Room for the longest packet accepted (240 ms of G.711); longer payloads are cut.
     private var decoded = [Int16](repeating: 0, count: 1920)
     /// The packet being sent, reused every tick: a datagram write to a socket that is not full
@@ -98,20 +102,21 @@ final class SessionCore {
             lastReceived = .now()
             let body = UnsafeRawBufferPointer(rebasing: bytes[payload])
             if header.payloadType == parameters.telephoneEventPayloadType {
+                telephoneEventsSeen = true
                 if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
                     emit(.digit(key))
                 }
-            } else if header.payloadType == parameters.payloadType, let peer {
-                peer.relay(body, codec: parameters.codec)
-                if recording != nil { keep(body, codec: parameters.codec) }
-            } else if header.payloadType == parameters.payloadType, recording != nil {
-                keep(body, codec: parameters.codec)
+            } else if header.payloadType == parameters.payloadType {
+                peer?.relay(body, codec: parameters.codec)
+                hear(body, codec: parameters.codec)
             }
         }
     }
 
-    /// Decodes received audio for the recording and the silence detector.
-    private func keep(_ body: UnsafeRawBufferPointer, codec: MediaCodec) {
+    /// Decodes received audio for in-band DTMF detection (until the far end shows it sends
+    /// RFC 4733 events, which then stand for its keys), the recording and the silence
+    /// detector.
+    private func hear(_ body: UnsafeRawBufferPointer, codec: MediaCodec) {
         let table = codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
         let count = min(body.count, decoded.count)
         var level = 0
@@ -119,6 +124,13 @@ final class SessionCore {
             decoded[index] = table[Int(body[index])]
             level += abs(Int(decoded[index]))
         }
+        if !telephoneEventsSeen {
+            let emit = self.emit
+            decoded.withUnsafeBufferPointer { samples in
+                detector.process(UnsafeBufferPointer(rebasing: samples[0..<count])) { emit(.digit($0)) }
+            }
+        }
+        guard recording != nil else { return }
         if count > 0, level / count > Self.voiceLevel { silence?.lastVoice = lastReceived }
         recording?.pending.append(contentsOf: decoded[0..<count])
         if let recording, recording.pending.count >= 8000 {

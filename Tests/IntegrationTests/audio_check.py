@@ -51,3 +51,44 @@ def best_correlation(reference, recorded):
     window = recorded[lag:lag + len(reference)]
     part = reference[:len(window)]
     return float(numpy.dot(part, window) / (numpy.linalg.norm(part) * numpy.linalg.norm(window) + 1e-9))
+
+
+def linear_to_alaw(sample):
+    """ITU-T G.711 linear to A-law."""
+    sign = 0x80 if sample >= 0 else 0x00
+    magnitude = min(abs(int(sample)), 32767) >> 3
+    if magnitude < 32:
+        value = magnitude >> 1
+    else:
+        segment = max(1, min(7, magnitude.bit_length() - 5))
+        value = (segment << 4) | ((magnitude >> segment) & 0x0F)
+    return (value | sign) ^ 0x55
+
+
+def dtmf(keys, tone_ms=100, pause_ms=100, level=8000):
+    """8 kHz samples of DTMF keys (each tone at `level` amplitude), with silence around them."""
+    rows, columns, layout = [697, 770, 852, 941], [1209, 1336, 1477, 1633], "123A456B789C*0#D"
+    samples = [0.0] * 800
+    for key in keys:
+        index = layout.index(key)
+        low, high = rows[index // 4], columns[index % 4]
+        t = numpy.arange(tone_ms * 8) / 8000
+        samples += list(level * numpy.sin(2 * numpy.pi * low * t) + level * numpy.sin(2 * numpy.pi * high * t))
+        samples += [0.0] * (pause_ms * 8)
+    return numpy.array(samples)
+
+
+def write_alaw_pcap(path, samples):
+    """A pcap of RTP/PCMA packets (20 ms each) from 127.0.0.1 to 127.0.0.1, as SIPp's
+    play_pcap_audio replays them."""
+    packets = []
+    payload_all = bytes(linear_to_alaw(s) for s in samples)
+    for number, start in enumerate(range(0, len(payload_all) - 159, 160)):
+        rtp = struct.pack("!BBHII", 0x80, 8, number, number * 160, 0x1234) + payload_all[start:start + 160]
+        udp = struct.pack("!HHHH", 6000, 6002, 8 + len(rtp), 0) + rtp
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), number, 0, 64, 17, 0, bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1])) + udp
+        frame = b"\x00" * 12 + b"\x08\x00" + ip
+        seconds, micros = divmod(number * 20_000, 1_000_000)
+        packets.append(struct.pack("<IIII", seconds, micros, len(frame), len(frame)) + frame)
+    with open(path, "wb") as handle:
+        handle.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + b"".join(packets))

@@ -37,6 +37,29 @@ struct SpeechSynthesizerTests {
         #expect(ContinuousClock.now - started < .milliseconds(5))
     }
 
+    @Test("talk-off: in-band DTMF detection finds no key in speech, man or woman, in four languages")
+    func talkOff() async throws {
+        let synthesizer = try #require(Self.synthesizer)
+        let texts = [
+            ("en", "Thank you for calling. Please hold while we connect you to the next available agent. Your call is important to us."),
+            ("fr", "Merci de votre appel. Veuillez patienter, un conseiller va vous répondre dans quelques instants."),
+            ("nl", "Bedankt voor uw oproep. Een ogenblik geduld, u wordt zo dadelijk doorverbonden met een medewerker."),
+            ("de", "Vielen Dank für Ihren Anruf. Bitte haben Sie einen Moment Geduld, wir verbinden Sie gleich."),
+        ]
+        var detector = DTMFDetector()
+        var keys = ""
+        var seconds = 0.0
+        for (language, text) in texts {
+            for voice in [SpeechSynthesizer.Voice.man, .woman] {
+                let samples = try await synthesizer.speak(text, voice: voice, language: language)
+                seconds += Double(samples.count) / 8000
+                detector.process(samples) { keys.append($0) }
+            }
+        }
+        #expect(seconds > 30)
+        #expect(keys == "", "talk-off after \(seconds) s of speech")
+    }
+
     @Test("a language Parley does not speak is refused by name")
     func unknownLanguage() async throws {
         let synthesizer = try #require(Self.synthesizer)
