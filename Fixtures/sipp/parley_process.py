@@ -94,12 +94,17 @@ class RCMLServer:
     scripts: nginx when it is installed (one worker, as fast web servers answer), otherwise
     threads of Python's http.server. Stops with the script."""
 
-    def __init__(self, document):
+    def __init__(self, document, others=None):
+        """`document` answers /rcml; `others` maps further paths to their documents."""
+        self.documents = {"/rcml": document, **(others or {})}
         nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
         if nginx:
             self._start_nginx(nginx, document)
         else:
             self._start_python(document)
+
+    def url_of(self, path):
+        return self.url.rsplit("/", 1)[0] + path
 
     def _start_nginx(self, nginx, document):
         directory = tempfile.mkdtemp(prefix="parley-nginx-")
@@ -108,7 +113,9 @@ class RCMLServer:
             config.write(f"daemon off; worker_processes 1; pid {directory}/nginx.pid; error_log {directory}/error.log;\n"
                          "events { worker_connections 4096; }\n"
                          f"http {{ access_log off; client_body_temp_path {directory}; server {{ listen 127.0.0.1:{port};\n"
-                         f"  location / {{ default_type text/xml; return 200 '{document}'; }} }} }}\n")
+                         + "".join(f"  location = {path} {{ default_type text/xml; return 200 '{body}'; }}\n"
+                                   for path, body in self.documents.items() if path != "/rcml")
+                         + f"  location / {{ default_type text/xml; return 200 '{document}'; }} }} }}\n")
         self.process = subprocess.Popen([nginx, "-p", directory, "-c", os.path.join(directory, "nginx.conf")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         atexit.register(self.process.terminate)
@@ -119,7 +126,7 @@ class RCMLServer:
     def _start_python(self, document):
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        payload = document.encode()
+        documents, default = self.documents, document
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -129,6 +136,7 @@ class RCMLServer:
 
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                payload = documents.get(self.path.split("?")[0], default).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/xml")
                 self.send_header("Content-Length", str(len(payload)))

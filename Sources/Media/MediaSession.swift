@@ -79,14 +79,15 @@ public final class MediaSession: Sendable {
     }
 
     public func close() async {
-        let channel = try? await loop.submit { [core, ticker] in
+        let closing = try? await loop.submit { [core, ticker] in
             let session = core.value
             ticker.value.sessions.removeAll { $0 === session }
             session.peer?.peer = nil
-            _ = session.stopRecording().map { file in Task { await file.finish() } }
-            return session.channel
+            return (session.channel, session.stopRecording())
         }.get()
-        try? await channel?.close()
+        // A recording still running is complete on disk before the session is gone.
+        _ = await closing?.1?.finish()
+        try? await closing?.0.close()
         ports.give(port)
         continuation.finish()
     }

@@ -22,7 +22,8 @@ enum DialOutcome {
 /// the caller hears ringback; the first to answer is bridged to the caller and the others are
 /// cancelled. The dialled call ends when either side hangs up, at `timeLimit`, or when the
 /// caller presses * with `hangupOnStar`; then the action gets `DialCallStatus`,
-/// `DialCallSid` and `DialCallDuration`, or the document goes on with its next verb.
+/// `DialCallSid` and `DialCallDuration` (and the recording's `RecordingUrl`, `RecordingSid`,
+/// `RecordingDuration` with `record`), or the document goes on with its next verb.
 extension RCMLLeg {
     func dial(_ verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
         await answer()
@@ -30,6 +31,7 @@ extension RCMLLeg {
         var status = "failed"
         var connected: Int?
         var ended: [Int: CallRecord] = [:]
+        var recording: Recording?
         if !targets.isEmpty {
             let (signals, sink) = AsyncStream<DialSignal>.makeStream()
             inbox.dialKeys = sink
@@ -52,6 +54,7 @@ extension RCMLLeg {
                     for (other, target) in targets.enumerated() where other != index { await target.leg.hangUp() }
                     do {
                         try await session.bridge(with: targets[index].session)
+                        if verb.record != .none { recording = await recordSides(with: targets[index].session, dual: verb.record == .dual) }
                     } catch {
                         await targets[index].leg.hangUp()
                     }
@@ -72,6 +75,13 @@ extension RCMLLeg {
                 if connected == nil, ended.count == targets.count { break }
             }
             inbox.dialKeys = nil
+            if let started = recording, let connected {
+                _ = await session.stopRecording()
+                _ = await targets[connected].session.stopRecording()
+                // Completed outside this task: it may be cancelled, and the store refuses its writes.
+                let library = runtime.recordings
+                recording = await Task.detached { await library.mergeSides(of: started, dual: verb.record == .dual) }.value
+            }
             limit?.cancel()
             forwarders.forEach { $0.cancel() }
             session.stopPlayback()
@@ -83,12 +93,35 @@ extension RCMLLeg {
         guard !Task.isCancelled, ending == nil else { return .over }
         guard let action = verb.action else { return .proceed }
         let answered = connected.flatMap { ended[$0] }
-        let extra = [
+        var extra = [
             ("DialCallStatus", status), ("DialCallSid", answered?.sid.rawValue ?? targets.first?.sid.rawValue ?? ""),
             ("DialCallDuration", String(answered?.duration ?? 0)),
         ]
+        if let recording {
+            extra += [
+                ("RecordingUrl", runtime.recordings.resourceURL(of: recording)), ("RecordingSid", recording.sid.rawValue),
+                ("RecordingDuration", String(recording.duration ?? 0)),
+            ]
+        }
         guard let next = await request(resolve(action, against: documentURL), method: verb.method, extra: extra) else { return .over }
         return .document(next)
+    }
+
+    /// Records each side of the connected call to its own file (merged when the call ends); a
+    /// recording that cannot start is a Notification, and the call goes on unrecorded.
+    private func recordSides(with other: MediaSession, dual: Bool) async -> Recording? {
+        let library = runtime.recordings
+        do {
+            let recording = try await library.begin(call: record, source: "DialVerb", channels: dual ? 2 : 1)
+            let sides = library.sidePaths(of: recording)
+            try await session.record(to: sides.caller)
+            try await other.record(to: sides.callee)
+            return recording
+        } catch {
+            await runtime.fetcher.notify(
+                code: 12400, message: "Dial recording could not start: \(error)", url: "", account: record.accountSid, call: record.sid)
+            return nil
+        }
     }
 
     /// Starts a child call per target; a target that cannot be called is a Notification.

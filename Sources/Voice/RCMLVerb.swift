@@ -71,6 +71,15 @@ public enum RCMLVerb: Sendable, Equatable {
         public var callerId: String?
         /// The caller pressing * ends the dialled call and the document goes on.
         public var hangupOnStar: Bool
+        /// Whether the connected call is recorded, both sides mixed or one per channel.
+        public var record: DialRecording = .none
+    }
+
+    /// Dial's `record`: `true`, `record-from-answer` (and `-ringing`, recorded from the
+    /// answer too) mix both sides; the `-dual` forms keep the caller on the first channel and
+    /// the callee on the second.
+    public enum DialRecording: Sendable, Equatable {
+        case none, mixed, dual
     }
 
     /// One noun of a Dial: a number through the trunk, a Client's softphones, a SIP address.
@@ -196,7 +205,19 @@ public enum RCMLVerb: Sendable, Equatable {
             targets: targets, action: reader.string("action"), method: try reader.method(),
             timeout: try reader.integer("timeout", default: 30, in: 1...600),
             timeLimit: try reader.integer("timeLimit", default: 14400, in: 1...14400), callerId: reader.string("callerId"),
-            hangupOnStar: try reader.boolean("hangupOnStar", default: false))
+            hangupOnStar: try reader.boolean("hangupOnStar", default: false), record: try dialRecording(reader))
+    }
+
+    private static func dialRecording(_ reader: AttributeReader) throws(RCMLError) -> DialRecording {
+        switch reader.string("record")?.lowercased() ?? "false" {
+        case "false", "do-not-record": return .none
+        case "true", "record-from-answer", "record-from-ringing": return .mixed
+        case "record-from-answer-dual", "record-from-ringing-dual": return .dual
+        case let other:
+            throw RCMLError(
+                line: reader.element.line,
+                reason: "<Dial record=\"\(other)\">: must be true, false, do-not-record, record-from-answer, record-from-ringing or their -dual forms")
+        }
     }
 
     /// Attribute access with the element's name and line in every error.

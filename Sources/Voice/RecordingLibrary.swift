@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import Store
 
 /// Where recordings live: the row in the store and the WAV file under
@@ -23,10 +24,10 @@ public final class RecordingLibrary: Sendable {
     }
 
     /// The recording's row, written before any audio so a crash cannot leave a file nobody knows of.
-    func begin(call: CallRecord, source: String) async throws -> Recording {
+    func begin(call: CallRecord, source: String, channels: Int = 1) async throws -> Recording {
         let now = clock.now()
         let recording = Recording(
-            sid: .generate(), accountSid: call.accountSid, callSid: call.sid, source: source,
+            sid: .generate(), accountSid: call.accountSid, callSid: call.sid, channels: channels, source: source,
             publicToken: RandomHex.string(byteCount: 16), startTime: now, dateCreated: now, dateUpdated: now)
         try FileManager.default.createDirectory(atPath: folder(of: recording.accountSid), withIntermediateDirectories: true)
         try await recordings.insert(recording)
@@ -45,6 +46,43 @@ public final class RecordingLibrary: Sendable {
             logger.error("could not finish a recording", metadata: ["recording": "\(recording.sid)", "error": "\(error)"])
         }
         return finished
+    }
+
+    /// Where each side of a recorded Dial is written while it lasts, before `mergeSides`.
+    func sidePaths(of recording: Recording) -> (caller: String, callee: String) {
+        (path(of: recording) + ".caller", path(of: recording) + ".callee")
+    }
+
+    /// Joins the two sides of a Dial recording, sample by sample from the answer, into the
+    /// recording's file (mixed with saturation, or one side per channel), removes the sides
+    /// and completes the recording.
+    func mergeSides(of recording: Recording, dual: Bool) async -> Recording {
+        let (callerPath, calleePath) = sidePaths(of: recording)
+        func samples(_ path: String) -> [Int16] {
+            (FileManager.default.contents(atPath: path).flatMap { try? WAVAudio(data: $0) })?.samples ?? []
+        }
+        let (caller, callee) = (samples(callerPath), samples(calleePath))
+        let length = max(caller.count, callee.count)
+        var merged: [Int16] = []
+        merged.reserveCapacity(dual ? length * 2 : length)
+        for index in 0..<length {
+            let first = index < caller.count ? caller[index] : 0
+            let second = index < callee.count ? callee[index] : 0
+            if dual {
+                merged += [first, second]
+            } else {
+                merged.append(Int16(clamping: Int(first) + Int(second)))
+            }
+        }
+        do {
+            let writer = try WAVWriter(path: path(of: recording), format: WAVFormat(encoding: .pcm, sampleRate: 8000, channels: dual ? 2 : 1))
+            try writer.append(merged)
+            try writer.close()
+        } catch {
+            logger.error("could not write a Dial recording", metadata: ["recording": "\(recording.sid)", "error": "\(error)"])
+        }
+        for side in [callerPath, calleePath] { try? FileManager.default.removeItem(atPath: side) }
+        return await finish(recording, seconds: Double(length) / 8000)
     }
 
     public func path(of recording: Recording) -> String {

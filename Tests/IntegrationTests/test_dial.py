@@ -3,10 +3,13 @@ bridge (checked by recording it on the far side: Parley dialling one of its own 
 SIP), what a SIPp callee behind the trunk says reaches an outbound-API caller the same way,
 a baresip Client is reached with <Dial><Client>, and the action receives DialCallStatus,
 DialCallSid and DialCallDuration; callerId and emergency numbers follow the policy."""
+import io
 import os
 import subprocess
 import time
+import wave
 
+import numpy
 import requests
 
 from audio_check import best_correlation, pcap_alaw_samples, wav_samples
@@ -45,7 +48,7 @@ def recording_of(parley, form):
 def test_the_callers_speech_reaches_the_dialled_party(parley):
     # +32476206110 dials +32476206111 over SIP on Parley itself; that call records what it hears.
     bind(parley, "+32476206110", "/dial/a",
-         f'<Response><Dial action="/dial/a/done" timeout="10"><Sip>sip:+32476206111@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+         f'<Response><Dial action="/dial/a/done" timeout="10" record="record-from-answer-dual"><Sip>sip:+32476206111@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
     webhook().serve("/dial/a/done", "<Response><Hangup/></Response>")
     bind(parley, "+32476206111", "/dial/b", '<Response><Record action="/dial/b/done" timeout="3" playBeep="false"/></Response>')
     webhook().serve("/dial/b/done", "<Response><Hangup/></Response>")
@@ -62,6 +65,15 @@ def test_the_callers_speech_reaches_the_dialled_party(parley):
     assert int(dial_action["DialCallDuration"]) >= 7
     assert child.direction == "outbound-dial" and child.status == "completed"
     assert child._from == "+32470111111"  # a SIP address sees the original caller (a PSTN number would see the account's)
+    # record-from-answer-dual: the caller on the first channel, the callee on the second.
+    [recording] = parley.client().recordings.list(call_sid=parent.sid)
+    assert recording.source == "DialVerb" and recording.channels == 2 and recording.sid == dial_action["RecordingSid"]
+    media = requests.get(dial_action["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    with wave.open(io.BytesIO(media.content)) as reader:
+        assert reader.getnchannels() == 2 and reader.getframerate() == 8000
+        frames = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").reshape(-1, 2).astype(float)
+    assert best_correlation(pcap_alaw_samples(PCAP), frames[:, 0]) >= 0.9
+    assert numpy.abs(frames[:, 1]).mean() < numpy.abs(frames[:, 0]).mean() / 10  # the callee only listened
 
 
 def test_the_callees_speech_reaches_an_outbound_caller(parley):

@@ -49,7 +49,7 @@ struct RCMLVerbTests {
         let verbs = try program("""
             <Response>
               <Dial>+32470206100</Dial>
-              <Dial action="after" timeout="20" timeLimit="60" callerId="+3222060746" hangupOnStar="true">
+              <Dial action="after" timeout="20" timeLimit="60" callerId="+3222060746" hangupOnStar="true" record="record-from-answer-dual">
                 <Number>0470206101</Number><Client>agent</Client><Sip>sip:desk@example.com</Sip>
               </Dial>
             </Response>
@@ -58,7 +58,7 @@ struct RCMLVerbTests {
             .dial(.init(targets: [.number("+32470206100")], action: nil, method: .post, timeout: 30, timeLimit: 14400, callerId: nil, hangupOnStar: false)),
             .dial(.init(
                 targets: [.number("0470206101"), .client("agent"), .sip("sip:desk@example.com")], action: "after", method: .post,
-                timeout: 20, timeLimit: 60, callerId: "+3222060746", hangupOnStar: true)),
+                timeout: 20, timeLimit: 60, callerId: "+3222060746", hangupOnStar: true, record: .dual)),
         ])
     }
 
@@ -67,6 +67,7 @@ struct RCMLVerbTests {
         ("<Response>\n<Dial><Conference>room</Conference></Dial></Response>", 2, "<Dial><Conference> is not supported yet"),
         ("<Response><Dial><Say>hi</Say></Dial></Response>", 1, "<Say> cannot be nested in <Dial>"),
         ("<Response><Dial><Client/></Dial></Response>", 1, "<Client> needs a value"),
+        ("<Response><Dial record=\"always\">+32470206100</Dial></Response>", 1, "record-from-answer"),
         ("<Response><Record playBeep=\"maybe\"/></Response>", 1, "must be true or false"),
         ("<Response><Record maxLength=\"0\"/></Response>", 1, "from 1 to 14400"),
         ("<Response><Record finishOnKey=\"x\"/></Response>", 1, "may hold 0-9, * and #"),

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""IVR load against a real `parley serve` (issue 6's benchmark): SIPp calls a number whose
+application, served by nginx (or Python's http.server when nginx is absent), says a short
+sentence (cached after the first call), gathers one digit, which SIPp presses as an RFC 2833
+event (`uac_ivr.xml`), and hangs up from the action's document. Every call fetches two
+signed webhooks, plays speech over RTP and writes its record at each state change. Runs at
+rising call rates and prints each step, the highest rate with zero failed calls, and the
+time from INVITE to the first packet of speech measured by probe calls during each step.
+Loopback only; stops by itself.
+
+    python3 Fixtures/sipp/ivr_load.py [--parley .build/release/parley] [--rates 100,200,300,400] [--seconds 10]
+"""
+import argparse
+import json
+import os
+import secrets
+import socket
+import statistics
+import sys
+import threading
+import time
+
+from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, RCMLServer, free_port, rising_rates
+
+NUMBER = "+3222060701"
+GREETING = '<?xml version="1.0"?><Response><Gather numDigits="1" timeout="5" action="/done"><Say>Press one.</Say></Gather><Hangup/></Response>'
+DONE = '<?xml version="1.0"?><Response><Hangup/></Response>'
+
+
+def first_speech_ms(sip_port):
+    """One probe call: milliseconds from sending the INVITE to the first RTP packet that is not
+    silence (A-law 0xD5), then ACK and BYE."""
+    sip, rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sip.bind(("127.0.0.1", 0))
+    rtp.bind(("127.0.0.1", 0))
+    sip.settimeout(5)
+    rtp.settimeout(5)
+    port, media = sip.getsockname()[1], rtp.getsockname()[1]
+    call_id, tag = secrets.token_hex(8), secrets.token_hex(4)
+    sdp = (f"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {media} RTP/AVP 8 101\r\n"
+           "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n")
+    head = (f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
+            f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n")
+    invite = (f"INVITE sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\n{head}To: <sip:{NUMBER}@127.0.0.1>\r\n"
+              f"Call-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:probe@127.0.0.1:{port}>\r\nMax-Forwards: 70\r\n"
+              f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}")
+    started = time.monotonic()
+    sip.sendto(invite.encode(), ("127.0.0.1", sip_port))
+    to = None
+    try:
+        while to is None:
+            message = sip.recv(65535).decode(errors="replace")
+            if message.startswith("SIP/2.0 200"):
+                to = next(line for line in message.split("\r\n") if line.lower().startswith("to:"))
+        ack = (f"ACK sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
+               f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n{to}\r\nCall-ID: {call_id}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
+        sip.sendto(ack.encode(), ("127.0.0.1", sip_port))
+        while True:
+            packet = rtp.recv(2048)
+            if any(byte != 0xD5 for byte in packet[12:]):
+                elapsed = (time.monotonic() - started) * 1000
+                break
+        bye = (f"BYE sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
+               f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n{to}\r\nCall-ID: {call_id}\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
+        sip.sendto(bye.encode(), ("127.0.0.1", sip_port))
+        return elapsed
+    except socket.timeout:
+        return None
+    finally:
+        sip.close()
+        rtp.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parley", default=DEFAULT_BINARY)
+    parser.add_argument("--rates", default="100,200,300,400,500")
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each step")
+    args = parser.parse_args()
+
+    web = RCMLServer(GREETING, {"/done": DONE})
+    with ParleyProcess(args.parley, "--rtp-ports", "20000-39999") as parley:
+        _, body = parley.post("Applications.json", {"FriendlyName": "ivr", "VoiceUrl": web.url})
+        parley.post("IncomingPhoneNumbers.json", {"PhoneNumber": NUMBER, "VoiceApplicationSid": json.loads(body)["sid"],
+                                                  "AddressInZoneConfirmed": "true"})
+        print(f"parley {args.parley}; SIPp uac_ivr.xml over UDP on 127.0.0.1 calling {NUMBER}; RCML from {web.kind}")
+        first_speech_ms(parley.sip_port)  # the first call synthesises the sentence; later ones use the cache
+        latencies = {}
+
+        def probes(rate):
+            time.sleep(1)
+            for _ in range(args.seconds - 2):
+                value = first_speech_ms(parley.sip_port)
+                latencies.setdefault(rate, []).append(value)
+                time.sleep(0.8)
+
+        def command(rate, total):
+            threading.Thread(target=probes, args=(rate,), daemon=True).start()
+            return ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(HERE, "uac_ivr.xml"), "-s", NUMBER,
+                    "-r", str(rate), "-m", str(total), "-l", str(rate * 5), "-t", "u1", "-i", "127.0.0.1",
+                    "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", f"{args.seconds * 6}s",
+                    "-recv_timeout", "10000", "-max_recv_loops", "10000", "-max_sched_loops", "10000"]
+
+        rising_rates([int(r) for r in args.rates.split(",")], args.seconds, command, "calls", settle=1.5)
+        print("INVITE to first speech packet (probe calls during each step, cached sentence):")
+        for rate, values in latencies.items():
+            measured = sorted(v for v in values if v is not None)
+            if measured:
+                print(f"  {rate:>5}/s: median {statistics.median(measured):.0f} ms, max {measured[-1]:.0f} ms "
+                      f"({len(measured)} probes, {len(values) - len(measured)} without audio)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
