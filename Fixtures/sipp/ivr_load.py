@@ -29,7 +29,8 @@ DONE = '<?xml version="1.0"?><Response><Hangup/></Response>'
 
 def first_speech_ms(sip_port):
     """One probe call: milliseconds from sending the INVITE to the first RTP packet that is not
-    silence (A-law 0xD5), then ACK and BYE."""
+    silence (A-law 0xD5), and from the 200 OK (sent when the Say verb starts: it answers) to
+    that packet; then ACK and BYE."""
     sip, rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sip.bind(("127.0.0.1", 0))
     rtp.bind(("127.0.0.1", 0))
@@ -51,6 +52,7 @@ def first_speech_ms(sip_port):
         while to is None:
             message = sip.recv(65535).decode(errors="replace")
             if message.startswith("SIP/2.0 200"):
+                answered = time.monotonic()
                 to = next(line for line in message.split("\r\n") if line.lower().startswith("to:"))
         ack = (f"ACK sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
                f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n{to}\r\nCall-ID: {call_id}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
@@ -58,7 +60,8 @@ def first_speech_ms(sip_port):
         while True:
             packet = rtp.recv(2048)
             if any(byte != 0xD5 for byte in packet[12:]):
-                elapsed = (time.monotonic() - started) * 1000
+                now = time.monotonic()
+                elapsed = ((now - started) * 1000, (now - answered) * 1000)
                 break
         bye = (f"BYE sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
                f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n{to}\r\nCall-ID: {call_id}\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
@@ -102,11 +105,13 @@ def main():
                     "-recv_timeout", "10000", "-max_recv_loops", "10000", "-max_sched_loops", "10000"]
 
         rising_rates([int(r) for r in args.rates.split(",")], args.seconds, command, "calls", settle=1.5)
-        print("INVITE to first speech packet (probe calls during each step, cached sentence):")
+        print("probe calls during each step (cached sentence): INVITE to first speech packet; 200 OK (the Say verb) to it")
         for rate, values in latencies.items():
-            measured = sorted(v for v in values if v is not None)
+            measured = [v for v in values if v is not None]
             if measured:
-                print(f"  {rate:>5}/s: median {statistics.median(measured):.0f} ms, max {measured[-1]:.0f} ms "
+                invite, verb = sorted(v[0] for v in measured), sorted(v[1] for v in measured)
+                print(f"  {rate:>5}/s: INVITE median {statistics.median(invite):.0f} ms, max {invite[-1]:.0f} ms; "
+                      f"verb median {statistics.median(verb):.0f} ms, max {verb[-1]:.0f} ms "
                       f"({len(measured)} probes, {len(values) - len(measured)} without audio)")
 
 

@@ -19,7 +19,7 @@ public struct DTMFDetector {
     /// Goertzel coefficients: the 8 tones, each tone 5% below and above, and each tone's
     /// second harmonic.
     private static let tones: [Double] = lows + highs
-    private static let coefficients: [Float] = tones.map(coefficient)
+    private static let toneCoefficients = SIMD8<Float>(tones.map(coefficient))
     private static let below: [Float] = tones.map { coefficient($0 * 0.95) }
     private static let above: [Float] = tones.map { coefficient($0 * 1.05) }
     private static let harmonics: [Float] = tones.map { coefficient($0 * 2) }
@@ -106,13 +106,8 @@ public struct DTMFDetector {
     }
 
     static func verdict(_ samples: UnsafeBufferPointer<Float>) -> Verdict {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8) { energies in
-            for index in 0..<8 { energies[index] = goertzel(samples, coefficients[index]) }
-            return verdict(samples, energies: UnsafeBufferPointer(energies))
-        }
-    }
-
-    private static func verdict(_ samples: UnsafeBufferPointer<Float>, energies: UnsafeBufferPointer<Float>) -> Verdict {
+        // The eight tone filters run side by side in one pass (one SIMD lane each).
+        let energies = goertzel(samples, coefficients: toneCoefficients)
         var row = 0
         var column = 4
         for index in 1..<4 where energies[index] > energies[row] { row = index }
@@ -128,25 +123,26 @@ public struct DTMFDetector {
         var total: Float = 0
         for sample in samples { total += sample * sample }
         guard (low + high) * 2 / Float(blockSize) >= 0.5 * total else { return .share }
-        // Nearer the nominal frequency than 5% off, either side: off-frequency tones fail.
-        for tone in 0..<8 where tone == row || tone == column {
-            let centre = energies[tone]
-            guard goertzel(samples, below[tone]) < centre, goertzel(samples, above[tone]) < centre else { return .frequency }
-        }
-        // A voice's harmonics: a DTMF tone has no strong second harmonic. (Checked on the high
-        // tone: a low tone's second harmonic lies within a block's resolution of a high tone.)
-        guard goertzel(samples, harmonics[column]) * 10 < high else { return .harmonic }
+        // Nearer the nominal frequency than 5% off, either side: off-frequency tones fail. And a
+        // voice's harmonics: a DTMF tone has no strong second harmonic (checked on the high
+        // tone: a low tone's second harmonic lies within a window's resolution of a high tone).
+        let probes = goertzel(
+            samples,
+            coefficients: SIMD8(below[row], above[row], below[column], above[column], harmonics[column], 0, 0, 0))
+        guard probes[0] < low, probes[1] < low, probes[2] < high, probes[3] < high else { return .frequency }
+        guard probes[4] * 10 < high else { return .harmonic }
         return .key(keys[row][column - 4], energy: low + high)
     }
 
-    private static func goertzel(_ samples: UnsafeBufferPointer<Float>, _ coefficient: Float) -> Float {
-        var previous: Float = 0
-        var beforePrevious: Float = 0
+    /// Eight Goertzel filters over the same samples at once: |X|² at each coefficient's frequency.
+    private static func goertzel(_ samples: UnsafeBufferPointer<Float>, coefficients: SIMD8<Float>) -> SIMD8<Float> {
+        var previous = SIMD8<Float>(repeating: 0)
+        var beforePrevious = SIMD8<Float>(repeating: 0)
         for sample in samples {
-            let current = sample + coefficient * previous - beforePrevious
+            let current = SIMD8(repeating: sample) + coefficients * previous - beforePrevious
             beforePrevious = previous
             previous = current
         }
-        return previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious
+        return previous * previous + beforePrevious * beforePrevious - coefficients * previous * beforePrevious
     }
 }

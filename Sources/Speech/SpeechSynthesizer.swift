@@ -60,7 +60,7 @@ public final class SpeechSynthesizer: Sendable {
                     espeak_Synth(pointer, strlen(pointer) + 1, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, unmanaged.toOpaque())
                 }
                 unmanaged.release()
-                continuation.resume(returning: Resampler.convert(sink.samples, from: rate, to: 8000))
+                continuation.resume(returning: Self.trimmingLeadingSilence(Resampler.convert(sink.samples, from: rate, to: 8000)))
             }
         }
         cache.withLock { cache in
@@ -68,6 +68,15 @@ public final class SpeechSynthesizer: Sendable {
             cache[key] = samples
         }
         return samples
+    }
+}
+
+extension SpeechSynthesizer {
+    /// espeak-ng starts each utterance with tens of milliseconds of silence: dropped, keeping
+    /// 5 ms before the first sound, so speech starts as soon as the verb does.
+    static func trimmingLeadingSilence(_ samples: [Int16]) -> [Int16] {
+        guard let first = samples.firstIndex(where: { abs(Int($0)) > 64 }) else { return samples }
+        return Array(samples[max(0, first - 40)...])
     }
 }
 

@@ -122,7 +122,11 @@ actor CallLeg: ControllableLeg, RCMLLeg {
         call.respond(status: 200, reason: "OK", sdp: media.answer.text)
         if let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
         record.startTime = clock.now()
-        await transition(to: .inProgress)
+        record.status = .inProgress
+        // Written while the verb goes on (its audio should not wait for the disk); a later
+        // final status is never undone by this write (the store keeps final statuses).
+        let answered = record
+        Task { await self.write(answered) }
     }
 
     func end(busy: Bool) {
@@ -158,9 +162,14 @@ actor CallLeg: ControllableLeg, RCMLLeg {
 
     func transition(to status: CallStatus) async {
         record.status = status
-        record.dateUpdated = clock.now()
+        await write(record)
+    }
+
+    private func write(_ snapshot: CallRecord) async {
+        var stamped = snapshot
+        stamped.dateUpdated = clock.now()
         do {
-            try await calls.update(record)
+            try await calls.update(stamped)
         } catch {
             logger.error("could not update a call record", metadata: ["call": "\(record.sid)", "error": "\(error)"])
         }
