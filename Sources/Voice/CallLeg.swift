@@ -26,6 +26,8 @@ actor CallLeg: ControllableLeg, RCMLLeg {
 
     var inbox = LegInbox()
     var interpreter: Task<Void, Never>?
+    /// The application's (or number's) status callback, told when the call completes.
+    private var progress: CallProgressReporter
 
     /// What the leg reacts to: its SIP side and its media.
     private enum Input {
@@ -34,12 +36,14 @@ actor CallLeg: ControllableLeg, RCMLLeg {
     }
 
     init(
-        call: IncomingCall, application: WebhookTarget, runtime: RCMLRuntime, calls: any CallRepository,
+        call: IncomingCall, application: WebhookTarget, statusCallback: StatusCallback?, runtime: RCMLRuntime,
+        calls: any CallRepository,
         clock: any WallClock, logger: Logger, record: CallRecord, media: LocalMedia, session: MediaSession
     ) {
         self.call = call
         self.application = application
         self.runtime = runtime
+        self.progress = CallProgressReporter(statusCallback, fetcher: runtime.fetcher, account: record.accountSid, call: record.sid)
         self.calls = calls
         self.clock = clock
         self.logger = logger
@@ -158,6 +162,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
     private func finish(_ status: CallStatus) async {
         record.endTime = clock.now()
         await transition(to: status)
+        progress.report(.completed, record: record, at: clock.now())
     }
 
     func transition(to status: CallStatus) async {

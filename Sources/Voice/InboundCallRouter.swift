@@ -70,10 +70,17 @@ public struct InboundCallRouter: CallHandler {
         guard let number, number.state == .reserved, let account = number.accountSid else {
             return refuse(call, 404, "Not Found")
         }
-        guard let target = await webhook(application: number.routing.voiceApplicationSid, account: account) ?? WebhookTarget(routing: number.routing)
+        let application = await self.application(number.routing.voiceApplicationSid, account: account)
+        guard let target = application.flatMap(WebhookTarget.init(application:)) ?? WebhookTarget(routing: number.routing)
         else { return refuse(call, 480, "Temporarily Unavailable") }
+        // The application's status callback, else the number's: told when the call completes.
+        let statusCallback =
+            application.flatMap { app in app.statusCallback.map { StatusCallback(url: $0, method: app.statusCallbackMethod) } }
+            ?? number.routing.statusCallback.map { StatusCallback(url: $0, method: number.routing.statusCallbackMethod) }
         let caller = from?.uri.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? "anonymous"
-        await answer(call, target: target, account: account, to: e164, from: caller, callerName: from?.displayName, number: number.sid)
+        await answer(
+            call, target: target, statusCallback: statusCallback, account: account, to: e164, from: caller,
+            callerName: from?.displayName, number: number.sid)
     }
 
     /// A registered softphone calling out: authenticated like a proxy would (RFC 3261 §22.3).
@@ -95,7 +102,8 @@ public struct InboundCallRouter: CallHandler {
                     url: call.request.uri, account: client.accountSid, call: nil)
                 return refuse(call, 403, "Forbidden: emergency and special numbers cannot be called")
             }
-            guard let target = await webhook(application: client.voiceApplicationSid, account: client.accountSid) ?? WebhookTarget(client: client)
+            let application = await self.application(client.voiceApplicationSid, account: client.accountSid)
+            guard let target = application.flatMap(WebhookTarget.init(application:)) ?? WebhookTarget(client: client)
             else { return refuse(call, 480, "Temporarily Unavailable") }
             let dialled = SIPURI(call.request.uri)?.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? call.request.uri
             await answer(
@@ -104,14 +112,14 @@ public struct InboundCallRouter: CallHandler {
         }
     }
 
-    /// The voice URL of a bound application, when it has one.
-    private func webhook(application sid: ApplicationSid?, account: AccountSid) async -> WebhookTarget? {
-        guard let sid, let application = try? await applications.find(sid, account: account) else { return nil }
-        return WebhookTarget(application: application)
+    /// The bound application, if any.
+    private func application(_ sid: ApplicationSid?, account: AccountSid) async -> Application? {
+        guard let sid else { return nil }
+        return try? await applications.find(sid, account: account)
     }
 
     private func answer(
-        _ call: IncomingCall, target: WebhookTarget, account: AccountSid, to: String, from: String, callerName: String?,
+        _ call: IncomingCall, target: WebhookTarget, statusCallback: StatusCallback? = nil, account: AccountSid, to: String, from: String, callerName: String?,
         number: PhoneNumberSid?
     ) async {
         let offer: SessionDescription
@@ -136,7 +144,7 @@ public struct InboundCallRouter: CallHandler {
         }
         let now = clock.now()
         let leg = CallLeg(
-            call: call, application: target, runtime: runtime, calls: calls, clock: clock, logger: logger,
+            call: call, application: target, statusCallback: statusCallback, runtime: runtime, calls: calls, clock: clock, logger: logger,
             record: CallRecord(
                 sid: .generate(), accountSid: account, to: to, from: from, status: .ringing, direction: .inbound,
                 phoneNumberSid: number, callerName: callerName, sipCallID: call.request.headers["Call-ID"],

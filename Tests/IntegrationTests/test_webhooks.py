@@ -57,6 +57,18 @@ def test_the_application_gets_twilio_parameters_and_a_valid_signature(parley):
     assert record.status == "completed"
 
 
+def test_the_applications_status_callback_hears_of_the_completed_call(parley):
+    bind(parley, "+32476206119", voice_url=webhook().url("/rcml"), status_callback=webhook().url("/inbound/status"))
+    assert call(parley, "+32476206119", hold_ms=1500).returncode == 0
+    record = only_call_to(parley, "+32476206119")
+    assert wait_for(lambda: len(webhook().received("/inbound/status")) == 1)
+    request = webhook().received("/inbound/status")[0]
+    form = request["form"]
+    assert form["CallSid"] == record.sid and form["CallStatus"] == "completed" and form["Direction"] == "inbound"
+    assert int(form["CallDuration"]) >= 1 and form["SequenceNumber"] == "0"
+    assert RequestValidator(parley.admin_token).validate(webhook().url("/inbound/status"), form, request["headers"]["X-Twilio-Signature"])
+
+
 def test_get_puts_the_parameters_in_the_query_and_signs_the_full_url(parley):
     bind(parley, "+32476206116", voice_url=webhook().url("/rcml"), voice_method="GET")
     before = len(webhook().received("/rcml"))
