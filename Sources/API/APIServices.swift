@@ -24,6 +24,8 @@ public struct APIServices: Sendable {
     public let liveCalls: LiveCalls
     /// Recordings: their rows, files and public URLs.
     public let recordings: RecordingLibrary
+    /// Conference rooms in progress (participants, mute, kick) and their records.
+    public let conferences: Conferences
     /// Seals the auth tokens of new sub-accounts (see `TokenSealer`).
     public let tokenSealer: TokenSealer
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
@@ -35,7 +37,7 @@ public struct APIServices: Sendable {
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
         clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
-        outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, tokenSealer: TokenSealer, sipRealm: String,
+        outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth
     ) {
         self.tokenSealer = tokenSealer
@@ -43,6 +45,7 @@ public struct APIServices: Sendable {
         self.outboundCalls = outboundCalls
         self.liveCalls = liveCalls
         self.recordings = recordings
+        self.conferences = conferences
         self.numbers = numbers
         self.calls = calls
         self.credentials = credentials

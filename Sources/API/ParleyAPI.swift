@@ -56,6 +56,7 @@ public enum ParleyAPI {
                 live: services.liveCalls
             ).register(on: group)
             recordings.register(on: group)
+            ConferencesRoutes(accounts: services.accounts, conferences: services.conferences).register(on: group)
         }
         return PathNormalizingResponder(router: router.buildResponder())
     }

@@ -28,6 +28,11 @@ public indirect enum ResourceValue: Sendable, Equatable {
         .object(pairs.map { Field($0.key, $0.value) })
     }
 
+    /// The fields of an object, in the order written, to extend before making the object.
+    public static func fields(_ pairs: KeyValuePairs<String, ResourceValue>) -> [Field] {
+        pairs.map { Field($0.key, $0.value) }
+    }
+
     /// A string, or null when absent.
     public static func text(_ value: String?) -> ResourceValue {
         value.map(ResourceValue.string) ?? .null

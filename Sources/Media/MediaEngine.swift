@@ -75,6 +75,11 @@ public final class MediaEngine: Sendable {
         throw OpenError.noFreePort
     }
 
+    /// A conference mixer on one of the engine's loops.
+    public func makeMixer() async throws -> ConferenceMixer {
+        try await ConferenceMixer(loop: group.next())
+    }
+
     public func shutdown() async {
         try? await group.shutdownGracefully()
     }

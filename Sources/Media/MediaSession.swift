@@ -74,6 +74,16 @@ public final class MediaSession: Sendable {
         }.get()
     }
 
+    /// Joins a conference: the far end's audio goes to `port`, the mix comes back from it.
+    public func join(_ port: MixerPort) {
+        loop.execute { [core] in core.value.mixerPort = port }
+    }
+
+    /// Leaves the conference: silence (or what plays) again.
+    public func leaveConference() {
+        loop.execute { [core] in core.value.mixerPort = nil }
+    }
+
     public enum BridgeError: Error {
         case differentLoops
     }

@@ -20,6 +20,10 @@ final class SessionCore {
     /// The session this one is bridged to (same event loop): the far end's audio is relayed
     /// to it packet by packet, and while bridged this session's clock sends nothing itself.
     weak var peer: SessionCore?
+    /// The conference this session is in: what the far end says goes to the mixer, and the
+    /// mix goes out at each tick (unless something plays to this participant alone).
+    var mixerPort: MixerPort?
+    private var mixFrame = [Int16](repeating: 0, count: 160)
     private var recording: (file: RecordingFile, pending: [Int16])?
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
@@ -124,6 +128,12 @@ final class SessionCore {
             decoded[index] = table[Int(body[index])]
             level += abs(Int(decoded[index]))
         }
+        if let mixerPort {
+            decoded.withUnsafeBufferPointer { samples in
+                let heard = UnsafeBufferPointer(rebasing: samples[0..<count])
+                mixerPort.incoming.withLock { $0.push(heard) }
+            }
+        }
         if !telephoneEventsSeen {
             let emit = self.emit
             decoded.withUnsafeBufferPointer { samples in
@@ -196,6 +206,10 @@ final class SessionCore {
             if silence > 0 { outgoing.writeRepeatingByte(encode(0), count: silence) }
             playing = current.loopsLeft == 0 ? nil : current
             if current.loopsLeft == 0 { emit(.playbackFinished) }
+        } else if let mixerPort,
+            mixFrame.withUnsafeMutableBufferPointer({ frame in mixerPort.outgoing.withLock { $0.pop(into: frame) } })
+        {
+            for sample in mixFrame { outgoing.writeInteger(encode(sample)) }
         } else {
             outgoing.writeRepeatingByte(encode(0), count: Self.frameSamples)
         }

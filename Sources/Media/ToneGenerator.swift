@@ -1,7 +1,8 @@
 import Foundation
 
 /// Tones as 8 kHz samples: DTMF keys (the pair of ITU-T Q.23 frequencies for each key) for
-/// RCML's `<Play digits>`, the beep before `<Record>` and the ringback heard while `<Dial>` rings.
+/// RCML's `<Play digits>`, the beep before `<Record>`, the ringback heard while `<Dial>` rings and the hold music of a
+/// conference waiting to start.
 public enum ToneGenerator {
     static let rows: [Double] = [697, 770, 852, 941]
     static let columns: [Double] = [1209, 1336, 1477, 1633]
@@ -44,5 +45,17 @@ public enum ToneGenerator {
     /// Dial rings.
     public static func ringback() -> [Int16] {
         (0..<8000).map { Int16(4000 * sin(2 * .pi * 425 * Double($0) / 8000)) } + [Int16](repeating: 0, count: 24000)
+    }
+
+    /// Parley's hold music: a soft arpeggio (C, E, G, C' and back, 250 ms a note, each with a
+    /// gentle attack and decay), 2 s to loop while a conference waits to start.
+    public static func holdMusic() -> [Int16] {
+        let notes: [Double] = [261.63, 329.63, 392.0, 523.25, 392.0, 329.63, 261.63, 196.0]
+        return notes.flatMap { note in
+            (0..<2000).map { index in
+                let envelope = min(1, Double(index) / 200) * (1 - Double(index) / 2000)
+                return Int16(3000 * envelope * (sin(2 * .pi * note * Double(index) / 8000) + 0.3 * sin(4 * .pi * note * Double(index) / 8000)))
+            }
+        }
     }
 }

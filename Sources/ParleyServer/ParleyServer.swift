@@ -47,6 +47,7 @@ public struct ParleyServer: Sendable {
         // Calls cut by a crash or kill are closed in their records before anything else runs.
         let closed = try await store.calls.closeOpenCalls(at: Date())
         if closed > 0 { logger.notice("closed the records of calls cut by the last stop", metadata: ["calls": "\(closed)"]) }
+        _ = try await store.conferences.closeOpen(at: Date())
         logger.info(
             "configuration",
             metadata: [
@@ -88,7 +89,10 @@ public struct ParleyServer: Sendable {
             logger: Logger(label: "parley.recordings"))
         // Recordings cut by the last stop are completed with what their files hold.
         try await recordings.closeUnfinished()
-        let runtime = RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: speech, recordings: recordings)
+        let audio = AudioCache()
+        let conferences = Conferences(
+            media: media, audio: audio, records: store.conferences, clock: clock, logger: Logger(label: "parley.conferences"))
+        let runtime = RCMLRuntime(fetcher: fetcher, audio: audio, speech: speech, recordings: recordings, conferences: conferences)
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
@@ -104,7 +108,8 @@ public struct ParleyServer: Sendable {
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: clock, testClock: testClock,
-            registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, tokenSealer: sealer,
+            registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
+            tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(

@@ -55,3 +55,5 @@ public typealias NotificationSid = Sid<NotificationKind>
 public typealias CallSid = Sid<CallKind>
 public enum RecordingKind: SidKind { public static let prefix = "RE" }
 public typealias RecordingSid = Sid<RecordingKind>
+public enum ConferenceKind: SidKind { public static let prefix = "CF" }
+public typealias ConferenceSid = Sid<ConferenceKind>

@@ -6,6 +6,7 @@ import Store
 /// the time limit.
 enum DialSignal: Sendable {
     case target(Int, DialedCall.Event)
+    case room(ConferenceRoom.Event)
     case key(Character)
     case timeLimit
 }
@@ -27,6 +28,7 @@ enum DialOutcome {
 extension RCMLLeg {
     func dial(_ verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
         await answer()
+        if let conference = verb.conference { return await join(conference, verb: verb, documentURL: documentURL) }
         let targets = await ring(verb, documentURL: documentURL)
         var status = "failed"
         var connected: Int?
@@ -70,6 +72,8 @@ extension RCMLLeg {
                     continue
                 case .timeLimit:
                     if let connected { await targets[connected].leg.hangUp() }
+                case .room:
+                    continue
                 }
                 if let connected, ended[connected] != nil { break }
                 if connected == nil, ended.count == targets.count { break }

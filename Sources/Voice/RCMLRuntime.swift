@@ -1,19 +1,23 @@
 import Speech
 import Synchronization
 
-/// What every leg running RCML shares: the web requests, the audio of Play, the voice of Say
-/// and where recordings go. One per server.
+/// What every leg running RCML shares: the web requests, the audio of Play, the voice of Say,
+/// where recordings go and the conference rooms. One per server.
 public struct RCMLRuntime: Sendable {
     let fetcher: RCMLFetcher
     let audio: AudioCache
     /// Nil when espeak-ng could not start: Say then fails with a Notification.
     let speech: SpeechSynthesizer?
     let recordings: RecordingLibrary
+    let conferences: Conferences
     /// Places Dial's calls. `OutboundCalls` needs this runtime to run the RCML of its own
     /// calls, so it plugs itself in here once built.
     let dialer = Dialer()
 
-    public init(fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recordings: RecordingLibrary) {
+    public init(
+        fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recordings: RecordingLibrary, conferences: Conferences
+    ) {
+        self.conferences = conferences
         self.fetcher = fetcher
         self.audio = audio
         self.speech = speech

@@ -73,6 +73,23 @@ public enum RCMLVerb: Sendable, Equatable {
         public var hangupOnStar: Bool
         /// Whether the connected call is recorded, both sides mixed or one per channel.
         public var record: DialRecording = .none
+        /// A conference room to join instead of calling anybody (then `targets` is empty).
+        public var conference: ConferenceNoun?
+    }
+
+    /// `<Dial><Conference>name</Conference></Dial>` with restcomm-compat §2.2's attributes.
+    public struct ConferenceNoun: Sendable, Equatable {
+        public var name: String
+        public var muted = false
+        /// Beep for everyone when this participant enters, leaves, both or neither.
+        public var beepOnEnter = true
+        public var beepOnExit = true
+        /// False: wait (hearing the wait audio) until a participant with true arrives.
+        public var startConferenceOnEnter = true
+        public var endConferenceOnExit = false
+        /// A WAV file played in a loop while waiting; nil: Parley's hold music; empty: silence.
+        public var waitUrl: String?
+        public var maxParticipants = 40
     }
 
     /// Dial's `record`: `true`, `record-from-answer` (and `-ringing`, recorded from the
@@ -194,18 +211,47 @@ public enum RCMLVerb: Sendable, Equatable {
             case "Number": targets.append(.number(noun.text))
             case "Client": targets.append(.client(noun.text))
             case "Sip": targets.append(.sip(noun.text))
-            case "Conference", "Queue": throw RCMLError(line: noun.line, reason: "<Dial><\(noun.name)> is not supported yet")
+            case "Conference":
+                guard element.children.count == 1, element.text.isEmpty else {
+                    throw RCMLError(line: noun.line, reason: "<Conference> must be the only noun of its <Dial>")
+                }
+                var dial = try dialAttributes(element, reader: reader, targets: [])
+                dial.conference = try conference(noun)
+                return dial
+            case "Queue": throw RCMLError(line: noun.line, reason: "<Dial><\(noun.name)> is not supported yet")
             default: throw RCMLError(line: noun.line, reason: "<\(noun.name)> cannot be nested in <Dial>")
             }
         }
         guard (1...10).contains(targets.count) else {
             throw RCMLError(line: element.line, reason: "<Dial> needs 1 to 10 numbers, Clients or SIP addresses, not \(targets.count)")
         }
-        return Dial(
+        return try dialAttributes(element, reader: reader, targets: targets)
+    }
+
+    private static func dialAttributes(_ element: RCMLElement, reader: AttributeReader, targets: [DialTarget]) throws(RCMLError) -> Dial {
+        Dial(
             targets: targets, action: reader.string("action"), method: try reader.method(),
             timeout: try reader.integer("timeout", default: 30, in: 1...600),
             timeLimit: try reader.integer("timeLimit", default: 14400, in: 1...14400), callerId: reader.string("callerId"),
             hangupOnStar: try reader.boolean("hangupOnStar", default: false), record: try dialRecording(reader))
+    }
+
+    private static func conference(_ noun: RCMLElement) throws(RCMLError) -> ConferenceNoun {
+        let reader = AttributeReader(element: noun)
+        var conference = ConferenceNoun(name: noun.text)
+        conference.muted = try reader.boolean("muted", default: false)
+        switch reader.string("beep")?.lowercased() ?? "true" {
+        case "true": (conference.beepOnEnter, conference.beepOnExit) = (true, true)
+        case "false": (conference.beepOnEnter, conference.beepOnExit) = (false, false)
+        case "onenter": (conference.beepOnEnter, conference.beepOnExit) = (true, false)
+        case "onexit": (conference.beepOnEnter, conference.beepOnExit) = (false, true)
+        case let other: throw RCMLError(line: noun.line, reason: "<Conference beep=\"\(other)\">: must be true, false, onEnter or onExit")
+        }
+        conference.startConferenceOnEnter = try reader.boolean("startConferenceOnEnter", default: true)
+        conference.endConferenceOnExit = try reader.boolean("endConferenceOnExit", default: false)
+        conference.waitUrl = reader.string("waitUrl")
+        conference.maxParticipants = try reader.integer("maxParticipants", default: 40, in: 2...250)
+        return conference
     }
 
     private static func dialRecording(_ reader: AttributeReader) throws(RCMLError) -> DialRecording {

@@ -92,3 +92,14 @@ def write_alaw_pcap(path, samples):
         packets.append(struct.pack("<IIII", seconds, micros, len(frame), len(frame)) + frame)
     with open(path, "wb") as handle:
         handle.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + b"".join(packets))
+
+
+def tone(frequency, seconds, level=6000):
+    t = numpy.arange(int(seconds * 8000)) / 8000
+    return numpy.concatenate([numpy.zeros(800), level * numpy.sin(2 * numpy.pi * frequency * t)])
+
+
+def amplitude(samples, frequency):
+    """The amplitude of one frequency in `samples` (8 kHz), by projection."""
+    t = numpy.arange(len(samples)) / 8000
+    return 2 * abs(numpy.dot(samples, numpy.exp(-2j * numpy.pi * frequency * t))) / len(samples)

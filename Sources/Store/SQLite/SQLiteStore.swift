@@ -15,6 +15,7 @@ public final class SQLiteStore: Sendable {
     public let credentials: any CredentialRepository
     public let calls: any CallRepository
     public let recordings: any RecordingRepository
+    public let conferences: any ConferenceRepository
 
     private let pool: DatabasePool
 
@@ -35,6 +36,7 @@ public final class SQLiteStore: Sendable {
         credentials = SQLiteCredentialRepository(pool: pool)
         calls = SQLiteCallRepository(pool: pool)
         recordings = SQLiteRecordingRepository(pool: pool)
+        conferences = SQLiteConferenceRepository(pool: pool)
     }
 
     /// The journal mode SQLite actually runs with (`wal` expected).

@@ -186,6 +186,20 @@ enum StoreMigrations {
                 CREATE INDEX recordings_by_age ON recordings(date_created);
                 """)
         }
+        migrator.registerMigration("v7-conferences") { db in
+            try db.execute(sql: """
+                CREATE TABLE conferences (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    friendly_name TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    reason_ended TEXT,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL
+                );
+                CREATE INDEX conferences_by_account ON conferences(account_sid, date_created);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,21 @@
+import Synchronization
+
+/// One participant's connection to a conference mixer, shared by the participant's RTP
+/// session (on its event loop) and the mixer (on its own): what the participant says goes in,
+/// the mix of everybody else comes out. Each direction is a sample queue behind its own lock,
+/// held for one copy of at most a packet.
+public final class MixerPort: Sendable {
+    let incoming = Mutex(SampleFIFO(capacity: 160 * 8))
+    let outgoing = Mutex(SampleFIFO(capacity: 160 * 8))
+    private let mutedFlag = Atomic<Bool>(false)
+
+    public init(muted: Bool = false) {
+        mutedFlag.store(muted, ordering: .relaxed)
+    }
+
+    /// A muted participant still hears the room; the room does not hear them.
+    public var muted: Bool {
+        get { mutedFlag.load(ordering: .relaxed) }
+        set { mutedFlag.store(newValue, ordering: .relaxed) }
+    }
+}

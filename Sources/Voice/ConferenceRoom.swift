@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import Media
+import Store
+import Synchronization
+
+/// One conference room (an actor per room, as call legs have theirs): who is in it, who is
+/// muted, whether it has started, and its record. The audio itself is mixed on a media loop
+/// (`ConferenceMixer`); the room only connects and disconnects participants' ports.
+/// Participants without `startConferenceOnEnter` wait with hold music until one with it
+/// arrives; one with `endConferenceOnExit` ends the room for all when leaving; the room is
+/// completed when its last participant leaves.
+actor ConferenceRoom {
+    /// What a participant's Dial hears from the room.
+    enum Event: Sendable {
+        /// The conference ended (a participant with endConferenceOnExit left).
+        case ended
+        /// Removed through the REST API.
+        case kicked
+    }
+
+    struct Participant {
+        let call: CallRecord
+        let session: MediaSession
+        let port: MixerPort
+        let options: RCMLVerb.ConferenceNoun
+        let events: AsyncStream<Event>.Continuation
+        let joined: Date
+        var updated: Date
+    }
+
+    /// What the REST API shows of a participant.
+    struct ParticipantView: Sendable {
+        let callSid: CallSid
+        let muted: Bool
+        let startConferenceOnEnter: Bool
+        let endConferenceOnExit: Bool
+        let dateCreated: Date
+        let dateUpdated: Date
+    }
+
+    private(set) var record: ConferenceRecord
+    /// Set when the room is completed, readable without the actor: a new participant then
+    /// gets a new room of the same name.
+    nonisolated let over = Atomic<Bool>(false)
+    private let media: MediaEngine
+    private let audio: AudioCache
+    private let conferences: any ConferenceRepository
+    private let clock: any WallClock
+    private let logger: Logger
+    private var mixer: ConferenceMixer?
+    private var participants: [CallSid: Participant] = [:]
+    private var written = false
+    private var kicked: Set<CallSid> = []
+    private let onEmpty: @Sendable (ConferenceSid) -> Void
+
+    init(
+        record: ConferenceRecord, media: MediaEngine, audio: AudioCache, conferences: any ConferenceRepository, clock: any WallClock,
+        logger: Logger, onEmpty: @escaping @Sendable (ConferenceSid) -> Void
+    ) {
+        self.record = record
+        self.media = media
+        self.audio = audio
+        self.conferences = conferences
+        self.clock = clock
+        self.logger = logger
+        self.onEmpty = onEmpty
+    }
+
+    var isCompleted: Bool { record.status == .completed }
+
+    /// Connects a call's media to the room; nil when the room is full or over.
+    func join(_ call: CallRecord, session: MediaSession, options: RCMLVerb.ConferenceNoun) async -> AsyncStream<Event>? {
+        guard record.status != .completed, participants.count < options.maxParticipants else { return nil }
+        if mixer == nil {
+            do {
+                mixer = try await media.makeMixer()
+            } catch {
+                logger.error("no conference mixer", metadata: ["conference": "\(record.sid)", "error": "\(error)"])
+                return nil
+            }
+        }
+        if !written {
+            written = true
+            try? await conferences.insert(record)
+        }
+        let (events, continuation) = AsyncStream<Event>.makeStream()
+        let now = clock.now()
+        let participant = Participant(
+            call: call, session: session, port: MixerPort(muted: options.muted), options: options, events: continuation, joined: now,
+            updated: now)
+        participants[call.sid] = participant
+        session.join(participant.port)
+        if options.startConferenceOnEnter, record.status == .initial {
+            await start()
+        } else if record.status == .inProgress {
+            connect(participant)
+        } else {
+            await wait(participant)
+        }
+        if options.beepOnEnter, record.status == .inProgress { mixer?.announce(ToneGenerator.beep(milliseconds: 200)) }
+        return events
+    }
+
+    /// A participant's Dial ends (hang-up, time limit, kick, end of the room): disconnected.
+    func leave(_ call: CallSid) async {
+        guard let participant = participants.removeValue(forKey: call) else { return }
+        mixer?.remove(participant.port)
+        participant.session.leaveConference()
+        participant.session.stopPlayback()
+        participant.events.finish()
+        if participant.options.beepOnExit, record.status == .inProgress, !participants.isEmpty {
+            mixer?.announce(ToneGenerator.beep(milliseconds: 200))
+        }
+        if participant.options.endConferenceOnExit {
+            await end(reason: "participant-with-end-conference-on-exit-" + (kicked.contains(call) ? "kicked" : "left"))
+        } else if participants.isEmpty {
+            await end(reason: kicked.contains(call) ? "last-participant-kicked" : "last-participant-left")
+        }
+    }
+
+    /// REST `Muted`: false when the call is not in this room.
+    func setMuted(_ call: CallSid, _ muted: Bool) -> Bool {
+        guard var participant = participants[call] else { return false }
+        participant.port.muted = muted
+        participant.updated = clock.now()
+        participants[call] = participant
+        return true
+    }
+
+    /// REST DELETE: the participant's Dial ends; false when the call is not in this room.
+    func kick(_ call: CallSid) -> Bool {
+        guard let participant = participants[call] else { return false }
+        kicked.insert(call)
+        participant.events.yield(.kicked)
+        return true
+    }
+
+    func view() -> [ParticipantView] {
+        participants.values.sorted { $0.joined < $1.joined }.map {
+            ParticipantView(
+                callSid: $0.call.sid, muted: $0.port.muted, startConferenceOnEnter: $0.options.startConferenceOnEnter,
+                endConferenceOnExit: $0.options.endConferenceOnExit, dateCreated: $0.joined, dateUpdated: $0.updated)
+        }
+    }
+
+    private func start() async {
+        record.status = .inProgress
+        await write()
+        for participant in participants.values { connect(participant) }
+    }
+
+    private func connect(_ participant: Participant) {
+        participant.session.stopPlayback()
+        mixer?.add(participant.port)
+    }
+
+    /// Before the start: the wait audio (hold music, a WAV at waitUrl, or silence).
+    private func wait(_ participant: Participant) async {
+        let music: [Int16]
+        switch participant.options.waitUrl {
+        case nil: music = ToneGenerator.holdMusic()
+        case let url? where url.isEmpty: return
+        case let url?: music = (try? await audio.samples(of: url)) ?? ToneGenerator.holdMusic()
+        }
+        guard record.status == .initial, participants[participant.call.sid] != nil else { return }
+        participant.session.play(music, loops: 0)
+    }
+
+    private func end(reason: String) async {
+        guard record.status != .completed else { return }
+        record.status = .completed
+        record.reasonEnded = reason
+        over.store(true, ordering: .relaxed)
+        await write()
+        for participant in participants.values { participant.events.yield(.ended) }
+        mixer?.stop()
+        onEmpty(record.sid)
+    }
+
+    private func write() async {
+        record.dateUpdated = clock.now()
+        do {
+            try await conferences.update(record)
+        } catch {
+            logger.error("could not update a conference", metadata: ["conference": "\(record.sid)", "error": "\(error)"])
+        }
+    }
+}
