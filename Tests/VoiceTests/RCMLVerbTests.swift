@@ -62,9 +62,29 @@ struct RCMLVerbTests {
         ])
     }
 
+    @Test("Dial Conference: attributes with their defaults; the only noun of its Dial")
+    func conference() throws {
+        let verbs = try program("""
+            <Response>
+              <Dial timeLimit="60"><Conference>standup</Conference></Dial>
+              <Dial><Conference muted="true" beep="onExit" startConferenceOnEnter="false" endConferenceOnExit="true" waitUrl="" maxParticipants="3">x</Conference></Dial>
+            </Response>
+            """)
+        guard case .dial(let plain) = verbs[0], case .dial(let custom) = verbs[1] else { Issue.record("not dials"); return }
+        #expect(plain.timeLimit == 60 && plain.targets.isEmpty)
+        #expect(plain.conference == RCMLVerb.ConferenceNoun(name: "standup"))
+        let expected = RCMLVerb.ConferenceNoun(
+            name: "x", muted: true, beepOnEnter: false, beepOnExit: true, startConferenceOnEnter: false, endConferenceOnExit: true,
+            waitUrl: "", maxParticipants: 3)
+        #expect(custom.conference == expected)
+    }
+
     @Test("errors name the element and its line", arguments: [
+        ("<Response><Dial><Conference>a</Conference><Number>+32470206100</Number></Dial></Response>", 1, "only noun"),
+        ("<Response><Dial><Conference maxParticipants=\"251\">a</Conference></Dial></Response>", 1, "from 2 to 250"),
+        ("<Response><Dial><Conference beep=\"loud\">a</Conference></Dial></Response>", 1, "onEnter"),
         ("<Response><Dial/></Response>", 1, "needs 1 to 10"),
-        ("<Response>\n<Dial><Conference>room</Conference></Dial></Response>", 2, "<Dial><Conference> is not supported yet"),
+        ("<Response>\n<Dial><Queue>support</Queue></Dial></Response>", 2, "<Dial><Queue> is not supported yet"),
         ("<Response><Dial><Say>hi</Say></Dial></Response>", 1, "<Say> cannot be nested in <Dial>"),
         ("<Response><Dial><Client/></Dial></Response>", 1, "<Client> needs a value"),
         ("<Response><Dial record=\"always\">+32470206100</Dial></Response>", 1, "record-from-answer"),
