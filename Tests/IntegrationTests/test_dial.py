@@ -6,6 +6,7 @@ DialCallSid and DialCallDuration; callerId and emergency numbers follow the poli
 import io
 import os
 import subprocess
+import tempfile
 import time
 import wave
 
@@ -111,6 +112,29 @@ def test_a_client_is_reached_and_bad_targets_are_notifications(parley):
         [parent] = parley.client().calls.list(to="+32476206114")
         [child] = parley.client().calls.list(parent_call_sid=parent.sid)
         assert child.to == "client:agent" and child.status == "completed"
+        # Two targets ring at once; the Client answers, the silent SIP address is cancelled. The
+        # caller then presses * (sip-tester's RFC 2833 pcap) and, with hangupOnStar, the
+        # dialled call ends long before its time limit.
+        bind(parley, "+32476206117", "/dial/h",
+             f'<Response><Dial action="/dial/h/done" hangupOnStar="true" timeLimit="30"><Client>agent</Client>'
+             f'<Sip>sip:nobody@127.0.0.1:{free_port()}</Sip></Dial></Response>')
+        webhook().serve("/dial/h/done", "<Response><Hangup/></Response>")
+        with tempfile.TemporaryDirectory() as directory:
+            scenario = os.path.join(directory, "star.xml")
+            with open(scenario, "w") as handle:
+                handle.write(open(os.path.join(FIXTURES, "uac_speaks_g711a.xml")).read().replace(
+                    "/usr/share/sip-tester/g711a.pcap", "/usr/share/sip-tester/dtmf_2833_star.pcap"))
+            started = time.monotonic()
+            result = sipp(parley, scenario, number="+32476206117")
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+        assert time.monotonic() - started < 15
+        [action] = [r["form"] for r in webhook().received("/dial/h/done") if r["form"]["To"] == "+32476206117"]
+        [parent] = parley.client().calls.list(to="+32476206117")
+        children = {call.to: call for call in parley.client().calls.list(parent_call_sid=parent.sid)}
+        assert action["DialCallStatus"] == "completed" and action["DialCallSid"] == children["client:agent"].sid
+        assert int(action["DialCallDuration"]) < 10
+        assert wait_for(lambda: parley.client().calls(children["client:agent"].sid).fetch().status == "completed")
+        assert [call.status for to, call in children.items() if to.startswith("sip:")] == ["canceled"]
     finally:
         phone.terminate()
         phone.wait(timeout=10)
