@@ -26,6 +26,8 @@ public struct APIServices: Sendable {
     public let recordings: RecordingLibrary
     /// Conference rooms in progress (participants, mute, kick) and their records.
     public let conferences: Conferences
+    /// Call queues: their records and members.
+    public let queues: Queues
     /// Seals the auth tokens of new sub-accounts (see `TokenSealer`).
     public let tokenSealer: TokenSealer
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
@@ -37,7 +39,7 @@ public struct APIServices: Sendable {
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
         clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
-        outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, tokenSealer: TokenSealer, sipRealm: String,
+        outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, queues: Queues, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth
     ) {
         self.tokenSealer = tokenSealer
@@ -46,6 +48,7 @@ public struct APIServices: Sendable {
         self.liveCalls = liveCalls
         self.recordings = recordings
         self.conferences = conferences
+        self.queues = queues
         self.numbers = numbers
         self.calls = calls
         self.credentials = credentials

@@ -57,6 +57,7 @@ public enum ParleyAPI {
             ).register(on: group)
             recordings.register(on: group)
             ConferencesRoutes(accounts: services.accounts, conferences: services.conferences).register(on: group)
+            QueuesRoutes(accounts: services.accounts, queues: services.queues, clock: services.clock).register(on: group)
         }
         return PathNormalizingResponder(router: router.buildResponder())
     }

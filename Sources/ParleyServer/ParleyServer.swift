@@ -92,7 +92,9 @@ public struct ParleyServer: Sendable {
         let audio = AudioCache()
         let conferences = Conferences(
             media: media, audio: audio, records: store.conferences, clock: clock, logger: Logger(label: "parley.conferences"))
-        let runtime = RCMLRuntime(fetcher: fetcher, audio: audio, speech: speech, recordings: recordings, conferences: conferences)
+        let queues = Queues(records: store.queues, media: media, clock: clock)
+        let runtime = RCMLRuntime(
+            fetcher: fetcher, audio: audio, speech: speech, recordings: recordings, conferences: conferences, queues: queues)
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
@@ -109,7 +111,7 @@ public struct ParleyServer: Sendable {
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
-            tokenSealer: sealer,
+            queues: queues, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
         let http = Application(

@@ -57,3 +57,5 @@ public enum RecordingKind: SidKind { public static let prefix = "RE" }
 public typealias RecordingSid = Sid<RecordingKind>
 public enum ConferenceKind: SidKind { public static let prefix = "CF" }
 public typealias ConferenceSid = Sid<ConferenceKind>
+public enum QueueKind: SidKind { public static let prefix = "QU" }
+public typealias QueueSid = Sid<QueueKind>

@@ -29,6 +29,7 @@ extension RCMLLeg {
     func dial(_ verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
         await answer()
         if let conference = verb.conference { return await join(conference, verb: verb, documentURL: documentURL) }
+        if let queue = verb.queue { return await connect(toFrontOf: queue, verb: verb, documentURL: documentURL) }
         let targets = await ring(verb, documentURL: documentURL)
         var status = "failed"
         var connected: Int?

@@ -93,6 +93,14 @@ extension RCMLLeg {
                 case .document(let next): return next
                 case .over: return nil
                 }
+            case .enqueue(let enqueue):
+                switch await self.enqueue(enqueue, documentURL: documentURL) {
+                case .proceed: continue
+                case .document(let next): return next
+                case .over: return nil
+                }
+            case .leave:
+                continue  // outside a queue's wait document there is nothing to leave
             case .record(let record):
                 await answer()
                 return await self.record(record, documentURL: documentURL)
@@ -171,7 +179,7 @@ extension RCMLLeg {
 
     /// The samples of a Play verb: DTMF tones for `digits`, else the WAV at its URL. A URL that
     /// gives nothing playable is a Notification and ends the call.
-    private func samples(of play: RCMLVerb.Play, documentURL: String) async -> [Int16]? {
+    func samples(of play: RCMLVerb.Play, documentURL: String) async -> [Int16]? {
         if let digits = play.digits { return ToneGenerator.dtmf(digits) }
         let url = resolve(play.url ?? "", against: documentURL)
         do {
@@ -184,7 +192,7 @@ extension RCMLLeg {
     }
 
     /// The speech of a Say verb; a failure (no synthesizer) is a Notification and ends the call.
-    private func speech(_ say: RCMLVerb.Say, documentURL: String) async -> [Int16]? {
+    func speech(_ say: RCMLVerb.Say, documentURL: String) async -> [Int16]? {
         do {
             guard let speech = runtime.speech else { throw SpeechSynthesizer.Failure.unavailable }
             return try await speech.speak(say.text, voice: say.voice, language: say.language)

@@ -2,7 +2,7 @@ import Speech
 import Synchronization
 
 /// What every leg running RCML shares: the web requests, the audio of Play, the voice of Say,
-/// where recordings go and the conference rooms. One per server.
+/// where recordings go, the conference rooms and the call queues. One per server.
 public struct RCMLRuntime: Sendable {
     let fetcher: RCMLFetcher
     let audio: AudioCache
@@ -10,14 +10,17 @@ public struct RCMLRuntime: Sendable {
     let speech: SpeechSynthesizer?
     let recordings: RecordingLibrary
     let conferences: Conferences
+    let queues: Queues
     /// Places Dial's calls. `OutboundCalls` needs this runtime to run the RCML of its own
     /// calls, so it plugs itself in here once built.
     let dialer = Dialer()
 
     public init(
-        fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recordings: RecordingLibrary, conferences: Conferences
+        fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recordings: RecordingLibrary, conferences: Conferences,
+        queues: Queues
     ) {
         self.conferences = conferences
+        self.queues = queues
         self.fetcher = fetcher
         self.audio = audio
         self.speech = speech

@@ -13,6 +13,9 @@ public enum RCMLVerb: Sendable, Equatable {
     case gather(Gather)
     case record(Record)
     case dial(Dial)
+    case enqueue(Enqueue)
+    /// Leaves the queue (in a queue's wait document).
+    case leave
     case hangup
     case reject(busy: Bool)
     case redirect(url: String, method: WebhookMethod)
@@ -75,6 +78,23 @@ public enum RCMLVerb: Sendable, Equatable {
         public var record: DialRecording = .none
         /// A conference room to join instead of calling anybody (then `targets` is empty).
         public var conference: ConferenceNoun?
+        /// A queue whose front caller to connect instead of calling anybody.
+        public var queue: QueueNoun?
+    }
+
+    /// `<Enqueue>name</Enqueue>`: wait in the account's queue of that name for an agent.
+    public struct Enqueue: Sendable, Equatable {
+        public var name: String
+        public var action: String?
+        public var method: WebhookMethod
+        /// The RCML run again and again while waiting (Say, Play, Pause, Leave); nil: Parley's hold music.
+        public var waitUrl: String?
+        public var waitUrlMethod: WebhookMethod
+    }
+
+    /// `<Dial><Queue>name</Queue></Dial>`: connect to the caller at the front of that queue.
+    public struct QueueNoun: Sendable, Equatable {
+        public var name: String
     }
 
     /// `<Dial><Conference>name</Conference></Dial>` with restcomm-compat §2.2's attributes.
@@ -176,6 +196,15 @@ public enum RCMLVerb: Sendable, Equatable {
                 playBeep: try reader.boolean("playBeep", default: true)))
         case "Dial":
             return .dial(try dial(element, reader: reader))
+        case "Enqueue":
+            try reader.noChildren()
+            guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Enqueue> needs a queue name") }
+            return .enqueue(Enqueue(
+                name: element.text, action: reader.string("action"), method: try reader.method(), waitUrl: reader.string("waitUrl"),
+                waitUrlMethod: try reader.method("waitUrlMethod")))
+        case "Leave":
+            try reader.noChildren()
+            return .leave
         case "Hangup":
             try reader.noChildren()
             return .hangup
@@ -190,7 +219,7 @@ public enum RCMLVerb: Sendable, Equatable {
             try reader.noChildren()
             guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Redirect> needs a URL") }
             return .redirect(url: element.text, method: try reader.method())
-        case "Enqueue", "Leave", "Sms", "Email", "Fax":
+        case "Sms", "Email", "Fax":
             throw RCMLError(line: element.line, reason: "<\(element.name)> is not supported yet")
         default:
             throw RCMLError(line: element.line, reason: "unknown verb <\(element.name)>")
@@ -218,7 +247,13 @@ public enum RCMLVerb: Sendable, Equatable {
                 var dial = try dialAttributes(element, reader: reader, targets: [])
                 dial.conference = try conference(noun)
                 return dial
-            case "Queue": throw RCMLError(line: noun.line, reason: "<Dial><\(noun.name)> is not supported yet")
+            case "Queue":
+                guard element.children.count == 1, element.text.isEmpty else {
+                    throw RCMLError(line: noun.line, reason: "<Queue> must be the only noun of its <Dial>")
+                }
+                var dial = try dialAttributes(element, reader: reader, targets: [])
+                dial.queue = QueueNoun(name: noun.text)
+                return dial
             default: throw RCMLError(line: noun.line, reason: "<\(noun.name)> cannot be nested in <Dial>")
             }
         }
@@ -295,10 +330,10 @@ public enum RCMLVerb: Sendable, Equatable {
             }
         }
 
-        func method() throws(RCMLError) -> WebhookMethod {
-            guard let text = string("method") else { return .post }
+        func method(_ name: String = "method") throws(RCMLError) -> WebhookMethod {
+            guard let text = string(name) else { return .post }
             guard let method = WebhookMethod(rawValue: text.uppercased()) else {
-                throw RCMLError(line: element.line, reason: "<\(element.name) method=\"\(text)\">: must be GET or POST")
+                throw RCMLError(line: element.line, reason: "<\(element.name) \(name)=\"\(text)\">: must be GET or POST")
             }
             return method
         }

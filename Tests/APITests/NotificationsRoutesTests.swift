@@ -36,17 +36,19 @@ final class APIFixture {
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1)
         let conferences = Conferences(
             media: engine, audio: AudioCache(), records: store.conferences, clock: SystemClock(), logger: Logger(label: "test"))
+        let queues = Queues(records: store.queues, media: engine, clock: SystemClock())
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
             numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
             media: engine,
-            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recordings: recordings, conferences: conferences), live: live,
+            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recordings: recordings, conferences: conferences,
+                queues: queues), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, clock: SystemClock(), registrar: registrar,
-            outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
+            outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences, queues: queues, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }
 }
 

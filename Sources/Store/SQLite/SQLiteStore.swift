@@ -16,6 +16,7 @@ public final class SQLiteStore: Sendable {
     public let calls: any CallRepository
     public let recordings: any RecordingRepository
     public let conferences: any ConferenceRepository
+    public let queues: any QueueRepository
 
     private let pool: DatabasePool
 
@@ -37,6 +38,7 @@ public final class SQLiteStore: Sendable {
         calls = SQLiteCallRepository(pool: pool)
         recordings = SQLiteRecordingRepository(pool: pool)
         conferences = SQLiteConferenceRepository(pool: pool)
+        queues = SQLiteQueueRepository(pool: pool)
     }
 
     /// The journal mode SQLite actually runs with (`wal` expected).

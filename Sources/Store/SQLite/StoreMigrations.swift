@@ -200,6 +200,19 @@ enum StoreMigrations {
                 CREATE INDEX conferences_by_account ON conferences(account_sid, date_created);
                 """)
         }
+        migrator.registerMigration("v8-queues") { db in
+            try db.execute(sql: """
+                CREATE TABLE queues (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    friendly_name TEXT NOT NULL,
+                    max_size INTEGER NOT NULL,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL,
+                    UNIQUE (account_sid, friendly_name)
+                );
+                """)
+        }
         return migrator
     }
 }
