@@ -79,12 +79,30 @@ struct RCMLVerbTests {
         #expect(custom.conference == expected)
     }
 
+    @Test("Enqueue, Leave and Dial Queue")
+    func queues() throws {
+        let verbs = try program("""
+            <Response>
+              <Enqueue waitUrl="wait.xml" waitUrlMethod="GET" action="done">support</Enqueue>
+              <Leave/>
+              <Dial><Queue>support</Queue></Dial>
+            </Response>
+            """)
+        #expect(verbs[0] == .enqueue(.init(name: "support", action: "done", method: .post, waitUrl: "wait.xml", waitUrlMethod: .get)))
+        #expect(verbs[1] == .leave)
+        guard case .dial(let dial) = verbs[2] else { Issue.record("not a dial"); return }
+        #expect(dial.queue == RCMLVerb.QueueNoun(name: "support") && dial.targets.isEmpty && dial.conference == nil)
+    }
+
     @Test("errors name the element and its line", arguments: [
+        ("<Response><Enqueue/></Response>", 1, "<Enqueue> needs a queue name"),
+        ("<Response><Enqueue waitUrlMethod=\"PUT\">q</Enqueue></Response>", 1, "waitUrlMethod"),
+        ("<Response><Dial><Queue>q</Queue><Client>a</Client></Dial></Response>", 1, "<Queue> must be the only noun"),
         ("<Response><Dial><Conference>a</Conference><Number>+32470206100</Number></Dial></Response>", 1, "only noun"),
         ("<Response><Dial><Conference maxParticipants=\"251\">a</Conference></Dial></Response>", 1, "from 2 to 250"),
         ("<Response><Dial><Conference beep=\"loud\">a</Conference></Dial></Response>", 1, "onEnter"),
         ("<Response><Dial/></Response>", 1, "needs 1 to 10"),
-        ("<Response>\n<Dial><Queue>support</Queue></Dial></Response>", 2, "<Dial><Queue> is not supported yet"),
+        ("<Response>\n<Dial><Jump>x</Jump></Dial></Response>", 2, "<Jump> cannot be nested in <Dial>"),
         ("<Response><Dial><Say>hi</Say></Dial></Response>", 1, "<Say> cannot be nested in <Dial>"),
         ("<Response><Dial><Client/></Dial></Response>", 1, "<Client> needs a value"),
         ("<Response><Dial record=\"always\">+32470206100</Dial></Response>", 1, "record-from-answer"),
