@@ -17,6 +17,19 @@ struct ConferencesRoutes {
             let (_, conference) = try await find(context, access: .read)
             return ResourceResponse.make(Self.representation(conference, context: context), element: "Conference", context: context)
         }
+        group.update("Accounts/{accountSid}/Conferences/{sid}") { request, context in
+            let (account, conference) = try await find(context, access: .write)
+            let form = try await request.formParameters()
+            if case .some(.some(let url)) = try form.url("AnnounceUrl") {
+                try await announce(url, to: nil, in: conference.sid, account: account)
+            }
+            if let status = try form.choice("Status", as: ConferenceStatus.self) {
+                guard status == .completed else { throw APIError.invalidParameter("Status", "only completed ends a conference") }
+                _ = await conferences.end(conference.sid, account: account)
+            }
+            let (_, updated) = try await find(context, access: .read)
+            return ResourceResponse.make(Self.representation(updated, context: context), element: "Conference", context: context)
+        }
         group.get("Accounts/{accountSid}/Conferences/{sid}/Participants") { _, context in
             let (account, conference) = try await find(context, access: .read)
             let participants = await conferences.participants(of: conference.sid, account: account)
@@ -33,9 +46,18 @@ struct ConferencesRoutes {
         group.update("Accounts/{accountSid}/Conferences/{sid}/Participants/{callSid}") { request, context in
             let participant = try await participant(context, access: .write)
             let form = try await request.formParameters()
+            let (call, room, account) = (participant.callSid, participant.conferenceSid, participant.accountSid)
             if let muted = try form.bool("Muted") {
-                guard await conferences.setMuted(participant.callSid, in: participant.conferenceSid, account: participant.accountSid, muted: muted)
-                else { throw APIError.notFound(participant.callSid.rawValue) }
+                guard await conferences.setMuted(call, in: room, account: account, muted: muted) else { throw APIError.notFound(call.rawValue) }
+            }
+            if let hold = try form.bool("Hold") {
+                let holdUrl = try form.url("HoldUrl") ?? nil
+                guard await conferences.setHold(call, in: room, account: account, hold: hold, holdUrl: holdUrl) else {
+                    throw APIError.notFound(call.rawValue)
+                }
+            }
+            if case .some(.some(let url)) = try form.url("AnnounceUrl") {
+                try await announce(url, to: call, in: room, account: account)
             }
             let updated = try await self.participant(context, access: .read)
             return ResourceResponse.make(Self.representation(updated, context: context), element: "Participant", context: context)
@@ -46,6 +68,16 @@ struct ConferencesRoutes {
                 throw APIError.notFound(participant.callSid.rawValue)
             }
             return ResourceResponse.noContent()
+        }
+    }
+
+    private func announce(_ url: String, to call: CallSid?, in room: ConferenceSid, account: AccountSid) async throws {
+        do {
+            guard try await conferences.announce(url, to: call, in: room, account: account) else {
+                throw APIError.conflict("Conference \(room) is not in progress")
+            }
+        } catch let failure as AudioCache.Failure {
+            throw APIError.invalidParameter("AnnounceUrl", failure.message)
         }
     }
 
@@ -123,7 +155,7 @@ struct ConferencesRoutes {
             "call_sid_to_coach": .null,
             "coaching": .boolean(false),
             "muted": .boolean(participant.muted),
-            "hold": .boolean(false),
+            "hold": .boolean(participant.hold),
             "start_conference_on_enter": .boolean(participant.startConferenceOnEnter),
             "end_conference_on_exit": .boolean(participant.endConferenceOnExit),
             "status": .string("connected"),

@@ -27,12 +27,14 @@ actor ConferenceRoom {
         let events: AsyncStream<Event>.Continuation
         let joined: Date
         var updated: Date
+        var held = false
     }
 
     /// What the REST API shows of a participant.
     struct ParticipantView: Sendable {
         let callSid: CallSid
         let muted: Bool
+        let hold: Bool
         let startConferenceOnEnter: Bool
         let endConferenceOnExit: Bool
         let dateCreated: Date
@@ -53,11 +55,17 @@ actor ConferenceRoom {
     private var written = false
     private var kicked: Set<CallSid> = []
     private let onEmpty: @Sendable (ConferenceSid) -> Void
+    private let fetcher: RCMLFetcher
+    /// The room's status callback (the first participant's), its events and their order.
+    private var callback: (url: String, method: WebhookMethod, events: Set<RCMLVerb.ConferenceEvent>)?
+    private var callbacks: AsyncStream<[(String, String)]>.Continuation?
+    private var sequenceNumber = 0
 
     init(
-        record: ConferenceRecord, media: MediaEngine, audio: AudioCache, conferences: any ConferenceRepository, clock: any WallClock,
-        logger: Logger, onEmpty: @escaping @Sendable (ConferenceSid) -> Void
+        record: ConferenceRecord, media: MediaEngine, audio: AudioCache, fetcher: RCMLFetcher, conferences: any ConferenceRepository,
+        clock: any WallClock, logger: Logger, onEmpty: @escaping @Sendable (ConferenceSid) -> Void
     ) {
+        self.fetcher = fetcher
         self.record = record
         self.media = media
         self.audio = audio
@@ -84,6 +92,7 @@ actor ConferenceRoom {
             written = true
             try? await conferences.insert(record)
         }
+        if callback == nil, let url = options.statusCallback { listen(url, method: options.statusCallbackMethod, events: options.statusCallbackEvents) }
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let now = clock.now()
         let participant = Participant(
@@ -99,6 +108,7 @@ actor ConferenceRoom {
             await wait(participant)
         }
         if options.beepOnEnter, record.status == .inProgress { mixer?.announce(ToneGenerator.beep(milliseconds: 200)) }
+        report("participant-join", .join, participant)
         return events
     }
 
@@ -109,6 +119,7 @@ actor ConferenceRoom {
         participant.session.leaveConference()
         participant.session.stopPlayback()
         participant.events.finish()
+        report("participant-leave", .leave, participant)
         if participant.options.beepOnExit, record.status == .inProgress, !participants.isEmpty {
             mixer?.announce(ToneGenerator.beep(milliseconds: 200))
         }
@@ -122,9 +133,43 @@ actor ConferenceRoom {
     /// REST `Muted`: false when the call is not in this room.
     func setMuted(_ call: CallSid, _ muted: Bool) -> Bool {
         guard var participant = participants[call] else { return false }
+        let changed = participant.port.muted != muted
         participant.port.muted = muted
         participant.updated = clock.now()
         participants[call] = participant
+        if changed { report(muted ? "participant-mute" : "participant-unmute", .mute, participant) }
+        return true
+    }
+
+    /// REST `Hold`: a participant on hold leaves the mix and hears `music` (hold music by
+    /// default); taken off hold, they are back in the room. False when not a participant.
+    func setHold(_ call: CallSid, _ hold: Bool, music: [Int16]?) -> Bool {
+        guard var participant = participants[call] else { return false }
+        if hold != participant.held {
+            participant.held = hold
+            participant.updated = clock.now()
+            participants[call] = participant
+            if hold {
+                mixer?.remove(participant.port)
+                participant.session.play(music ?? ToneGenerator.holdMusic(), loops: 0)
+            } else {
+                participant.session.stopPlayback()
+                if record.status == .inProgress { mixer?.add(participant.port) }
+            }
+            report(hold ? "participant-hold" : "participant-unhold", .hold, participant)
+        }
+        return true
+    }
+
+    /// REST `AnnounceUrl`: audio played to one participant (over the room for its length) or,
+    /// with no participant, to the whole room.
+    func announce(_ samples: [Int16], to call: CallSid?) -> Bool {
+        guard let call else {
+            mixer?.announce(samples)
+            return true
+        }
+        guard let participant = participants[call] else { return false }
+        participant.session.play(samples, loops: 1)
         return true
     }
 
@@ -139,18 +184,24 @@ actor ConferenceRoom {
     func view() -> [ParticipantView] {
         participants.values.sorted { $0.joined < $1.joined }.map {
             ParticipantView(
-                callSid: $0.call.sid, muted: $0.port.muted, startConferenceOnEnter: $0.options.startConferenceOnEnter,
+                callSid: $0.call.sid, muted: $0.port.muted, hold: $0.held, startConferenceOnEnter: $0.options.startConferenceOnEnter,
                 endConferenceOnExit: $0.options.endConferenceOnExit, dateCreated: $0.joined, dateUpdated: $0.updated)
         }
+    }
+
+    func endViaAPI() async {
+        await end(reason: "conference-ended-via-api")
     }
 
     private func start() async {
         record.status = .inProgress
         await write()
+        report("conference-start", .start, nil)
         for participant in participants.values { connect(participant) }
     }
 
     private func connect(_ participant: Participant) {
+        guard !participant.held else { return }
         participant.session.stopPlayback()
         mixer?.add(participant.port)
     }
@@ -175,7 +226,39 @@ actor ConferenceRoom {
         await write()
         for participant in participants.values { participant.events.yield(.ended) }
         mixer?.stop()
+        report("conference-end", .end, nil)
+        callbacks?.finish()
         onEmpty(record.sid)
+    }
+
+    private func listen(_ url: String, method: WebhookMethod, events: Set<RCMLVerb.ConferenceEvent>) {
+        callback = (url, method, events)
+        let (requests, continuation) = AsyncStream<[(String, String)]>.makeStream()
+        callbacks = continuation
+        let (fetcher, account) = (self.fetcher, record.accountSid)
+        Task {
+            for await parameters in requests {
+                await fetcher.callback(url, method: method, parameters: parameters, account: account, call: nil)
+            }
+        }
+    }
+
+    /// Queues a status callback, in order, when the room's callback asked for that kind.
+    private func report(_ name: String, _ kind: RCMLVerb.ConferenceEvent, _ participant: Participant?) {
+        guard let callback, callback.events.contains(kind) else { return }
+        var parameters: [(String, String)] = [
+            ("ConferenceSid", record.sid.rawValue), ("FriendlyName", record.friendlyName), ("AccountSid", record.accountSid.rawValue),
+            ("StatusCallbackEvent", name), ("SequenceNumber", String(sequenceNumber)), ("Timestamp", RFC2822Date.format(clock.now())),
+        ]
+        if let participant {
+            parameters += [
+                ("CallSid", participant.call.sid.rawValue), ("Muted", String(participant.port.muted)), ("Hold", String(participant.held)),
+                ("StartConferenceOnEnter", String(participant.options.startConferenceOnEnter)),
+                ("EndConferenceOnExit", String(participant.options.endConferenceOnExit)),
+            ]
+        }
+        sequenceNumber += 1
+        callbacks?.yield(parameters)
     }
 
     private func write() async {

@@ -12,11 +12,16 @@ public final class Conferences: Sendable {
     private let bySid = Mutex<[ConferenceSid: ConferenceRoom]>([:])
     private let media: MediaEngine
     private let audio: AudioCache
+    private let fetcher: RCMLFetcher
     public let records: any ConferenceRepository
     private let clock: any WallClock
     private let logger: Logger
 
-    public init(media: MediaEngine, audio: AudioCache, records: any ConferenceRepository, clock: any WallClock, logger: Logger) {
+    public init(
+        media: MediaEngine, audio: AudioCache, fetcher: RCMLFetcher, records: any ConferenceRepository, clock: any WallClock,
+        logger: Logger
+    ) {
+        self.fetcher = fetcher
         self.media = media
         self.audio = audio
         self.records = records
@@ -33,7 +38,7 @@ public final class Conferences: Sendable {
             let record = ConferenceRecord(
                 sid: .generate(), accountSid: account, friendlyName: name, status: .initial, dateCreated: now, dateUpdated: now)
             let room = ConferenceRoom(
-                record: record, media: media, audio: audio, conferences: records, clock: clock, logger: logger,
+                record: record, media: media, audio: audio, fetcher: fetcher, conferences: records, clock: clock, logger: logger,
                 onEmpty: { [weak self] sid in self?.forget(key: key, sid: sid) })
             rooms[key] = room
             bySid.withLock { $0[record.sid] = room }
@@ -52,7 +57,7 @@ public final class Conferences: Sendable {
         guard let room = await room(sid, account: account) else { return [] }
         return await room.view().map {
             ParticipantSummary(
-                callSid: $0.callSid, conferenceSid: sid, accountSid: account, muted: $0.muted,
+                callSid: $0.callSid, conferenceSid: sid, accountSid: account, muted: $0.muted, hold: $0.hold,
                 startConferenceOnEnter: $0.startConferenceOnEnter, endConferenceOnExit: $0.endConferenceOnExit,
                 dateCreated: $0.dateCreated, dateUpdated: $0.dateUpdated)
         }
@@ -62,6 +67,29 @@ public final class Conferences: Sendable {
     public func setMuted(_ call: CallSid, in sid: ConferenceSid, account: AccountSid, muted: Bool) async -> Bool {
         guard let room = await room(sid, account: account) else { return false }
         return await room.setMuted(call, muted)
+    }
+
+    /// REST `Hold` (with `HoldUrl`, a WAV file, else Parley's hold music): false when the call
+    /// is not a participant.
+    public func setHold(_ call: CallSid, in sid: ConferenceSid, account: AccountSid, hold: Bool, holdUrl: String?) async -> Bool {
+        guard let room = await room(sid, account: account) else { return false }
+        let music = await holdUrl.asyncFlatMap { try? await audio.samples(of: $0) }
+        return await room.setHold(call, hold, music: music)
+    }
+
+    /// REST `AnnounceUrl` (a WAV file) to one participant or, without one, the whole room.
+    /// False when the room or participant is not there; throws the audio's failure.
+    public func announce(_ url: String, to call: CallSid?, in sid: ConferenceSid, account: AccountSid) async throws(AudioCache.Failure) -> Bool {
+        let samples = try await audio.samples(of: url)
+        guard let room = await room(sid, account: account) else { return false }
+        return await room.announce(samples, to: call)
+    }
+
+    /// REST `Status=completed`: the room ends for everyone. False when it is not in progress.
+    public func end(_ sid: ConferenceSid, account: AccountSid) async -> Bool {
+        guard let room = await room(sid, account: account) else { return false }
+        await room.endViaAPI()
+        return true
     }
 
     /// REST DELETE: false when the call is not a participant.
@@ -84,8 +112,17 @@ public struct ParticipantSummary: Sendable {
     public let conferenceSid: ConferenceSid
     public let accountSid: AccountSid
     public let muted: Bool
+    public let hold: Bool
     public let startConferenceOnEnter: Bool
     public let endConferenceOnExit: Bool
     public let dateCreated: Date
     public let dateUpdated: Date
+}
+
+extension Optional {
+    /// `flatMap` with an async transform.
+    func asyncFlatMap<Result>(_ transform: (Wrapped) async -> Result?) async -> Result? {
+        guard let value = self else { return nil }
+        return await transform(value)
+    }
 }

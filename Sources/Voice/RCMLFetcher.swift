@@ -65,7 +65,7 @@ public final class RCMLFetcher: Sendable {
 
     /// Tells the application about the call without expecting RCML back (status callbacks);
     /// a failure is a warning Notification (15003) and nothing more.
-    func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid) async {
+    func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid?) async {
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
         if case .failure(var failure) = await send(url, method: method, parameters: parameters, token: token) {
             failure.code = 15003

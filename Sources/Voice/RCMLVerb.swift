@@ -110,6 +110,15 @@ public enum RCMLVerb: Sendable, Equatable {
         /// A WAV file played in a loop while waiting; nil: Parley's hold music; empty: silence.
         public var waitUrl: String?
         public var maxParticipants = 40
+        /// Where the room's events go (the first participant giving one sets it for the room).
+        public var statusCallback: String?
+        public var statusCallbackMethod: WebhookMethod = .post
+        public var statusCallbackEvents: Set<ConferenceEvent> = [.start, .end]
+    }
+
+    /// Twilio's conference `statusCallbackEvent` names.
+    public enum ConferenceEvent: String, Sendable, CaseIterable {
+        case start, end, join, leave, mute, hold
     }
 
     /// Dial's `record`: `true`, `record-from-answer` (and `-ringing`, recorded from the
@@ -286,6 +295,18 @@ public enum RCMLVerb: Sendable, Equatable {
         conference.endConferenceOnExit = try reader.boolean("endConferenceOnExit", default: false)
         conference.waitUrl = reader.string("waitUrl")
         conference.maxParticipants = try reader.integer("maxParticipants", default: 40, in: 2...250)
+        if let record = reader.string("record"), !["do-not-record", "false"].contains(record.lowercased()) {
+            throw RCMLError(line: noun.line, reason: "<Conference record=\"\(record)\"> is not supported yet")
+        }
+        conference.statusCallback = reader.string("statusCallback")
+        conference.statusCallbackMethod = try reader.method("statusCallbackMethod")
+        conference.statusCallbackEvents = []
+        for name in (reader.string("statusCallbackEvent") ?? "start end").split(whereSeparator: { $0 == " " || $0 == "," }) {
+            guard let event = ConferenceEvent(rawValue: name.lowercased()) else {
+                throw RCMLError(line: noun.line, reason: "<Conference statusCallbackEvent>: '\(name)' is not one of start, end, join, leave, mute, hold")
+            }
+            conference.statusCallbackEvents.insert(event)
+        }
         return conference
     }
 

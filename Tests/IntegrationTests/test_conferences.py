@@ -33,6 +33,7 @@ def bind(parley, number, path, document):
 
 
 def caller(parley, number, pcap, directory, name, caller_id):
+    """SIPp calling `number` from `caller_id`, playing `pcap` once answered."""
     scenario = open(os.path.join(FIXTURES, "uac_speaks_g711a.xml")).read().replace("/usr/share/sip-tester/g711a.pcap", pcap)
     scenario = scenario.replace("0470111111", caller_id)
     path = os.path.join(directory, f"{name}.xml")
@@ -45,7 +46,10 @@ def caller(parley, number, pcap, directory, name, caller_id):
 
 
 def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley, twilio_spec):
-    bind(parley, ROOM_NUMBER, "/conf/room", '<Response><Dial timeLimit="11"><Conference beep="false">standup</Conference></Dial></Response>')
+    events = webhook().url("/conf/events")
+    bind(parley, ROOM_NUMBER, "/conf/room",
+         f'<Response><Dial timeLimit="11"><Conference beep="false" statusCallback="{events}" '
+         'statusCallbackEvent="start end join leave mute hold">standup</Conference></Dial></Response>')
     bind(parley, RECORDING_NUMBER, "/conf/listener",
          f'<Response><Dial action="/conf/listener/done" record="record-from-answer-dual"><Sip>sip:{ROOM_NUMBER}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
     webhook().serve("/conf/listener/done", "<Response><Hangup/></Response>")
@@ -103,3 +107,48 @@ def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley,
     assert states.count("a+b") >= 4 and states.count("b") >= 2, states
     assert frames[:, 0].std() > 1000  # c itself was speaking all along
     assert wait_for(lambda: parley.client().conferences(conference).fetch().status == "completed", timeout=5)
+    assert parley.client().conferences(conference).fetch().reason_conference_ended == "last-participant-left"
+    # The room's status callbacks, in order, signed like every webhook.
+    assert wait_for(lambda: any(r["form"]["StatusCallbackEvent"] == "conference-end" for r in webhook().received("/conf/events")))
+    callbacks = [r["form"] for r in webhook().received("/conf/events") if r["form"]["ConferenceSid"] == conference]
+    names = [form["StatusCallbackEvent"] for form in callbacks]
+    assert names[0] == "conference-start" and names[-1] == "conference-end", names
+    assert names.count("participant-join") == 3 and names.count("participant-leave") == 3, names
+    assert [form["CallSid"] for form in callbacks if form["StatusCallbackEvent"] == "participant-mute"] == [a.sid]
+    assert [int(form["SequenceNumber"]) for form in callbacks] == list(range(len(callbacks)))
+    assert all(form["FriendlyName"] == "standup" for form in callbacks)
+
+
+def test_hold_announce_and_ending_a_room_through_the_api(parley):
+    from test_rcml import wav
+    events = webhook().url("/conf/hold-events")
+    bind(parley, "+32476206102", "/conf/holdroom",
+         f'<Response><Dial action="/conf/holdroom/done"><Conference statusCallback="{events}" statusCallbackEvent="start end hold">'
+         'hold-room</Conference></Dial></Response>')
+    webhook().serve("/conf/holdroom/done", "<Response><Hangup/></Response>")
+    announcement = webhook().serve("/conf/announce.wav", wav(8000), content_type="audio/wav")
+    with tempfile.TemporaryDirectory() as directory:
+        pcap = os.path.join(directory, "hold.pcap")
+        write_alaw_pcap(pcap, tone(700, 12))
+        process = caller(parley, "+32476206102", pcap, directory, "hold", "0470111104")
+        base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
+        assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "hold-room"}).json()["conferences"], timeout=5)
+        conference = parley.http("GET", base + ".json", params={"FriendlyName": "hold-room"}).json()["conferences"][0]["sid"]
+        assert wait_for(lambda: len(parley.client().conferences(conference).participants.list()) == 1, timeout=5)
+        [call] = parley.client().calls.list(from_="+32470111104")
+        room = parley.client().conferences(conference)
+        time.sleep(2)  # SIPp starts its tone 1.5 s after the answer and only then waits for a BYE
+        assert room.participants(call.sid).update(hold=True).hold is True
+        assert room.participants(call.sid).update(hold=False, announce_url=announcement).hold is False
+        refused = parley.http("POST", f"{base}/{conference}/Participants/{call.sid}.json", data={"AnnounceUrl": webhook().url("/notxml")})
+        assert refused.status_code == 400 and "AnnounceUrl" in refused.json()["message"]
+        assert parley.http("POST", f"{base}/{conference}.json", data={"AnnounceUrl": announcement}).status_code == 200
+        ended = room.update(status="completed")
+        assert ended.status == "completed" and ended.reason_conference_ended == "conference-ended-via-api"
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, out[-1500:] + err[-500:]
+    [done] = [r["form"] for r in webhook().received("/conf/holdroom/done") if r["form"]["CallSid"] == call.sid]
+    assert done["DialCallStatus"] == "completed"
+    assert wait_for(lambda: len([r for r in webhook().received("/conf/hold-events") if r["form"]["ConferenceSid"] == conference]) == 4)
+    names = [r["form"]["StatusCallbackEvent"] for r in webhook().received("/conf/hold-events") if r["form"]["ConferenceSid"] == conference]
+    assert names == ["conference-start", "participant-hold", "participant-unhold", "conference-end"], names
