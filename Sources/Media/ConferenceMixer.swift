@@ -43,45 +43,59 @@ public final class ConferenceMixer: Sendable {
     }
 }
 
-/// The mixer's state, confined to its loop; the frame buffers are reused every tick.
-final class MixerState {
-    var ports: [MixerPort] = []
+/// The mixer's state, confined to its loop; the frame buffers are reused every tick. Public so
+/// the benchmarks can run its tick directly.
+public final class MixerState {
+    public var ports: [MixerPort] = []
     var announcement: (samples: [Int16], position: Int)?
     private var frames: [Int16] = []
     private var heard: [Bool] = []
     private var total = [Int32](repeating: 0, count: 160)
     private var mix = [Int16](repeating: 0, count: 160)
 
-    func tick() {
+    public init() {}
+
+    /// One 20 ms frame: takes each participant's frame, gives each the others' sum.
+    public func tick() {
         let count = ports.count
         guard count > 0 else { return }
         if frames.count < count * 160 {
             frames = [Int16](repeating: 0, count: count * 160)
             heard = [Bool](repeating: false, count: count)
         }
-        for index in 0..<160 { total[index] = 0 }
+        let ports = self.ports
         frames.withUnsafeMutableBufferPointer { frames in
-            for (slot, port) in ports.enumerated() {
-                let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
-                let got = port.incoming.withLock { $0.pop(into: frame) }
-                heard[slot] = got && !port.muted
-                guard heard[slot] else { continue }
-                for index in 0..<160 { total[index] += Int32(frame[index]) }
-            }
-            if var playing = announcement {
-                for index in 0..<160 where playing.position < playing.samples.count {
-                    total[index] += Int32(playing.samples[playing.position])
-                    playing.position += 1
+            heard.withUnsafeMutableBufferPointer { heard in
+                total.withUnsafeMutableBufferPointer { total in
+                    mix.withUnsafeMutableBufferPointer { mix in
+                        for index in 0..<160 { total[index] = 0 }
+                        for slot in 0..<count {
+                            let port = ports[slot]
+                            let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
+                            let got = port.incoming.withLock { $0.pop(into: frame) }
+                            heard[slot] = got && !port.muted
+                            guard heard[slot] else { continue }
+                            for index in 0..<160 { total[index] &+= Int32(frame[index]) }
+                        }
+                        if var playing = announcement {
+                            for index in 0..<160 where playing.position < playing.samples.count {
+                                total[index] &+= Int32(playing.samples[playing.position])
+                                playing.position += 1
+                            }
+                            announcement = playing.position < playing.samples.count ? playing : nil
+                        }
+                        for slot in 0..<count {
+                            if heard[slot] {
+                                let own = slot * 160
+                                for index in 0..<160 { mix[index] = Int16(clamping: total[index] &- Int32(frames[own + index])) }
+                            } else {
+                                for index in 0..<160 { mix[index] = Int16(clamping: total[index]) }
+                            }
+                            let mixed = UnsafeBufferPointer(mix)
+                            ports[slot].outgoing.withLock { $0.push(mixed) }
+                        }
+                    }
                 }
-                announcement = playing.position < playing.samples.count ? playing : nil
-            }
-            for (slot, port) in ports.enumerated() {
-                let own = heard[slot] ? slot * 160 : -1
-                for index in 0..<160 {
-                    let value = total[index] - (own >= 0 ? Int32(frames[own + index]) : 0)
-                    mix[index] = Int16(clamping: value)
-                }
-                mix.withUnsafeBufferPointer { mixed in port.outgoing.withLock { $0.push(mixed) } }
             }
         }
     }

@@ -13,6 +13,16 @@ public final class MixerPort: Sendable {
         mutedFlag.store(muted, ordering: .relaxed)
     }
 
+    /// What the participant said (the session's side; public for the benchmarks).
+    public func hear(_ samples: UnsafeBufferPointer<Int16>) {
+        incoming.withLock { $0.push(samples) }
+    }
+
+    /// The next 20 ms of the mix for the participant, if there is one (the session's side).
+    public func nextMix(into frame: UnsafeMutableBufferPointer<Int16>) -> Bool {
+        outgoing.withLock { $0.pop(into: frame) }
+    }
+
     /// A muted participant still hears the room; the room does not hear them.
     public var muted: Bool {
         get { mutedFlag.load(ordering: .relaxed) }

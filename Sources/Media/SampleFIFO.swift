@@ -1,6 +1,7 @@
 /// A fixed-capacity queue of 8 kHz samples between two event loops (a participant's far end
 /// and a conference mixer): written in packets of any size, read in 20 ms frames. When it
-/// overflows (the writer's clock runs fast), the oldest samples go. Its storage is made once.
+/// overflows (the writer's clock runs fast), the oldest samples go. Its storage is made once,
+/// and samples move in at most two contiguous copies each way.
 struct SampleFIFO {
     private var storage: [Int16]
     private var start = 0
@@ -12,16 +13,24 @@ struct SampleFIFO {
 
     mutating func push(_ samples: UnsafeBufferPointer<Int16>) {
         let capacity = storage.count
+        var source = samples
+        if source.count > capacity { source = UnsafeBufferPointer(rebasing: source[(source.count - capacity)...]) }
+        let overflow = count + source.count - capacity
+        if overflow > 0 {
+            start = (start + overflow) % capacity
+            count -= overflow
+        }
+        var end = (start + count) % capacity
         storage.withUnsafeMutableBufferPointer { buffer in
-            for sample in samples {
-                if count == capacity {
-                    start = (start + 1) % capacity
-                    count -= 1
-                }
-                buffer[(start + count) % capacity] = sample
-                count += 1
+            var remaining = source[...]
+            while !remaining.isEmpty {
+                let chunk = min(remaining.count, capacity - end)
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[end..<(end + chunk)]).update(fromContentsOf: remaining.prefix(chunk))
+                remaining = remaining.dropFirst(chunk)
+                end = (end + chunk) % capacity
             }
         }
+        count += source.count
     }
 
     /// Takes `frame.count` samples if that many are there; false (nothing taken) otherwise.
@@ -29,7 +38,11 @@ struct SampleFIFO {
         guard count >= frame.count else { return false }
         let capacity = storage.count
         storage.withUnsafeBufferPointer { buffer in
-            for index in 0..<frame.count { frame[index] = buffer[(start + index) % capacity] }
+            let first = min(frame.count, capacity - start)
+            _ = UnsafeMutableBufferPointer(rebasing: frame[0..<first]).update(fromContentsOf: buffer[start..<(start + first)])
+            if first < frame.count {
+                _ = UnsafeMutableBufferPointer(rebasing: frame[first...]).update(fromContentsOf: buffer[0..<(frame.count - first)])
+            }
         }
         start = (start + frame.count) % capacity
         count -= frame.count
