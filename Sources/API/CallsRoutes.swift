@@ -93,7 +93,24 @@ struct CallsRoutes {
             "uri": .string(uri),
             "subresource_uris": .object([
                 "notifications": .string(uri.replacingOccurrences(of: ".json", with: "/Notifications.json")),
+                "recordings": .string(uri.replacingOccurrences(of: ".json", with: "/Recordings.json")),
             ]),
+            "media_quality": call.quality.map(Self.representation) ?? .null,
+        ])
+    }
+
+    /// Parley's addition to Twilio's Call: how the audio fared (RTP counters, RTCP reports).
+    static func representation(_ quality: CallQuality) -> ResourceValue {
+        func decimal(_ value: Double?) -> ResourceValue { value.map { .string(String(format: "%.1f", $0)) } ?? .null }
+        return .object([
+            "packets_sent": .integer(quality.packetsSent),
+            "packets_received": .integer(quality.packetsReceived),
+            "packets_lost": .integer(quality.packetsLost),
+            "jitter_ms": decimal(quality.jitterMilliseconds),
+            "round_trip_ms": decimal(quality.roundTripMilliseconds),
+            "far_end_packets_lost": quality.farEndPacketsLost.map(ResourceValue.integer) ?? .null,
+            "far_end_jitter_ms": decimal(quality.farEndJitterMilliseconds),
+            "rtcp_reports_received": .integer(quality.reportsReceived),
         ])
     }
 }

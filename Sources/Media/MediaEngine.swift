@@ -60,9 +60,17 @@ public final class MediaEngine: Sendable {
                 let channel = try await DatagramBootstrap(group: loop)
                     .channelOption(.socketOption(.so_reuseaddr), value: 1)
                     .bind(host: host, port: port).get()
+                // RTCP on the port above; a session works without it if that port is taken.
+                let rtcp = try? await DatagramBootstrap(group: loop)
+                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: host, port: port + 1).get()
                 let core = try await loop.submit {
                     let core = SessionCore(channel: channel, rtpTimeout: timeout) { continuation.yield($0) }
                     try channel.pipeline.syncOperations.addHandler(RTPHandler(core: core))
+                    if let rtcp {
+                        core.rtcpChannel = rtcp
+                        try rtcp.pipeline.syncOperations.addHandler(RTCPHandler(core: core))
+                    }
                     ticker.value.sessions.append(core)
                     return NIOLoopBound(core, eventLoop: loop)
                 }.get()
@@ -91,6 +99,20 @@ final class LoopTicker {
 
     func tick(now: NIODeadline) {
         for session in sessions { session.tick(now: now) }
+    }
+}
+
+/// Hands each RTCP datagram to its session, on the loop.
+private final class RTCPHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let core: SessionCore
+
+    init(core: SessionCore) {
+        self.core = core
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        core.receiveReport(unwrapInboundIn(data).data)
     }
 }
 

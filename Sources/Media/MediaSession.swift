@@ -74,6 +74,11 @@ public final class MediaSession: Sendable {
         }.get()
     }
 
+    /// The session's loss, jitter and round-trip figures so far.
+    public func quality() async -> MediaQuality {
+        (try? await loop.submit { [core] in core.value.quality }.get()) ?? MediaQuality()
+    }
+
     /// Joins a conference: the far end's audio goes to `port`, the mix comes back from it.
     public func join(_ port: MixerPort) {
         loop.execute { [core] in core.value.mixerPort = port }
@@ -93,11 +98,12 @@ public final class MediaSession: Sendable {
             let session = core.value
             ticker.value.sessions.removeAll { $0 === session }
             session.peer?.peer = nil
-            return (session.channel, session.stopRecording())
+            return (session.channel, session.stopRecording(), session.rtcpChannel)
         }.get()
         // A recording still running is complete on disk before the session is gone.
         _ = await closing?.1?.finish()
         try? await closing?.0.close()
+        try? await closing?.2?.close()
         ports.give(port)
         continuation.finish()
     }

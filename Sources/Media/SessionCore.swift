@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// The state of one RTP session, confined to its event loop: what came in (latching the far
@@ -6,6 +7,8 @@ import NIOCore
 /// Bridged to a peer session, it relays the far end's audio to the peer as it arrives.
 final class SessionCore {
     let channel: any Channel
+    /// The RTCP socket (the RTP port + 1), when it could be bound.
+    var rtcpChannel: (any Channel)?
     let emit: @Sendable (MediaEvent) -> Void
     var parameters: MediaParameters?
     private var remote: SocketAddress?
@@ -39,6 +42,15 @@ final class SessionCore {
     /// again and `clear()` keeps it instead of allocating (a write still pending makes
     /// `clear()` start a fresh copy, never touching the bytes in flight).
     private var outgoing: ByteBuffer
+
+    private var statistics = ReceptionStatistics()
+    private var packetsSent: UInt32 = 0
+    private var octetsSent: UInt32 = 0
+    /// Ticks until the next RTCP report: the first after a second, then 5 s ± 50% (RFC 3550).
+    private var ticksUntilReport = 50
+    private var farEnd: (block: RTCPPacket.ReportBlock, roundTrip: Double?)?
+    private var reportsReceived = 0
+    private static let cname = "parley@" + UUID().uuidString.prefix(8).lowercased()
 
     private var lastReceived: NIODeadline = .now()
     private let rtpTimeout: TimeAmount
@@ -111,6 +123,7 @@ final class SessionCore {
                     emit(.digit(key))
                 }
             } else if header.payloadType == parameters.payloadType {
+                statistics.packet(ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(), clockRate: 8000)
                 peer?.relay(body, codec: parameters.codec)
                 hear(body, codec: parameters.codec)
             }
@@ -166,6 +179,48 @@ final class SessionCore {
         send(to: remote, payloadType: parameters.payloadType, samples: payload.count)
     }
 
+    /// An RTCP compound packet to the far end's RTCP port (its RTP port + 1): an SR with
+    /// what was sent and a report block about what was received.
+    private func sendReport() {
+        guard let rtcpChannel, let remote, let port = remote.port,
+            let destination = try? SocketAddress(ipAddress: remote.ipAddress ?? "", port: port + 1)
+        else { return }
+        let now = Date()
+        let sender = packetsSent == 0 ? nil : RTCPPacket.SenderInfo(ntp: RTCPPacket.ntp(now), rtpTimestamp: timestamp, packets: packetsSent, octets: octetsSent)
+        let bytes = RTCPPacket.compound(ssrc: ssrc, sender: sender, block: statistics.block(now: now), cname: Self.cname)
+        rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: rtcpChannel.allocator.buffer(bytes: bytes)), promise: nil)
+    }
+
+    /// An RTCP packet from the far end: its SR (for our next report's LSR/DLSR) and its
+    /// report about our stream (loss, jitter and, from LSR/DLSR, the round trip).
+    func receiveReport(_ packet: ByteBuffer) {
+        let now = Date()
+        packet.withUnsafeReadableBytes { bytes in
+            guard let reports = RTCPPacket.reports(in: bytes) else { return }
+            reportsReceived += 1
+            for report in reports {
+                if let sender = report.sender { statistics.senderReport(ntp: sender.ntp, arrived: now) }
+                for block in report.blocks where block.ssrc == ssrc {
+                    var roundTrip: Double?
+                    if block.lastSenderReport != 0 {
+                        let middle = UInt32((RTCPPacket.ntp(now) >> 16) & 0xFFFF_FFFF)
+                        let units = middle &- block.lastSenderReport &- block.delaySinceLastSenderReport
+                        if units < 0x8000_0000 { roundTrip = Double(units) / 65536 * 1000 }
+                    }
+                    farEnd = (block, roundTrip ?? farEnd?.roundTrip)
+                }
+            }
+        }
+    }
+
+    var quality: MediaQuality {
+        MediaQuality(
+            packetsSent: Int(packetsSent), packetsReceived: Int(statistics.received), packetsLost: Int(max(0, statistics.cumulativeLost)),
+            jitterMilliseconds: Double(statistics.jitter) / 8, roundTripMilliseconds: farEnd?.roundTrip,
+            farEndPacketsLost: farEnd.map { Int(max(0, $0.block.cumulativeLost)) },
+            farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / 8 }, reportsReceived: reportsReceived)
+    }
+
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
     private func send(to remote: SocketAddress, payloadType: UInt8, samples: Int) {
         let header = RTPHeader(
@@ -174,6 +229,8 @@ final class SessionCore {
         firstPacketSent = true
         sequenceNumber &+= 1
         timestamp &+= UInt32(samples)
+        packetsSent &+= 1
+        octetsSent &+= UInt32(samples)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: outgoing), promise: nil)
     }
 
@@ -183,6 +240,11 @@ final class SessionCore {
         if !timedOut, now - lastReceived > rtpTimeout {
             timedOut = true
             emit(.rtpTimeout)
+        }
+        ticksUntilReport -= 1
+        if ticksUntilReport <= 0 {
+            ticksUntilReport = Int.random(in: 125...375)
+            sendReport()
         }
         if let quiet = silence, !quiet.reported, now - quiet.lastVoice > quiet.limit {
             silence?.reported = true

@@ -19,13 +19,16 @@ public struct CallRecord: Sendable, Equatable {
     public var endTime: Date?
     public var dateCreated: Date
     public var dateUpdated: Date
+    /// The audio's loss, jitter and round trip, written when the call ends.
+    public var quality: CallQuality?
 
     public init(
         sid: CallSid, accountSid: AccountSid, parentCallSid: CallSid? = nil, to: String, from: String,
         status: CallStatus, direction: CallDirection, phoneNumberSid: PhoneNumberSid? = nil,
         forwardedFrom: String? = nil, callerName: String? = nil, sipCallID: String? = nil,
-        startTime: Date? = nil, endTime: Date? = nil, dateCreated: Date, dateUpdated: Date
+        startTime: Date? = nil, endTime: Date? = nil, dateCreated: Date, dateUpdated: Date, quality: CallQuality? = nil
     ) {
+        self.quality = quality
         self.sid = sid
         self.accountSid = accountSid
         self.parentCallSid = parentCallSid
@@ -48,6 +51,32 @@ public struct CallRecord: Sendable, Equatable {
         guard let endTime else { return nil }
         guard let startTime else { return 0 }
         return max(0, Int(endTime.timeIntervalSince(startTime).rounded(.down)))
+    }
+}
+
+/// How a call's audio fared (RTP counters and RTCP reports), kept on its record.
+public struct CallQuality: Sendable, Equatable, Codable {
+    public var packetsSent: Int
+    public var packetsReceived: Int
+    public var packetsLost: Int
+    public var jitterMilliseconds: Double
+    public var roundTripMilliseconds: Double?
+    public var farEndPacketsLost: Int?
+    public var farEndJitterMilliseconds: Double?
+    public var reportsReceived: Int
+
+    public init(
+        packetsSent: Int, packetsReceived: Int, packetsLost: Int, jitterMilliseconds: Double, roundTripMilliseconds: Double?,
+        farEndPacketsLost: Int?, farEndJitterMilliseconds: Double?, reportsReceived: Int
+    ) {
+        self.packetsSent = packetsSent
+        self.packetsReceived = packetsReceived
+        self.packetsLost = packetsLost
+        self.jitterMilliseconds = jitterMilliseconds
+        self.roundTripMilliseconds = roundTripMilliseconds
+        self.farEndPacketsLost = farEndPacketsLost
+        self.farEndJitterMilliseconds = farEndJitterMilliseconds
+        self.reportsReceived = reportsReceived
     }
 }
 

@@ -161,6 +161,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
     /// the final response (which must be retransmitted until then).
     private func finish(_ status: CallStatus) async {
         record.endTime = clock.now()
+        if record.startTime != nil { record.quality = CallQuality(await session.quality()) }
         await transition(to: status)
         progress.report(.completed, record: record, at: clock.now())
     }

@@ -127,6 +127,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         timer.cancel()
         forwarders.cancel()
         await stopApplication()
+        if winner != nil { record.quality = CallQuality(await session.quality()) }
         await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
         progress.report(.completed, record: record, at: clock.now())

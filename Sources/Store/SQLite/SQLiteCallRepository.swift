@@ -8,10 +8,10 @@ struct SQLiteCallRepository: CallRepository {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO calls (status, start_time, end_time, date_updated, sid, account_sid,
+                    INSERT INTO calls (status, start_time, end_time, date_updated, media_quality, sid, account_sid,
                         parent_call_sid, "to", "from", direction, phone_number_sid, forwarded_from,
                         caller_name, sip_call_id, date_created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: Self.changing(call) + [
                     call.sid.rawValue, call.accountSid.rawValue, call.parentCallSid?.rawValue, call.to,
@@ -25,7 +25,7 @@ struct SQLiteCallRepository: CallRepository {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE calls SET status = ?, start_time = ?, end_time = ?, date_updated = ?
+                    UPDATE calls SET status = ?, start_time = ?, end_time = ?, date_updated = ?, media_quality = ?
                     WHERE sid = ? AND status IN ('queued', 'ringing', 'in-progress')
                     """,
                 arguments: Self.changing(call) + [call.sid.rawValue])
@@ -67,7 +67,8 @@ struct SQLiteCallRepository: CallRepository {
     }
 
     private static func changing(_ call: CallRecord) -> StatementArguments {
-        [call.status.rawValue, call.startTime, call.endTime, call.dateUpdated]
+        let quality = call.quality.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        return [call.status.rawValue, call.startTime, call.endTime, call.dateUpdated, quality]
     }
 
     static func call(_ row: Row) throws -> CallRecord {
@@ -80,6 +81,7 @@ struct SQLiteCallRepository: CallRepository {
             sipCallID: try row.optionalText("sip_call_id"),
             startTime: try row.decode(Date?.self, forColumn: "start_time"),
             endTime: try row.decode(Date?.self, forColumn: "end_time"),
-            dateCreated: try row.date("date_created"), dateUpdated: try row.date("date_updated"))
+            dateCreated: try row.date("date_created"), dateUpdated: try row.date("date_updated"),
+            quality: try row.optionalText("media_quality").flatMap { try? JSONDecoder().decode(CallQuality.self, from: Data($0.utf8)) })
     }
 }

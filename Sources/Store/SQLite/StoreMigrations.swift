@@ -213,6 +213,9 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v9-call-quality") { db in
+            try db.execute(sql: "ALTER TABLE calls ADD COLUMN media_quality TEXT")
+        }
         return migrator
     }
 }

@@ -1,0 +1,30 @@
+/// How a session's audio fared, from its own counters and the far end's RTCP reports: what
+/// the call record keeps (RFC 3550's loss, jitter and round-trip figures).
+public struct MediaQuality: Sendable, Equatable {
+    public var packetsSent: Int
+    public var packetsReceived: Int
+    /// Packets the far end sent that never arrived (by sequence numbers).
+    public var packetsLost: Int
+    /// Interarrival jitter of what was received, in milliseconds.
+    public var jitterMilliseconds: Double
+    /// From the far end's reports about our stream; nil without such a report.
+    public var roundTripMilliseconds: Double?
+    public var farEndPacketsLost: Int?
+    public var farEndJitterMilliseconds: Double?
+    /// RTCP packets received from the far end.
+    public var reportsReceived: Int
+
+    public init(
+        packetsSent: Int = 0, packetsReceived: Int = 0, packetsLost: Int = 0, jitterMilliseconds: Double = 0,
+        roundTripMilliseconds: Double? = nil, farEndPacketsLost: Int? = nil, farEndJitterMilliseconds: Double? = nil, reportsReceived: Int = 0
+    ) {
+        self.packetsSent = packetsSent
+        self.packetsReceived = packetsReceived
+        self.packetsLost = packetsLost
+        self.jitterMilliseconds = jitterMilliseconds
+        self.roundTripMilliseconds = roundTripMilliseconds
+        self.farEndPacketsLost = farEndPacketsLost
+        self.farEndJitterMilliseconds = farEndJitterMilliseconds
+        self.reportsReceived = reportsReceived
+    }
+}

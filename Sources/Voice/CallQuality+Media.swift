@@ -1,0 +1,13 @@
+import Media
+import Store
+
+extension CallQuality {
+    /// The record's form of a session's figures.
+    init(_ media: MediaQuality) {
+        self.init(
+            packetsSent: media.packetsSent, packetsReceived: media.packetsReceived, packetsLost: media.packetsLost,
+            jitterMilliseconds: media.jitterMilliseconds, roundTripMilliseconds: media.roundTripMilliseconds,
+            farEndPacketsLost: media.farEndPacketsLost, farEndJitterMilliseconds: media.farEndJitterMilliseconds,
+            reportsReceived: media.reportsReceived)
+    }
+}

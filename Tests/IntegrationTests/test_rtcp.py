@@ -1,0 +1,31 @@
+"""RTCP with a real peer: baresip (as a registered Client) calls a number for about nine
+seconds, sending its tone and its RTCP reports; the call record then shows what Parley
+counted and what baresip reported: packets both ways, no loss on loopback, small jitter, and
+a round-trip time computed from baresip's reports about Parley's sender reports."""
+import re
+import signal
+
+from sip_peers import create_client, start_baresip, wait_for
+from webhook_server import webhook
+
+
+def test_a_call_record_keeps_the_rtp_and_rtcp_figures(parley, twilio_spec):
+    from openapi_check import assert_valid
+    url = webhook().serve("/rtcp/app", '<Response><Play digits="w"/><Pause length="9"/><Hangup/></Response>')
+    app = parley.client().applications.create(friendly_name="rtcp", voice_url=url)
+    create_client(parley, "reporter", "Reporter-pass-1", VoiceApplicationSid=app.sid)
+    process, log = start_baresip(parley, "reporter", "Reporter-pass-1", commands=[f"/dial sip:+3222060797@127.0.0.1:{parley.sip_port}"])
+    try:
+        assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:reporter")] == ["completed"], timeout=30), open(log).read()[-3000:]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    [call] = parley.client().calls.list(from_="client:reporter")
+    body = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{call.sid}.json").json()
+    assert_valid(twilio_spec, body, "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json")
+    quality = body["media_quality"]
+    assert quality["packets_sent"] > 400 and quality["packets_received"] > 300, quality  # 50 a second each way
+    assert quality["packets_lost"] == 0 and float(quality["jitter_ms"]) < 20, quality
+    assert quality["rtcp_reports_received"] >= 1, quality
+    assert quality["far_end_packets_lost"] == 0, quality
+    assert quality["round_trip_ms"] is not None and 0 <= float(quality["round_trip_ms"]) < 200, quality
