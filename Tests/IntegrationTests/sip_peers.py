@@ -108,7 +108,19 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
 def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp"):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
-    log with sip_trace); returns (process, log path)."""
+    log with sip_trace); returns (process, log path). baresip also binds the port above its
+    SIP port (TLS); when another program holds it, it starts again on another port."""
+    for _ in range(5):
+        process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport)
+        time.sleep(0.5)
+        if "Address already in use" not in open(log_path).read():
+            return process, log_path
+        process.kill()
+        process.wait()
+    return process, log_path
+
+
+def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
