@@ -53,11 +53,13 @@ let package = Package(
         // Where a SIP dialog, a media session and (later) an RCML document meet: routing and call legs.
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .target(name: "Speech", dependencies: ["CEspeakNG", "Media"]),
         .target(
             name: "Media",
             dependencies: [
                 "CSpeexDSP",
+                "CSRTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -111,6 +111,8 @@ struct CallsRoutes {
             "far_end_packets_lost": quality.farEndPacketsLost.map(ResourceValue.integer) ?? .null,
             "far_end_jitter_ms": decimal(quality.farEndJitterMilliseconds),
             "rtcp_reports_received": .integer(quality.reportsReceived),
+            "srtp": .boolean(quality.srtpRejected != nil),
+            "srtp_packets_rejected": quality.srtpRejected.map(ResourceValue.integer) ?? .null,
         ])
     }
 }

@@ -6,6 +6,12 @@ public enum MediaCodec: Sendable, Equatable {
 /// What signalling negotiated for a session, with nothing of SIP or SDP in it: where to send,
 /// which payload types mean what, and whether to send at all (hold).
 public struct MediaParameters: Sendable, Equatable {
+    public static func == (a: MediaParameters, b: MediaParameters) -> Bool {
+        a.remoteHost == b.remoteHost && a.remotePort == b.remotePort && a.codec == b.codec && a.payloadType == b.payloadType
+            && a.telephoneEventPayloadType == b.telephoneEventPayloadType && a.sends == b.sends
+            && a.srtp?.suite == b.srtp?.suite && a.srtp?.localKey == b.srtp?.localKey && a.srtp?.remoteKey == b.srtp?.remoteKey
+    }
+
     public var remoteHost: String
     public var remotePort: Int
     public var codec: MediaCodec
@@ -13,11 +19,14 @@ public struct MediaParameters: Sendable, Equatable {
     public var telephoneEventPayloadType: UInt8?
     /// False while the far end holds the call (sendonly from it, or inactive).
     public var sends: Bool
+    /// Set for SRTP: the suite, our key (what we send) and the far end's (what we receive).
+    public var srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])?
 
     public init(
         remoteHost: String, remotePort: Int, codec: MediaCodec, payloadType: UInt8, telephoneEventPayloadType: UInt8?,
-        sends: Bool = true
+        sends: Bool = true, srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])? = nil
     ) {
+        self.srtp = srtp
         self.remoteHost = remoteHost
         self.remotePort = remotePort
         self.codec = codec

@@ -13,11 +13,15 @@ public struct MediaQuality: Sendable, Equatable {
     public var farEndJitterMilliseconds: Double?
     /// RTCP packets received from the far end.
     public var reportsReceived: Int
+    /// SRTP packets dropped because their authentication failed; nil for plain RTP.
+    public var srtpRejected: Int?
 
     public init(
         packetsSent: Int = 0, packetsReceived: Int = 0, packetsLost: Int = 0, jitterMilliseconds: Double = 0,
-        roundTripMilliseconds: Double? = nil, farEndPacketsLost: Int? = nil, farEndJitterMilliseconds: Double? = nil, reportsReceived: Int = 0
+        roundTripMilliseconds: Double? = nil, farEndPacketsLost: Int? = nil, farEndJitterMilliseconds: Double? = nil, reportsReceived: Int = 0,
+        srtpRejected: Int? = nil
     ) {
+        self.srtpRejected = srtpRejected
         self.packetsSent = packetsSent
         self.packetsReceived = packetsReceived
         self.packetsLost = packetsLost

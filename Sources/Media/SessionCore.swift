@@ -44,6 +44,9 @@ final class SessionCore {
     private var outgoing: ByteBuffer
 
     private var statistics = ReceptionStatistics()
+    /// Set while the stream is SRTP; packets are decrypted into `scratch` before anything else.
+    private var srtp: SRTPSession?
+    private var scratch = [UInt8](repeating: 0, count: 2048)
     private var packetsSent: UInt32 = 0
     private var octetsSent: UInt32 = 0
     /// Ticks until the next RTCP report: the first after a second, then 5 s ± 50% (RFC 3550).
@@ -71,6 +74,12 @@ final class SessionCore {
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
     /// moved) unlatches, so its next packets are followed again.
     func start(_ parameters: MediaParameters) {
+        let rekeyed = self.parameters.map { old in
+            old.srtp?.localKey != parameters.srtp?.localKey || old.srtp?.remoteKey != parameters.srtp?.remoteKey
+        } ?? true
+        if rekeyed {
+            srtp = parameters.srtp.flatMap { SRTPSession(suite: $0.suite, localKey: $0.localKey, remoteKey: $0.remoteKey) }
+        }
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
         if moved {
@@ -105,8 +114,21 @@ final class SessionCore {
 
     /// One datagram from the far end.
     func receive(_ packet: ByteBuffer, from source: SocketAddress) {
+        guard parameters != nil else { return }
+        guard let srtp else { return packet.withUnsafeReadableBytes { receive($0, from: source) } }
+        // SRTP: decrypted into the scratch buffer; a packet failing authentication goes no further.
+        let count = min(packet.readableBytes, scratch.count)
+        scratch.withUnsafeMutableBytes { buffer in
+            packet.withUnsafeReadableBytes { bytes in buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
+            var length = count
+            guard srtp.unprotect(buffer.baseAddress!, length: &length) else { return }
+            receive(UnsafeRawBufferPointer(rebasing: buffer[..<length]), from: source)
+        }
+    }
+
+    private func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress) {
         guard let parameters else { return }
-        packet.withUnsafeReadableBytes { bytes in
+        do {
             guard let (header, payload) = RTPHeader.parse(bytes) else { return }
             // Symmetric RTP: answer where the media really comes from (callers behind NAT),
             // latched on the first packet only, so a stranger's packets cannot take the call's
@@ -187,15 +209,30 @@ final class SessionCore {
         else { return }
         let now = Date()
         let sender = packetsSent == 0 ? nil : RTCPPacket.SenderInfo(ntp: RTCPPacket.ntp(now), rtpTimestamp: timestamp, packets: packetsSent, octets: octetsSent)
-        let bytes = RTCPPacket.compound(ssrc: ssrc, sender: sender, block: statistics.block(now: now), cname: Self.cname)
+        var bytes = RTCPPacket.compound(ssrc: ssrc, sender: sender, block: statistics.block(now: now), cname: Self.cname)
+        if let srtp {
+            // SRTCP: an index and a tag follow the packet.
+            var length = bytes.count
+            bytes += [UInt8](repeating: 0, count: 14)
+            guard bytes.withUnsafeMutableBytes({ srtp.protectControl($0.baseAddress!, length: &length) }) else { return }
+            bytes.removeLast(bytes.count - length)
+        }
         rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: rtcpChannel.allocator.buffer(bytes: bytes)), promise: nil)
     }
 
     /// An RTCP packet from the far end: its SR (for our next report's LSR/DLSR) and its
     /// report about our stream (loss, jitter and, from LSR/DLSR, the round trip).
     func receiveReport(_ packet: ByteBuffer) {
+        guard let srtp else { return packet.withUnsafeReadableBytes { receiveReport($0) } }
+        var bytes = Array(packet.readableBytesView)
+        var length = bytes.count
+        guard bytes.withUnsafeMutableBytes({ srtp.unprotectControl($0.baseAddress!, length: &length) }) else { return }
+        bytes.withUnsafeBytes { receiveReport(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+    }
+
+    private func receiveReport(_ bytes: UnsafeRawBufferPointer) {
         let now = Date()
-        packet.withUnsafeReadableBytes { bytes in
+        do {
             guard let reports = RTCPPacket.reports(in: bytes) else { return }
             reportsReceived += 1
             for report in reports {
@@ -218,7 +255,8 @@ final class SessionCore {
             packetsSent: Int(packetsSent), packetsReceived: Int(statistics.received), packetsLost: Int(max(0, statistics.cumulativeLost)),
             jitterMilliseconds: Double(statistics.jitter) / 8, roundTripMilliseconds: farEnd?.roundTrip,
             farEndPacketsLost: farEnd.map { Int(max(0, $0.block.cumulativeLost)) },
-            farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / 8 }, reportsReceived: reportsReceived)
+            farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / 8 }, reportsReceived: reportsReceived,
+            srtpRejected: srtp?.rejected)
     }
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
@@ -226,6 +264,14 @@ final class SessionCore {
         let header = RTPHeader(
             marker: !firstPacketSent, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
         outgoing.withUnsafeMutableReadableBytes { header.write(to: $0) }
+        if let srtp {
+            let plain = outgoing.readableBytes
+            outgoing.writeRepeatingByte(0, count: srtp.overhead)
+            var length = plain
+            let protected = outgoing.withUnsafeMutableReadableBytes { srtp.protect($0.baseAddress!, length: &length) }
+            guard protected else { return }
+            outgoing.moveWriterIndex(to: outgoing.readerIndex + length)
+        }
         firstPacketSent = true
         sequenceNumber &+= 1
         timestamp &+= UInt32(samples)

@@ -46,4 +46,6 @@ public struct NegotiatedMedia: Sendable, Equatable {
     public var telephoneEventPayloadType: Int?
     public var direction: MediaDirection
     public var ptime: Int
+    /// Set when the stream is SRTP (RTP/SAVP with SDES keys).
+    public var srtp: SRTPKeys? = nil
 }

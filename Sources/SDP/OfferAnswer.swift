@@ -1,6 +1,8 @@
 /// RFC 3264 offer/answer for one audio stream: the first audio `m=` line with a codec Parley
 /// supports is accepted (the first supported codec in the offerer's order, plus
-/// telephone-event when offered); every other `m=` line is refused with port 0.
+/// telephone-event when offered); every other `m=` line is refused with port 0. An RTP/SAVP
+/// line is accepted with its first SDES key line of a suite Parley has (answered with a key
+/// of its own), and refused without one.
 public struct OfferAnswer: Sendable {
     /// The codecs this side can handle; telephone-event is always added when offered.
     public var supported: [AudioCodec]
@@ -19,7 +21,9 @@ public struct OfferAnswer: Sendable {
         var answered: [MediaDescription] = []
         var negotiated: NegotiatedMedia?
         for media in offer.media {
-            guard negotiated == nil, media.type == "audio", media.port != 0, media.transport == "RTP/AVP",
+            let offeredKey = media.attributes.lazy.filter { $0.name == "crypto" }.compactMap { $0.value.flatMap(SDESCrypto.init(attribute:)) }.first
+            let secure = media.transport == "RTP/SAVP"
+            guard negotiated == nil, media.type == "audio", media.port != 0, media.transport == "RTP/AVP" || (secure && offeredKey != nil),
                 let (chosen, payloadType) = firstSupported(in: media),
                 let remote = media.connection ?? offer.connection
             else {
@@ -37,11 +41,18 @@ public struct OfferAnswer: Sendable {
             let ptime = media.attributes.first { $0.name == "ptime" }?.value.flatMap(Int.init) ?? 20
             attributes.append(.init("ptime", "20"))
             attributes.append(.init(media.direction.answer.rawValue))
-            answered.append(MediaDescription(type: "audio", port: localPort, transport: "RTP/AVP", formats: formats, attributes: attributes))
+            var keys: SRTPKeys?
+            if secure, let offeredKey {
+                let ours = SDESCrypto.answering(offeredKey)
+                attributes.append(.init("crypto", ours.attributeValue))
+                keys = SRTPKeys(suite: ours.suite, local: ours.keyAndSalt, remote: offeredKey.keyAndSalt)
+            }
+            answered.append(
+                MediaDescription(type: "audio", port: localPort, transport: secure ? "RTP/SAVP" : "RTP/AVP", formats: formats, attributes: attributes))
             negotiated = NegotiatedMedia(
                 remoteAddress: remote.address, remotePort: media.port, codec: chosen,
                 payloadType: Int(payloadType) ?? 0, telephoneEventPayloadType: events.flatMap { Int($0) },
-                direction: media.direction.answer, ptime: ptime)
+                direction: media.direction.answer, ptime: ptime, srtp: keys)
         }
         guard let negotiated else { throw .noCommonCodec }
         let local = SessionDescription.Connection(address: localAddress)

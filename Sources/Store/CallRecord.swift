@@ -64,11 +64,14 @@ public struct CallQuality: Sendable, Equatable, Codable {
     public var farEndPacketsLost: Int?
     public var farEndJitterMilliseconds: Double?
     public var reportsReceived: Int
+    /// SRTP packets dropped for failing authentication; nil for plain RTP.
+    public var srtpRejected: Int?
 
     public init(
         packetsSent: Int, packetsReceived: Int, packetsLost: Int, jitterMilliseconds: Double, roundTripMilliseconds: Double?,
-        farEndPacketsLost: Int?, farEndJitterMilliseconds: Double?, reportsReceived: Int
+        farEndPacketsLost: Int?, farEndJitterMilliseconds: Double?, reportsReceived: Int, srtpRejected: Int? = nil
     ) {
+        self.srtpRejected = srtpRejected
         self.packetsSent = packetsSent
         self.packetsReceived = packetsReceived
         self.packetsLost = packetsLost

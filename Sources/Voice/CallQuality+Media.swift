@@ -8,6 +8,6 @@ extension CallQuality {
             packetsSent: media.packetsSent, packetsReceived: media.packetsReceived, packetsLost: media.packetsLost,
             jitterMilliseconds: media.jitterMilliseconds, roundTripMilliseconds: media.roundTripMilliseconds,
             farEndPacketsLost: media.farEndPacketsLost, farEndJitterMilliseconds: media.farEndJitterMilliseconds,
-            reportsReceived: media.reportsReceived)
+            reportsReceived: media.reportsReceived, srtpRejected: media.srtpRejected)
     }
 }

@@ -14,6 +14,9 @@ extension MediaParameters {
             remoteHost: negotiated.remoteAddress, remotePort: negotiated.remotePort, codec: codec,
             payloadType: UInt8(negotiated.payloadType),
             telephoneEventPayloadType: negotiated.telephoneEventPayloadType.map { UInt8($0) },
-            sends: negotiated.direction == .sendrecv || negotiated.direction == .sendonly)
+            sends: negotiated.direction == .sendrecv || negotiated.direction == .sendonly,
+            srtp: negotiated.srtp.map { keys in
+                (keys.suite == .aesCM128HMACSHA1_80 ? .aesCM128HMACSHA1_80 : .aesCM128HMACSHA1_32, keys.local, keys.remote)
+            })
     }
 }

@@ -105,13 +105,14 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
             f'response="{response}", algorithm={algorithm}, qop=auth, nc={ncv}, cnonce="{cnonce}"')
 
 
-def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp"):
+def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp",
+                  mediaenc=None):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
     log with sip_trace); returns (process, log path). baresip also binds the port above its
     SIP port (TLS); when another program holds it, it starts again on another port."""
     for _ in range(5):
-        process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport)
+        process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc)
         time.sleep(0.5)
         if "Address already in use" not in open(log_path).read():
             return process, log_path
@@ -120,7 +121,7 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
     return process, log_path
 
 
-def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport):
+def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
@@ -133,11 +134,12 @@ def _baresip_once(parley, login, password, regint, commands, answermode, sip_tra
         config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports {transport}\n"
                      "module_path /usr/lib/baresip/modules\nmodule g711.so\n"
                      "module aufile.so\nmodule_app account.so\nmodule_app menu.so\n"
+                     + ("module srtp.so\n" if mediaenc else "") +
                      f"audio_player aufile,{os.path.join(config_dir, 'received.wav')}\n"
                      f"audio_source aufile,{source}\n")
     with open(os.path.join(config_dir, "accounts"), "w") as accounts:
         accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport={transport}>;auth_pass={password};regint={regint}"
-                       f";answermode={answermode}\n")
+                       f";answermode={answermode}" + (f";mediaenc={mediaenc}" if mediaenc else "") + "\n")
     log_path = os.path.join(config_dir, "baresip.log")
     extra = [arg for command in commands for arg in ("-e", command)]
     trace = ["-s"] if sip_trace else []
