@@ -128,27 +128,25 @@ final class SessionCore {
 
     private func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress) {
         guard let parameters else { return }
-        do {
-            guard let (header, payload) = RTPHeader.parse(bytes) else { return }
-            // Symmetric RTP: answer where the media really comes from (callers behind NAT),
-            // latched on the first packet only, so a stranger's packets cannot take the call's
-            // audio elsewhere.
-            if !latched {
-                remote = source
-                latched = true
+        guard let (header, payload) = RTPHeader.parse(bytes) else { return }
+        // Symmetric RTP: answer where the media really comes from (callers behind NAT),
+        // latched on the first packet only, so a stranger's packets cannot take the call's
+        // audio elsewhere.
+        if !latched {
+            remote = source
+            latched = true
+        }
+        lastReceived = .now()
+        let body = UnsafeRawBufferPointer(rebasing: bytes[payload])
+        if header.payloadType == parameters.telephoneEventPayloadType {
+            telephoneEventsSeen = true
+            if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
+                emit(.digit(key))
             }
-            lastReceived = .now()
-            let body = UnsafeRawBufferPointer(rebasing: bytes[payload])
-            if header.payloadType == parameters.telephoneEventPayloadType {
-                telephoneEventsSeen = true
-                if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
-                    emit(.digit(key))
-                }
-            } else if header.payloadType == parameters.payloadType {
-                statistics.packet(ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(), clockRate: 8000)
-                peer?.relay(body, codec: parameters.codec)
-                hear(body, codec: parameters.codec)
-            }
+        } else if header.payloadType == parameters.payloadType {
+            statistics.packet(ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(), clockRate: 8000)
+            peer?.relay(body, codec: parameters.codec)
+            hear(body, codec: parameters.codec)
         }
     }
 
@@ -232,20 +230,18 @@ final class SessionCore {
 
     private func receiveReport(_ bytes: UnsafeRawBufferPointer) {
         let now = Date()
-        do {
-            guard let reports = RTCPPacket.reports(in: bytes) else { return }
-            reportsReceived += 1
-            for report in reports {
-                if let sender = report.sender { statistics.senderReport(ntp: sender.ntp, arrived: now) }
-                for block in report.blocks where block.ssrc == ssrc {
-                    var roundTrip: Double?
-                    if block.lastSenderReport != 0 {
-                        let middle = UInt32((RTCPPacket.ntp(now) >> 16) & 0xFFFF_FFFF)
-                        let units = middle &- block.lastSenderReport &- block.delaySinceLastSenderReport
-                        if units < 0x8000_0000 { roundTrip = Double(units) / 65536 * 1000 }
-                    }
-                    farEnd = (block, roundTrip ?? farEnd?.roundTrip)
+        guard let reports = RTCPPacket.reports(in: bytes) else { return }
+        reportsReceived += 1
+        for report in reports {
+            if let sender = report.sender { statistics.senderReport(ntp: sender.ntp, arrived: now) }
+            for block in report.blocks where block.ssrc == ssrc {
+                var roundTrip: Double?
+                if block.lastSenderReport != 0 {
+                    let middle = UInt32((RTCPPacket.ntp(now) >> 16) & 0xFFFF_FFFF)
+                    let units = middle &- block.lastSenderReport &- block.delaySinceLastSenderReport
+                    if units < 0x8000_0000 { roundTrip = Double(units) / 65536 * 1000 }
                 }
+                farEnd = (block, roundTrip ?? farEnd?.roundTrip)
             }
         }
     }
