@@ -53,33 +53,34 @@ final class SRTPSession {
     /// Encrypts and signs the RTP packet in place; `length` grows by `overhead`. The buffer
     /// must have that much room after the packet.
     func protect(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
-        var size = Int32(length)
-        guard srtp_protect(outbound, packet, &size) == srtp_err_status_ok else { return false }
-        length = Int(size)
-        return true
+        Self.apply(srtp_protect, outbound, packet, &length)
     }
 
     /// Checks and decrypts in place; false (counted) when authentication or replay fails.
     func unprotect(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
-        var size = Int32(length)
-        guard srtp_unprotect(inbound, packet, &size) == srtp_err_status_ok else {
+        guard Self.apply(srtp_unprotect, inbound, packet, &length) else {
             rejected += 1
             return false
         }
-        length = Int(size)
         return true
     }
 
+    /// SRTCP: an index and a tag (14 bytes) follow the packet, which needs that much room.
     func protectControl(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
-        var size = Int32(length)
-        guard srtp_protect_rtcp(outbound, packet, &size) == srtp_err_status_ok else { return false }
-        length = Int(size)
-        return true
+        Self.apply(srtp_protect_rtcp, outbound, packet, &length)
     }
 
     func unprotectControl(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
+        Self.apply(srtp_unprotect_rtcp, inbound, packet, &length)
+    }
+
+    /// Runs one of libsrtp2's in-place operations, carrying the length in and out.
+    private static func apply(
+        _ operation: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
+        _ context: srtp_t?, _ packet: UnsafeMutableRawPointer, _ length: inout Int
+    ) -> Bool {
         var size = Int32(length)
-        guard srtp_unprotect_rtcp(inbound, packet, &size) == srtp_err_status_ok else { return false }
+        guard operation(context, packet, &size) == srtp_err_status_ok else { return false }
         length = Int(size)
         return true
     }

@@ -6,7 +6,6 @@ takes effect on that audio; the Conference and Participant JSON validates agains
 schema."""
 import io
 import os
-import subprocess
 import tempfile
 import time
 import wave
@@ -15,34 +14,14 @@ import numpy
 import requests
 
 from audio_check import amplitude, tone, write_alaw_pcap
-from conftest import free_port
 from openapi_check import assert_valid
-from sip_peers import FIXTURES, wait_for
+from rcml_calls import bind, sipp, speaking_scenario
+from sip_peers import wait_for
 from webhook_server import webhook
 
 ROOM_NUMBER, RECORDING_NUMBER = "+32476206100", "+32476206101"
 TONES = {"a": 500, "b": 900, "c": 1300}
 CALLER_IDS = {"a": "0470111101", "b": "0470111102", "c": "0470111103"}
-
-
-def bind(parley, number, path, document):
-    url = webhook().serve(path, document)
-    client = parley.client()
-    app = client.applications.create(friendly_name=f"conference {number}", voice_url=url)
-    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
-
-
-def caller(parley, number, pcap, directory, name, caller_id):
-    """SIPp calling `number` from `caller_id`, playing `pcap` once answered."""
-    scenario = open(os.path.join(FIXTURES, "uac_speaks_g711a.xml")).read().replace("/usr/share/sip-tester/g711a.pcap", pcap)
-    scenario = scenario.replace("0470111111", caller_id)
-    path = os.path.join(directory, f"{name}.xml")
-    with open(path, "w") as handle:
-        handle.write(scenario)
-    return subprocess.Popen(
-        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", path, "-s", number, "-m", "1", "-i", "127.0.0.1",
-         "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s", "-timeout_error"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley, twilio_spec):
@@ -59,7 +38,8 @@ def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley,
         for name, frequency in TONES.items():
             pcap = os.path.join(directory, f"{name}.pcap")
             write_alaw_pcap(pcap, tone(frequency, 11))
-            processes[name] = caller(parley, RECORDING_NUMBER if name == "c" else ROOM_NUMBER, pcap, directory, name, CALLER_IDS[name])
+            scenario = speaking_scenario(directory, name, pcap, caller_id=CALLER_IDS[name])
+            processes[name] = sipp(parley, scenario, number=RECORDING_NUMBER if name == "c" else ROOM_NUMBER, background=True)
         # Everyone is in: one room in progress, three participants.
         assert wait_for(lambda: len(parley.http("GET", base + ".json", params={"Status": "in-progress"}).json()["conferences"]) == 1, timeout=5)
         listed = parley.http("GET", base + ".json", params={"FriendlyName": "standup"}).json()
@@ -130,7 +110,7 @@ def test_hold_announce_and_ending_a_room_through_the_api(parley):
     with tempfile.TemporaryDirectory() as directory:
         pcap = os.path.join(directory, "hold.pcap")
         write_alaw_pcap(pcap, tone(700, 12))
-        process = caller(parley, "+32476206102", pcap, directory, "hold", "0470111104")
+        process = sipp(parley, speaking_scenario(directory, "hold", pcap, caller_id="0470111104"), number="+32476206102", background=True)
         base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
         assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "hold-room"}).json()["conferences"], timeout=5)
         conference = parley.http("GET", base + ".json", params={"FriendlyName": "hold-room"}).json()["conferences"][0]["sid"]

@@ -5,7 +5,6 @@ a baresip Client is reached with <Dial><Client>, and the action receives DialCal
 DialCallSid and DialCallDuration; callerId and emergency numbers follow the policy."""
 import io
 import os
-import subprocess
 import tempfile
 import time
 import wave
@@ -15,29 +14,11 @@ import requests
 
 from audio_check import best_correlation, pcap_alaw_samples, wav_samples
 from conftest import free_port
+from rcml_calls import bind, sipp
 from sip_peers import FIXTURES, wait_for
 from webhook_server import webhook
 
 PCAP = "/usr/share/sip-tester/g711a.pcap"
-
-
-def bind(parley, number, path, document):
-    url = webhook().serve(path, document)
-    client = parley.client()
-    app = client.applications.create(friendly_name=f"dial {number}", voice_url=url)
-    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
-
-
-def sipp(parley, scenario, number=None, port=None, background=False):
-    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-m", "1", "-i", "127.0.0.1",
-               "-p", str(port or free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s", "-timeout_error"]
-    if number:
-        command = command[:1] + [f"127.0.0.1:{parley.sip_port}", "-s", number] + command[1:]
-    if background:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(0.3)
-        return process
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
 def recording_of(parley, form):

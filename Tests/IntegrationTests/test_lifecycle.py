@@ -6,8 +6,6 @@ import signal
 import stat
 import subprocess
 
-import requests
-
 from conftest import PARLEY_BIN
 
 

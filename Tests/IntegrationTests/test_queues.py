@@ -6,18 +6,16 @@ the other's; the second caller moves to position 1 and is then taken out through
 Members resource. Queue and Member JSON validates against Twilio's schema."""
 import io
 import os
-import subprocess
 import tempfile
-import time
 import wave
 
 import numpy
 import requests
 
 from audio_check import amplitude, tone, write_alaw_pcap
-from conftest import free_port
 from openapi_check import assert_valid
-from sip_peers import FIXTURES, wait_for
+from rcml_calls import bind, sipp, speaking_scenario
+from sip_peers import wait_for
 from webhook_server import webhook
 
 QUEUE_NUMBER, RECORDING_NUMBER, AGENT_NUMBER = "+32476206100", "+32476206101", "+32476206102"
@@ -25,23 +23,9 @@ CALLER_IDS = {"a": "+32470111101", "b": "+32470111102", "agent": "+32470111103"}
 TONES = {"a": 500, "b": 900, "agent": 1300}
 
 
-def bind(parley, number, path, document):
-    url = webhook().serve(path, document)
-    client = parley.client()
-    app = client.applications.create(friendly_name=f"queue {number}", voice_url=url)
-    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
-
-
 def caller(parley, number, pcap, directory, name):
-    scenario = open(os.path.join(FIXTURES, "uac_speaks_g711a.xml")).read().replace("/usr/share/sip-tester/g711a.pcap", pcap)
-    scenario = scenario.replace("0470111111", "0" + CALLER_IDS[name][3:])
-    path = os.path.join(directory, f"{name}.xml")
-    with open(path, "w") as handle:
-        handle.write(scenario)
-    return subprocess.Popen(
-        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", path, "-s", number, "-m", "1", "-i", "127.0.0.1",
-         "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s", "-timeout_error"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    scenario = speaking_scenario(directory, name, pcap, caller_id="0" + CALLER_IDS[name][3:])
+    return sipp(parley, scenario, number=number, background=True)
 
 
 def waits_of(name):

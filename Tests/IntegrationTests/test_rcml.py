@@ -11,16 +11,10 @@ import time
 import wave
 
 from conftest import free_port
+from rcml_calls import bind
 from sip_peers import FIXTURES, RawSIP, wait_for
 from test_sip_calls import send_invite
 from webhook_server import webhook
-
-
-def bind(parley, number, path, document):
-    url = webhook().serve(path, document)
-    client = parley.client()
-    app = client.applications.create(friendly_name=f"rcml {number}", voice_url=url)
-    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
 
 
 def notifications(parley):

@@ -3,32 +3,17 @@ own g711a.pcap into a call while Parley records; the WAV downloaded through the 
 pcap's audio; the public URL works without credentials until disabled; a caller hanging up
 mid-recording leaves a complete file; after a year the recording is gone."""
 import os
-import subprocess
 import time
 
 import requests
 
 from audio_check import best_correlation, pcap_alaw_samples, wav_samples
-from conftest import free_port
 from openapi_check import assert_valid
-from sip_peers import FIXTURES, wait_for
+from rcml_calls import bind, sipp
+from sip_peers import wait_for
 from webhook_server import webhook
 
 PCAP = "/usr/share/sip-tester/g711a.pcap"
-
-
-def bind(parley, number, path, document):
-    url = webhook().serve(path, document)
-    client = parley.client()
-    app = client.applications.create(friendly_name=f"record {number}", voice_url=url)
-    client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
-
-
-def sipp(parley, number, scenario):
-    return subprocess.run(
-        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, scenario), "-s", number, "-m", "1",
-         "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s",
-         "-timeout_error"], capture_output=True, text=True, timeout=60)
 
 
 def test_a_recording_matches_what_the_caller_said_and_is_served_kept_and_deleted(fresh_parley, twilio_spec):
@@ -36,7 +21,7 @@ def test_a_recording_matches_what_the_caller_said_and_is_served_kept_and_deleted
     bind(parley, "+32476206100", "/record/start",
          '<Response><Record action="/record/done" timeout="3" maxLength="20"/></Response>')
     webhook().serve("/record/done", "<Response><Say>Thank you.</Say><Hangup/></Response>")
-    result = sipp(parley, "+32476206100", "uac_speaks_g711a.xml")
+    result = sipp(parley, "uac_speaks_g711a.xml", number="+32476206100")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
 
     [action] = [r for r in webhook().received("/record/done") if r["form"]["To"] == "+32476206100"]
@@ -79,7 +64,7 @@ def test_a_recording_matches_what_the_caller_said_and_is_served_kept_and_deleted
 
 def test_a_caller_hanging_up_mid_recording_leaves_a_complete_file(parley):
     bind(parley, "+32476206101", "/record/long", '<Response><Record action="/record/cut" timeout="0" playBeep="false"/></Response>')
-    result = sipp(parley, "+32476206101", "uac_speaks_then_hangs_up.xml")
+    result = sipp(parley, "uac_speaks_then_hangs_up.xml", number="+32476206101")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
     assert wait_for(lambda: len(webhook().received("/record/cut")) == 1, timeout=5)
     form = webhook().received("/record/cut")[0]["form"]
