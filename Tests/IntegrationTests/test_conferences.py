@@ -132,3 +132,29 @@ def test_hold_announce_and_ending_a_room_through_the_api(parley):
     assert wait_for(lambda: len([r for r in webhook().received("/conf/hold-events") if r["form"]["ConferenceSid"] == conference]) == 4)
     names = [r["form"]["StatusCallbackEvent"] for r in webhook().received("/conf/hold-events") if r["form"]["ConferenceSid"] == conference]
     assert names == ["conference-start", "participant-hold", "participant-unhold", "conference-end"], names
+
+
+def test_a_room_waits_for_its_moderator_and_ends_when_the_moderator_leaves(parley):
+    bind(parley, "+32476206103", "/conf/waiting",
+         '<Response><Dial timeLimit="30"><Conference startConferenceOnEnter="false" beep="false">moderated</Conference></Dial></Response>')
+    bind(parley, "+32476206104", "/conf/moderator",
+         '<Response><Dial timeLimit="3"><Conference endConferenceOnExit="true" beep="false">moderated</Conference></Dial></Response>')
+    base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
+    with tempfile.TemporaryDirectory() as directory:
+        pcap = os.path.join(directory, "waiting.pcap")
+        write_alaw_pcap(pcap, tone(600, 20))
+        waiting = sipp(parley, speaking_scenario(directory, "waiting", pcap, caller_id="0470111105"), number="+32476206103", background=True)
+        assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "moderated"}).json()["conferences"], timeout=5)
+        conference = parley.http("GET", base + ".json", params={"FriendlyName": "moderated"}).json()["conferences"][0]
+        time.sleep(2)
+        # Without a participant who starts it, the room waits.
+        assert parley.client().conferences(conference["sid"]).fetch().status == "init"
+        started = time.monotonic()
+        moderator = sipp(parley, speaking_scenario(directory, "moderator", pcap, caller_id="0470111106"), number="+32476206104", background=True)
+        assert wait_for(lambda: parley.client().conferences(conference["sid"]).fetch().status == "in-progress", timeout=5)
+        outputs = [process.communicate(timeout=40) for process in (waiting, moderator)]
+    assert waiting.returncode == 0 and moderator.returncode == 0, [output[0][-1000:] for output in outputs]
+    # The moderator's 3 s limit ended the room, and with it the waiting caller's 30 s Dial.
+    assert time.monotonic() - started < 15
+    ended = parley.client().conferences(conference["sid"]).fetch()
+    assert ended.status == "completed" and ended.reason_conference_ended == "participant-with-end-conference-on-exit-left"
