@@ -45,12 +45,21 @@ extension RCMLLeg {
         } else if queue != nil {
             result = "queue-full"
         }
-        guard !Task.isCancelled, ending == nil else { return .over }
-        guard let action = verb.action else { return .proceed }
         let extra = [
             ("QueueResult", result), ("QueueSid", queueSid), ("QueueTime", String((ContinuousClock.now - started).components.seconds)),
         ]
-        guard let next = await request(resolve(action, against: documentURL), method: verb.method, extra: extra) else { return .over }
+        let action = verb.action.map { resolve($0, against: documentURL) }
+        guard !Task.isCancelled, ending == nil else {
+            // The caller is gone: the application still learns how the wait ended.
+            if let action {
+                let parameters = webhookParameters() + extra
+                let (fetcher, account, call) = (runtime.fetcher, record.accountSid, record.sid)
+                Task.detached { await fetcher.callback(action, method: verb.method, parameters: parameters, account: account, call: call) }
+            }
+            return .over
+        }
+        guard let action else { return .proceed }
+        guard let next = await request(action, method: verb.method, extra: extra) else { return .over }
         return .document(next)
     }
 

@@ -158,3 +158,22 @@ def test_a_room_waits_for_its_moderator_and_ends_when_the_moderator_leaves(parle
     assert time.monotonic() - started < 15
     ended = parley.client().conferences(conference["sid"]).fetch()
     assert ended.status == "completed" and ended.reason_conference_ended == "participant-with-end-conference-on-exit-left"
+
+
+def test_a_live_call_is_moved_into_a_room_by_its_call_sid(parley):
+    bind(parley, "+32476206105", "/conf/holding", '<Response><Play digits="w"/><Pause length="30"/></Response>')
+    webhook().serve("/conf/move", '<Response><Dial timeLimit="3"><Conference beep="false">moved-in</Conference></Dial></Response>')
+    with tempfile.TemporaryDirectory() as directory:
+        pcap = os.path.join(directory, "moved.pcap")
+        write_alaw_pcap(pcap, tone(800, 12))
+        process = sipp(parley, speaking_scenario(directory, "moved", pcap, caller_id="0470111107"), number="+32476206105", background=True)
+        assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="+32470111107")] == ["in-progress"], timeout=5)
+        [call] = parley.client().calls.list(from_="+32470111107")
+        time.sleep(2)
+        parley.client().calls(call.sid).update(url=webhook().url("/conf/move"), method="POST")
+        base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
+        assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "moved-in"}).json()["conferences"], timeout=5)
+        conference = parley.http("GET", base + ".json", params={"FriendlyName": "moved-in"}).json()["conferences"][0]["sid"]
+        assert [p.call_sid for p in parley.client().conferences(conference).participants.list()] == [call.sid]
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, out[-1500:]

@@ -93,3 +93,16 @@ def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_s
     middle = heard[int(1.0 * 8000):int(3.0 * 8000)]
     levels = {name: amplitude(middle, frequency) for name, frequency in TONES.items()}
     assert levels["a"] > 1000 and levels["b"] < 100 and levels["agent"] < 100, levels
+
+
+def test_a_caller_who_hangs_up_leaves_the_queue_at_once(parley):
+    queue = parley.client().queues.create(friendly_name="short-lived")
+    bind(parley, "+32476206103", "/queue/short", '<Response><Enqueue action="/queue/short/done">short-lived</Enqueue></Response>')
+    webhook().serve("/queue/short/done", "<Response><Hangup/></Response>")
+    result = sipp(parley, "uac_speaks_then_hangs_up.xml", number="+32476206103")
+    assert result.returncode == 0, result.stdout[-1500:]
+    # No wait document: hold music; the caller's BYE took it out of the queue at once.
+    assert parley.client().queues(queue.sid).fetch().current_size == 0
+    assert parley.client().queues(queue.sid).members.list() == []
+    [done] = [r["form"] for r in webhook().received("/queue/short/done") if r["form"]["To"] == "+32476206103"]
+    assert done["QueueResult"] == "hangup" and int(done["QueueTime"]) >= 4
