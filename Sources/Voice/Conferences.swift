@@ -73,7 +73,8 @@ public final class Conferences: Sendable {
     /// is not a participant.
     public func setHold(_ call: CallSid, in sid: ConferenceSid, account: AccountSid, hold: Bool, holdUrl: String?) async -> Bool {
         guard let room = await room(sid, account: account) else { return false }
-        let music = await holdUrl.asyncFlatMap { try? await audio.samples(of: $0) }
+        var music: [Int16]?
+        if let holdUrl { music = try? await audio.samples(of: holdUrl) }
         return await room.setHold(call, hold, music: music)
     }
 
@@ -117,12 +118,4 @@ public struct ParticipantSummary: Sendable {
     public let endConferenceOnExit: Bool
     public let dateCreated: Date
     public let dateUpdated: Date
-}
-
-extension Optional {
-    /// `flatMap` with an async transform.
-    func asyncFlatMap<Result>(_ transform: (Wrapped) async -> Result?) async -> Result? {
-        guard let value = self else { return nil }
-        return await transform(value)
-    }
 }
