@@ -8,16 +8,14 @@ import NIOCore
 public final class ConferenceMixer: Sendable {
     private let loop: any EventLoop
     private let state: NIOLoopBound<MixerState>
-    private let clock: NIOLoopBoundBox<RepeatedTask?>
+    private let clock: NIOLoopBound<MediaClock>
 
     init(loop: any EventLoop) async throws {
         self.loop = loop
         (state, clock) = try await loop.submit {
-            let state = NIOLoopBound(MixerState(), eventLoop: loop)
-            let task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
-                state.value.tick()
-            }
-            return (state, NIOLoopBoundBox(Optional(task), eventLoop: loop))
+            let mixer = MixerState()
+            let clock = MediaClock(loop: loop) { _ in mixer.tick() }
+            return (NIOLoopBound(mixer, eventLoop: loop), NIOLoopBound(clock, eventLoop: loop))
         }.get()
     }
 
@@ -36,10 +34,7 @@ public final class ConferenceMixer: Sendable {
 
     /// Stops the clock; the mixer does nothing more.
     public func stop() {
-        loop.execute { [clock] in
-            clock.value?.cancel()
-            clock.value = nil
-        }
+        loop.execute { [clock] in clock.value.stop() }
     }
 }
 

@@ -20,11 +20,9 @@ public final class MediaEngine: Sendable {
         var tickers: [ObjectIdentifier: NIOLoopBound<LoopTicker>] = [:]
         for loop in group.makeIterator() {
             tickers[ObjectIdentifier(loop)] = try await loop.submit {
-                let ticker = NIOLoopBound(LoopTicker(), eventLoop: loop)
-                loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
-                    ticker.value.tick(now: .now())
-                }
-                return ticker
+                let ticker = LoopTicker()
+                ticker.clock = MediaClock(loop: loop) { [ticker] now in ticker.tick(now: now) }
+                return NIOLoopBound(ticker, eventLoop: loop)
             }.get()
         }
         let timeout = TimeAmount.nanoseconds(Int64(rtpTimeout.components.seconds) * 1_000_000_000)
@@ -96,6 +94,7 @@ public final class MediaEngine: Sendable {
 /// Every session of one loop, ticked together every 20 ms.
 final class LoopTicker {
     var sessions: [SessionCore] = []
+    var clock: MediaClock?
 
     func tick(now: NIODeadline) {
         for session in sessions { session.tick(now: now) }
