@@ -215,6 +215,15 @@ extension RCMLLeg {
         return next
     }
 
+    /// A verb's action after the caller hung up (Record, Enqueue): the application still learns
+    /// how the verb ended; the request goes out from a task of its own (this interpreter is
+    /// cancelled) and its answer is ignored.
+    func tellActionAfterHangUp(_ action: String, method: WebhookMethod, extra: [(String, String)]) {
+        let parameters = webhookParameters() + extra
+        let (fetcher, account, call) = (runtime.fetcher, record.accountSid, record.sid)
+        Task.detached { await fetcher.callback(action, method: method, parameters: parameters, account: account, call: call) }
+    }
+
     func resolve(_ url: String, against base: String) -> String {
         URL(string: url, relativeTo: URL(string: base))?.absoluteString ?? url
     }

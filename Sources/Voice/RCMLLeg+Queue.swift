@@ -50,12 +50,7 @@ extension RCMLLeg {
         ]
         let action = verb.action.map { resolve($0, against: documentURL) }
         guard !Task.isCancelled, ending == nil else {
-            // The caller is gone: the application still learns how the wait ended.
-            if let action {
-                let parameters = webhookParameters() + extra
-                let (fetcher, account, call) = (runtime.fetcher, record.accountSid, record.sid)
-                Task.detached { await fetcher.callback(action, method: verb.method, parameters: parameters, account: account, call: call) }
-            }
+            if let action { tellActionAfterHangUp(action, method: verb.method, extra: extra) }
             return .over
         }
         guard let action else { return .proceed }

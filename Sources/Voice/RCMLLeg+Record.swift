@@ -49,10 +49,7 @@ extension RCMLLeg {
             ("RecordingDuration", String(finished.duration ?? 0)), ("Digits", hungUp ? "hangup" : digits),
         ]
         if hungUp {
-            // The caller is gone: the application still learns of the recording.
-            let parameters = webhookParameters() + extra
-            let (fetcher, account, call) = (runtime.fetcher, record.accountSid, record.sid)
-            Task.detached { await fetcher.callback(action, method: verb.method, parameters: parameters, account: account, call: call) }
+            tellActionAfterHangUp(action, method: verb.method, extra: extra)
             return nil
         }
         return await request(action, method: verb.method, extra: extra)
