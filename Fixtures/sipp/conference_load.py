@@ -12,15 +12,12 @@ the late-frame rate and SIPp's failures for each. Loopback only; stops by itself
 import argparse
 import json
 import os
-import re
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, RCMLServer, free_port, sipp_counts
+from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, ProbeCall, RCMLServer, free_port, sipp_counts
 
 ROOM_SIZE = 10
 HOLD_SECONDS = 25
@@ -32,51 +29,28 @@ def room_number(index):
 
 
 def probe(sip_port, number, seconds):
-    """Joins a room from plain sockets and returns (frames received, frames late)."""
-    sip, rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sip.bind(("127.0.0.1", 0))
-    rtp.bind(("127.0.0.1", 0))
-    sip.settimeout(10)
-    rtp.settimeout(2)
-    port, media = sip.getsockname()[1], rtp.getsockname()[1]
-    call_id, tag = secrets.token_hex(8), secrets.token_hex(4)
-    sdp = (f"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {media} RTP/AVP 8\r\n"
-           "a=rtpmap:8 PCMA/8000\r\n")
-    via = f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
-    head = f"From: <sip:0470999999@127.0.0.1>;tag={tag}\r\n"
-    sip.sendto((f"INVITE sip:{number}@127.0.0.1:{sip_port} SIP/2.0\r\n{via}{head}To: <sip:{number}@127.0.0.1>\r\n"
-                f"Call-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:probe@127.0.0.1:{port}>\r\nMax-Forwards: 70\r\n"
-                f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}").encode(), ("127.0.0.1", sip_port))
-    to = None
-    while to is None:
-        message = sip.recv(65535).decode(errors="replace")
-        if message.startswith("SIP/2.0 200"):
-            to = next(line for line in message.split("\r\n") if line.lower().startswith("to:"))
-            parley_media = int(re.search(r"m=audio (\d+)", message).group(1))
-    sip.sendto((f"ACK sip:{number}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
-                f"{head}{to}\r\nCall-ID: {call_id}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n").encode(), ("127.0.0.1", sip_port))
-    # Speak too (silence), so the room hears a live participant: one A-law frame every 20 ms.
-    silence = bytes([0x80, 8]) + bytes(10) + bytes([0xD5]) * 160
+    """Joins a room from plain sockets, speaking silence every 20 ms, and returns (frames
+    received, frames late)."""
+    call = ProbeCall(sip_port, number, timeout=10)
+    call.wait_for_answer()
+    silence = bytearray([0x80, 8]) + bytearray(10) + bytearray([0xD5]) * 160
     arrivals = []
-    started = time.monotonic()
-    next_send = started
-    rtp.setblocking(False)
+    started = next_send = time.monotonic()
+    call.rtp.setblocking(False)
     sequence = 0
     while time.monotonic() - started < seconds:
-        now = time.monotonic()
-        if now >= next_send:
-            packet = bytearray(silence)
-            packet[2:4] = sequence.to_bytes(2, "big")
-            rtp.sendto(packet, ("127.0.0.1", parley_media))
+        if time.monotonic() >= next_send:
+            silence[2:4] = (sequence & 0xFFFF).to_bytes(2, "big")
+            call.rtp.sendto(silence, ("127.0.0.1", call.parley_media))
             next_send += 0.02
             sequence += 1
         try:
-            rtp.recv(2048)
+            call.rtp.recv(2048)
             arrivals.append(time.monotonic())
         except BlockingIOError:
             time.sleep(0.001)
-    sip.close()
-    rtp.close()
+    call.hang_up()
+    call.close()
     if len(arrivals) < 2:
         return len(arrivals), len(arrivals)
     first = arrivals[0]

@@ -13,14 +13,13 @@ Loopback only; stops by itself.
 import argparse
 import json
 import os
-import secrets
 import socket
 import statistics
 import sys
 import threading
 import time
 
-from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, RCMLServer, free_port, rising_rates
+from parley_process import DEFAULT_BINARY, HERE, ParleyProcess, ProbeCall, RCMLServer, free_port, rising_rates
 
 NUMBER = "+3222060701"
 GREETING = '<?xml version="1.0"?><Response><Gather numDigits="1" timeout="5" action="/done"><Say>Press one.</Say></Gather><Hangup/></Response>'
@@ -30,48 +29,20 @@ DONE = '<?xml version="1.0"?><Response><Hangup/></Response>'
 def first_speech_ms(sip_port):
     """One probe call: milliseconds from sending the INVITE to the first RTP packet that is not
     silence (A-law 0xD5), and from the 200 OK (sent when the Say verb starts: it answers) to
-    that packet; then ACK and BYE."""
-    sip, rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sip.bind(("127.0.0.1", 0))
-    rtp.bind(("127.0.0.1", 0))
-    sip.settimeout(5)
-    rtp.settimeout(5)
-    port, media = sip.getsockname()[1], rtp.getsockname()[1]
-    call_id, tag = secrets.token_hex(8), secrets.token_hex(4)
-    sdp = (f"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {media} RTP/AVP 8 101\r\n"
-           "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n")
-    head = (f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
-            f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n")
-    invite = (f"INVITE sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\n{head}To: <sip:{NUMBER}@127.0.0.1>\r\n"
-              f"Call-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:probe@127.0.0.1:{port}>\r\nMax-Forwards: 70\r\n"
-              f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}")
-    started = time.monotonic()
-    sip.sendto(invite.encode(), ("127.0.0.1", sip_port))
-    to = None
+    that packet; then BYE. None when no answer or no speech came."""
+    call = ProbeCall(sip_port, NUMBER, caller="0470111111", telephone_events=True)
     try:
-        while to is None:
-            message = sip.recv(65535).decode(errors="replace")
-            if message.startswith("SIP/2.0 200"):
-                answered = time.monotonic()
-                to = next(line for line in message.split("\r\n") if line.lower().startswith("to:"))
-        ack = (f"ACK sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
-               f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n{to}\r\nCall-ID: {call_id}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
-        sip.sendto(ack.encode(), ("127.0.0.1", sip_port))
+        call.wait_for_answer()
         while True:
-            packet = rtp.recv(2048)
+            packet = call.rtp.recv(2048)
             if any(byte != 0xD5 for byte in packet[12:]):
                 now = time.monotonic()
-                elapsed = ((now - started) * 1000, (now - answered) * 1000)
-                break
-        bye = (f"BYE sip:{NUMBER}@127.0.0.1:{sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
-               f"From: <sip:0470111111@127.0.0.1>;tag={tag}\r\n{to}\r\nCall-ID: {call_id}\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
-        sip.sendto(bye.encode(), ("127.0.0.1", sip_port))
-        return elapsed
+                call.hang_up()
+                return (now - call.started) * 1000, (now - call.answered) * 1000
     except socket.timeout:
         return None
     finally:
-        sip.close()
-        rtp.close()
+        call.close()
 
 
 def main():

@@ -2,6 +2,7 @@
 import atexit
 import base64
 import os
+import re
 import shutil
 import secrets
 import socket
@@ -150,3 +151,50 @@ class RCMLServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/rcml"
         self.kind = "python http.server"
+
+
+class ProbeCall:
+    """A caller on plain sockets for the load scripts' measurements: INVITE with an A-law offer
+    (and telephone-event if asked), the 200 OK (its time, its To header and Parley's RTP port
+    kept), ACK and BYE. Its RTP socket is `rtp`."""
+
+    def __init__(self, sip_port, number, caller="0470999999", telephone_events=False, timeout=5):
+        self.sip_port, self.number = sip_port, number
+        self.sip, self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sip.bind(("127.0.0.1", 0))
+        self.rtp.bind(("127.0.0.1", 0))
+        self.sip.settimeout(timeout)
+        self.rtp.settimeout(timeout)
+        self.port, media = self.sip.getsockname()[1], self.rtp.getsockname()[1]
+        self.call_id, self.from_header = secrets.token_hex(8), f"From: <sip:{caller}@127.0.0.1>;tag={secrets.token_hex(4)}\r\n"
+        formats = "8 101" if telephone_events else "8"
+        sdp = (f"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {media} RTP/AVP {formats}\r\n"
+               "a=rtpmap:8 PCMA/8000\r\n" + ("a=rtpmap:101 telephone-event/8000\r\n" if telephone_events else ""))
+        self.started = time.monotonic()
+        self._send("INVITE", 1, f"To: <sip:{number}@127.0.0.1>\r\nContact: <sip:probe@127.0.0.1:{self.port}>\r\n"
+                                f"Content-Type: application/sdp\r\n", sdp)
+
+    def wait_for_answer(self):
+        """Waits for the 200 OK (socket.timeout if none), then acknowledges it."""
+        while True:
+            message = self.sip.recv(65535).decode(errors="replace")
+            if message.startswith("SIP/2.0 200"):
+                self.answered = time.monotonic()
+                self.to = next(line for line in message.split("\r\n") if line.lower().startswith("to:")) + "\r\n"
+                self.parley_media = int(re.search(r"m=audio (\d+)", message).group(1))
+                self._send("ACK", 1, self.to)
+                return
+
+    def hang_up(self):
+        self._send("BYE", 2, self.to)
+
+    def close(self):
+        self.sip.close()
+        self.rtp.close()
+
+    def _send(self, method, cseq, headers, body=""):
+        message = (f"{method} sip:{self.number}@127.0.0.1:{self.sip_port} SIP/2.0\r\n"
+                   f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch=z9hG4bK{secrets.token_hex(6)};rport\r\n"
+                   f"{self.from_header}{headers}Call-ID: {self.call_id}\r\nCSeq: {cseq} {method}\r\nMax-Forwards: 70\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n{body}")
+        self.sip.sendto(message.encode(), ("127.0.0.1", self.sip_port))
