@@ -54,10 +54,12 @@ let package = Package(
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .target(name: "Speech", dependencies: ["CEspeakNG", "Media"]),
         .target(
             name: "Media",
             dependencies: [
+                "COpus",
                 "CSpeexDSP",
                 "CSRTP",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,9 @@
-/// The codecs the media engine encodes and decodes itself.
+/// The codecs the media engine encodes and decodes: G.711 itself, Opus through libopus.
 public enum MediaCodec: Sendable, Equatable {
-    case pcmu, pcma
+    case pcmu, pcma, opus
+
+    /// RTP timestamp units per second.
+    public var clockRate: Int { self == .opus ? OpusCodec.rtpClockRate : 8000 }
 }
 
 /// What signalling negotiated for a session, with nothing of SIP or SDP in it: where to send,

@@ -26,7 +26,8 @@ final class SessionCore {
     /// The conference this session is in: what the far end says goes to the mixer, and the
     /// mix goes out at each tick (unless something plays to this participant alone).
     var mixerPort: MixerPort?
-    private var mixFrame = [Int16](repeating: 0, count: 160)
+    /// The 20 ms frame being sent (played audio, the mix, silence), encoded at each tick.
+    private let frame = UnsafeMutableBufferPointer<Int16>.allocate(capacity: SessionCore.frameSamples)
     private var recording: (file: RecordingFile, pending: [Int16])?
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
@@ -36,7 +37,12 @@ final class SessionCore {
     /// sends events may also leave the tones in its audio).
     private var telephoneEventsSeen = false
     /// Room for the longest packet accepted (240 ms of G.711); longer payloads are cut.
-    private var decoded = [Int16](repeating: 0, count: 1920)
+    private let decoded = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 1920)
+    /// Set while the codec is Opus, with the next sequence number expected (a gap is loss:
+    /// concealed, the last lost frame rebuilt from the FEC of the packet after it).
+    private var opus: (codec: OpusCodec, expected: UInt16?)?
+    /// Decoded audio from a bridged peer waiting to fill 20 ms Opus frames.
+    private var transcoding = SampleFIFO(capacity: SessionCore.frameSamples * 8)
     /// The packet being sent, reused every tick: a datagram write to a socket that is not full
     /// completes within its flush, so by the next tick the storage is this session's alone
     /// again and `clear()` keeps it instead of allocating (a write still pending makes
@@ -68,7 +74,14 @@ final class SessionCore {
         self.channel = channel
         self.rtpTimeout = rtpTimeout
         self.emit = emit
-        self.outgoing = channel.allocator.buffer(capacity: RTPHeader.size + Self.frameSamples)
+        self.outgoing = channel.allocator.buffer(capacity: RTPHeader.size + OpusCodec.maximumPacketBytes + 16)
+        frame.initialize(repeating: 0)
+        decoded.initialize(repeating: 0)
+    }
+
+    deinit {
+        frame.deallocate()
+        decoded.deallocate()
     }
 
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
@@ -79,6 +92,11 @@ final class SessionCore {
         } ?? true
         if rekeyed {
             srtp = parameters.srtp.flatMap { SRTPSession(suite: $0.suite, localKey: $0.localKey, remoteKey: $0.remoteKey) }
+        }
+        if parameters.codec != .opus {
+            opus = nil
+        } else if opus == nil, let codec = OpusCodec() {
+            opus = (codec, nil)
         }
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
@@ -144,38 +162,61 @@ final class SessionCore {
                 emit(.digit(key))
             }
         } else if header.payloadType == parameters.payloadType {
-            statistics.packet(ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(), clockRate: 8000)
-            peer?.relay(body, codec: parameters.codec)
-            hear(body, codec: parameters.codec)
+            statistics.packet(
+                ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(),
+                clockRate: parameters.codec.clockRate)
+            if let opus {
+                receiveOpus(body, sequence: header.sequenceNumber, codec: opus.codec, expected: opus.expected)
+            } else {
+                let table = parameters.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
+                let count = min(body.count, decoded.count)
+                for index in 0..<count { decoded[index] = table[Int(body[index])] }
+                deliver(count, payload: body)
+            }
         }
     }
 
-    /// Decodes received audio for in-band DTMF detection (until the far end shows it sends
-    /// RFC 4733 events, which then stand for its keys), the recording and the silence
-    /// detector.
-    private func hear(_ body: UnsafeRawBufferPointer, codec: MediaCodec) {
-        let table = codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
-        let count = min(body.count, decoded.count)
-        var level = 0
-        for index in 0..<count {
-            decoded[index] = table[Int(body[index])]
-            level += abs(Int(decoded[index]))
-        }
-        if let mixerPort {
-            decoded.withUnsafeBufferPointer { samples in
-                let heard = UnsafeBufferPointer(rebasing: samples[0..<count])
-                mixerPort.incoming.withLock { $0.push(heard) }
+    /// An Opus packet in sequence is decoded; a gap of up to half a second first gives its
+    /// frames by concealment, the last one rebuilt from this packet's FEC; a late or repeated
+    /// packet is dropped (its time has passed). A longer jump is a new stream: nothing to conceal.
+    private func receiveOpus(_ body: UnsafeRawBufferPointer, sequence: UInt16, codec: OpusCodec, expected: UInt16?) {
+        let gap = expected.map { sequence &- $0 } ?? 0
+        guard gap < 0x8000 else { return }
+        opus?.expected = sequence &+ 1
+        if gap > 0, gap <= 25 {
+            let frameSamples = codec.frameSamples
+            for _ in 1..<gap {
+                deliver(codec.conceal(into: UnsafeMutableBufferPointer(rebasing: decoded[0..<frameSamples])), payload: nil)
             }
+            let lost = min(decoded.count, OpusCodec.rtpDuration(of: body) * codec.sampleRate / OpusCodec.rtpClockRate)
+            deliver(codec.recover(lostBefore: body, into: UnsafeMutableBufferPointer(rebasing: decoded[0..<lost])), payload: nil)
         }
+        deliver(codec.decode(body, into: decoded), payload: body)
+    }
+
+    /// `count` decoded samples of the far end's audio (in `decoded`) go to the bridged peer,
+    /// with the packet they came from (nil when concealed), and are heard here.
+    private func deliver(_ count: Int, payload: UnsafeRawBufferPointer?) {
+        guard let codec = parameters?.codec else { return }
+        let samples = UnsafeBufferPointer(rebasing: decoded[0..<count])
+        peer?.relay(payload, codec: codec, decoded: samples)
+        hear(samples)
+    }
+
+    /// Decoded audio from the far end goes to the mixer, to in-band DTMF detection (until
+    /// the far end shows it sends RFC 4733 events, which then stand for its keys), the
+    /// recording and the silence detector.
+    private func hear(_ samples: UnsafeBufferPointer<Int16>) {
+        mixerPort?.hear(samples)
         if !telephoneEventsSeen {
             let emit = self.emit
-            decoded.withUnsafeBufferPointer { samples in
-                detector.process(UnsafeBufferPointer(rebasing: samples[0..<count])) { emit(.digit($0)) }
-            }
+            detector.process(samples) { emit(.digit($0)) }
         }
         guard recording != nil else { return }
-        if count > 0, level / count > Self.voiceLevel { silence?.lastVoice = lastReceived }
-        recording?.pending.append(contentsOf: decoded[0..<count])
+        var level = 0
+        for sample in samples { level += abs(Int(sample)) }
+        if !samples.isEmpty, level / samples.count > Self.voiceLevel { silence?.lastVoice = lastReceived }
+        recording?.pending.append(contentsOf: samples)
         if let recording, recording.pending.count >= 8000 {
             // A second of audio goes to the file's queue; the next second starts afresh.
             recording.file.append(recording.pending)
@@ -185,18 +226,49 @@ final class SessionCore {
     }
 
     /// Audio from the bridged peer's far end, sent on at once as this session's own packet
-    /// (own SSRC, sequence and timestamp), re-encoded byte by byte when the laws differ.
-    func relay(_ payload: UnsafeRawBufferPointer, codec: MediaCodec) {
+    /// (own SSRC, sequence and timestamp): the same codec passes through untouched (a
+    /// concealed frame is not sent: the far end conceals its own loss), μ-law ↔ A-law is
+    /// re-encoded byte by byte, and to or from Opus the decoded samples are encoded afresh.
+    func relay(_ payload: UnsafeRawBufferPointer?, codec: MediaCodec, decoded: UnsafeBufferPointer<Int16>) {
         guard let parameters, parameters.sends, let remote else { return }
+        if codec == parameters.codec {
+            guard let payload else { return }
+            outgoing.clear()
+            outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+            outgoing.writeBytes(payload)
+            send(to: remote, payloadType: parameters.payloadType, samples: codec == .opus ? OpusCodec.rtpDuration(of: payload) : payload.count)
+        } else if opus != nil {
+            transcoding.push(decoded)
+            while transcoding.pop(into: frame) { sendFrame(UnsafeBufferPointer(frame), to: remote, parameters: parameters) }
+        } else if codec == .opus || payload == nil {
+            sendFrame(decoded, to: remote, parameters: parameters)
+        } else if let payload {
+            let map = codec == .pcmu ? G711.ulawToALaw : G711.alawToULaw
+            outgoing.clear()
+            outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+            for byte in payload { outgoing.writeInteger(map[Int(byte)]) }
+            send(to: remote, payloadType: parameters.payloadType, samples: payload.count)
+        }
+    }
+
+    /// Encodes `samples` in this session's codec and sends them as one packet.
+    private func sendFrame(_ samples: UnsafeBufferPointer<Int16>, to remote: SocketAddress, parameters: MediaParameters) {
         outgoing.clear()
         outgoing.writeRepeatingByte(0, count: RTPHeader.size)
-        if codec == parameters.codec {
-            outgoing.writeBytes(payload)
+        let duration: Int
+        if let opus = opus?.codec {
+            let written = outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: OpusCodec.maximumPacketBytes) { opus.encode(samples, into: $0) }
+            guard written > 0 else { return }
+            duration = samples.count * OpusCodec.rtpClockRate / opus.sampleRate
         } else {
-            let map = codec == .pcmu ? G711.ulawToALaw : G711.alawToULaw
-            for byte in payload { outgoing.writeInteger(map[Int(byte)]) }
+            let table = parameters.codec == .pcmu ? G711.linearToULaw : G711.linearToALaw
+            outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: samples.count) { bytes in
+                for (index, sample) in samples.enumerated() { bytes[index] = table[Int(UInt16(bitPattern: sample))] }
+                return samples.count
+            }
+            duration = samples.count
         }
-        send(to: remote, payloadType: parameters.payloadType, samples: payload.count)
+        send(to: remote, payloadType: parameters.payloadType, samples: duration)
     }
 
     /// An RTCP compound packet to the far end's RTCP port (its RTP port + 1): an SR with
@@ -249,11 +321,13 @@ final class SessionCore {
     var quality: MediaQuality {
         MediaQuality(
             packetsSent: Int(packetsSent), packetsReceived: Int(statistics.received), packetsLost: Int(max(0, statistics.cumulativeLost)),
-            jitterMilliseconds: Double(statistics.jitter) / 8, roundTripMilliseconds: farEnd?.roundTrip,
+            jitterMilliseconds: Double(statistics.jitter) / unitsPerMillisecond, roundTripMilliseconds: farEnd?.roundTrip,
             farEndPacketsLost: farEnd.map { Int(max(0, $0.block.cumulativeLost)) },
-            farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / 8 }, reportsReceived: reportsReceived,
+            farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / unitsPerMillisecond }, reportsReceived: reportsReceived,
             srtpRejected: srtp?.rejected)
     }
+
+    private var unitsPerMillisecond: Double { Double(parameters?.codec.clockRate ?? 8000) / 1000 }
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
     private func send(to remote: SocketAddress, payloadType: UInt8, samples: Int) {
@@ -293,30 +367,24 @@ final class SessionCore {
             emit(.silence)
         }
         guard parameters.sends, let remote, peer == nil else { return }
-        outgoing.clear()
-        outgoing.writeRepeatingByte(0, count: RTPHeader.size)
-        let encode = parameters.codec == .pcmu ? G711.encodeULaw : G711.encodeALaw
         if var current = playing {
-            for _ in 0..<Self.frameSamples {
+            var filled = 0
+            while filled < Self.frameSamples {
                 if current.position == current.samples.count {
                     current.loopsLeft -= 1
                     current.position = 0
                     if current.loopsLeft == 0 { break }
                 }
-                outgoing.writeInteger(encode(current.samples[current.position]))
+                frame[filled] = current.samples[current.position]
                 current.position += 1
+                filled += 1
             }
-            let silence = RTPHeader.size + Self.frameSamples - outgoing.writerIndex
-            if silence > 0 { outgoing.writeRepeatingByte(encode(0), count: silence) }
+            if filled < Self.frameSamples { UnsafeMutableBufferPointer(rebasing: frame[filled...]).update(repeating: 0) }
             playing = current.loopsLeft == 0 ? nil : current
             if current.loopsLeft == 0 { emit(.playbackFinished) }
-        } else if let mixerPort,
-            mixFrame.withUnsafeMutableBufferPointer({ frame in mixerPort.outgoing.withLock { $0.pop(into: frame) } })
-        {
-            for sample in mixFrame { outgoing.writeInteger(encode(sample)) }
-        } else {
-            outgoing.writeRepeatingByte(encode(0), count: Self.frameSamples)
+        } else if mixerPort?.nextMix(into: frame) != true {
+            frame.update(repeating: 0)
         }
-        send(to: remote, payloadType: parameters.payloadType, samples: Self.frameSamples)
+        sendFrame(UnsafeBufferPointer(frame), to: remote, parameters: parameters)
     }
 }

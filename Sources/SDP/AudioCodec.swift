@@ -32,6 +32,10 @@ public enum AudioCodec: String, Sendable, CaseIterable {
         return allCases.first { $0.staticPayloadType.map(String.init) == payloadType }
     }
 
+    /// RFC 7587 format parameters Parley gives for Opus: it decodes in-band FEC, so the far
+    /// end may send it.
+    static let opusParameters = "useinbandfec=1"
+
     var rtpmap: String { "\(rawValue)/\(clockRate)" + (channels > 1 ? "/\(channels)" : "") }
 }
 

@@ -33,6 +33,7 @@ public struct OfferAnswer: Sendable {
             let events = media.formats.first { AudioCodec.identify($0, in: media) == .telephoneEvent }
             var formats = [payloadType]
             var attributes = [MediaDescription.Attribute("rtpmap", "\(payloadType) \(chosen.rtpmap)")]
+            if chosen == .opus { attributes.append(.init("fmtp", "\(payloadType) \(AudioCodec.opusParameters)")) }
             if let events {
                 formats.append(events)
                 attributes.append(.init("rtpmap", "\(events) telephone-event/8000"))
@@ -77,6 +78,7 @@ public struct OfferAnswer: Sendable {
             }
             formats.append(String(payloadType))
             attributes.append(.init("rtpmap", "\(payloadType) \(codec.rtpmap)"))
+            if codec == .opus { attributes.append(.init("fmtp", "\(payloadType) \(AudioCodec.opusParameters)")) }
         }
         formats.append("101")
         attributes += [.init("rtpmap", "101 telephone-event/8000"), .init("fmtp", "101 0-16"), .init("ptime", "20"), .init("sendrecv")]

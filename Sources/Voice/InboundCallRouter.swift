@@ -40,7 +40,7 @@ public struct InboundCallRouter: CallHandler {
         self.clients = clients
         self.authenticator = authenticator
         self.trunkAddresses = trunkAddresses
-        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
+        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: localAddress)
         self.media = media
         self.clock = clock
         self.logger = logger

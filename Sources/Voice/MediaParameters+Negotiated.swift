@@ -8,7 +8,8 @@ extension MediaParameters {
         switch negotiated.codec {
         case .pcmu: codec = .pcmu
         case .pcma: codec = .pcma
-        case .opus, .telephoneEvent: return nil
+        case .opus: codec = .opus
+        case .telephoneEvent: return nil
         }
         self.init(
             remoteHost: negotiated.remoteAddress, remotePort: negotiated.remotePort, codec: codec,

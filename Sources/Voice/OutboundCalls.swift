@@ -70,7 +70,7 @@ public final class OutboundCalls: Sendable {
         self.clients = clients
         self.calls = calls
         self.trunk = trunk
-        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: localAddress)
+        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: localAddress)
         self.media = media
         self.runtime = runtime
         self.clock = clock

@@ -106,13 +106,16 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
 
 
 def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp",
-                  mediaenc=None):
+                  mediaenc=None, codecs=("g711",), dump_dir=None):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
-    log with sip_trace); returns (process, log path). baresip also binds the port above its
-    SIP port (TLS); when another program holds it, it starts again on another port."""
+    log with sip_trace; offering the codec modules `codecs`; with dump_dir, writing what it
+    decodes and encodes there as WAV, through its sndfile module); returns (process, log
+    path). baresip also binds the port above its SIP port (TLS); when another program holds
+    it, it starts again on another port."""
     for _ in range(5):
-        process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc)
+        process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc,
+                                          codecs, dump_dir)
         time.sleep(0.5)
         if "Address already in use" not in open(log_path).read():
             return process, log_path
@@ -121,20 +124,23 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
     return process, log_path
 
 
-def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc):
+def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
-    with wave.open(source, "wb") as tone:  # 30 s of a 440 Hz tone, 8 kHz mono: what G.711 carries
-        tone.setnchannels(1)
+    # baresip's aufile source must have the codec's rate and channels: 8 kHz mono for G.711, 48 kHz stereo for Opus.
+    rate, channels = (48000, 2) if "opus" in codecs else (8000, 1)
+    with wave.open(source, "wb") as tone:  # 30 s of a 440 Hz tone
+        tone.setnchannels(channels)
         tone.setsampwidth(2)
-        tone.setframerate(8000)
-        tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(8000 * 30)))
+        tone.setframerate(rate)
+        tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate))) * channels for i in range(rate * 30)))
     with open(os.path.join(config_dir, "config"), "w") as config:
         config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports {transport}\n"
-                     "module_path /usr/lib/baresip/modules\nmodule g711.so\n"
+                     "module_path /usr/lib/baresip/modules\n" + "".join(f"module {codec}.so\n" for codec in codecs) +
                      "module aufile.so\nmodule_app account.so\nmodule_app menu.so\n"
-                     + ("module srtp.so\n" if mediaenc else "") +
+                     + ("module srtp.so\n" if mediaenc else "")
+                     + (f"module sndfile.so\nsnd_path {dump_dir}\n" if dump_dir else "") +
                      f"audio_player aufile,{os.path.join(config_dir, 'received.wav')}\n"
                      f"audio_source aufile,{source}\n")
     with open(os.path.join(config_dir, "accounts"), "w") as accounts:

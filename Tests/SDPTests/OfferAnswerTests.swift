@@ -56,7 +56,10 @@ struct OfferAnswerTests {
         let offer = try SessionDescription(parsing: "v=0\no=- 1 1 IN IP4 ::1\ns=-\nc=IN IP6 ::1\nt=0 0\nm=audio 4000 RTP/AVP 111 0\na=rtpmap:111 opus/48000/2\n")
         #expect(try negotiator.answer(offer, localPort: 1, sessionID: "5").1.codec == .pcmu)
         let wide = OfferAnswer(supported: [.opus, .pcmu], localAddress: "::1")
-        #expect(try wide.answer(offer, localPort: 1, sessionID: "6").1.codec == .opus)
+        let (answer, negotiated) = try wide.answer(offer, localPort: 1, sessionID: "6")
+        #expect(negotiated.codec == .opus && negotiated.payloadType == 111)
+        // Parley decodes in-band FEC, and says so (RFC 7587).
+        #expect(answer.text.contains("a=rtpmap:111 opus/48000/2") && answer.text.contains("a=fmtp:111 useinbandfec=1"))
     }
 
     @Test("malformed SDP is refused with a reason", arguments: ["", "v=1\n", "v=0\ns=-\n", "v=0\no=- 1 x IN IP4 a\ns=-\n", "v=0\no=- 1 1 IN IP4 a\ns=-\nm=audio x RTP/AVP 0\n", "v=0\no=- 1 1 IN IP4 a\ns=-\nm=audio 4 RTP/AVP 0\n", "garbage"])
@@ -70,6 +73,7 @@ struct OfferAnswerTests {
         let text = offer.text
         #expect(text.contains("m=audio 30000 RTP/AVP 0 8 96 101"))
         #expect(text.contains("a=rtpmap:96 opus/48000/2") && text.contains("a=rtpmap:101 telephone-event/8000"))
+        #expect(text.contains("a=fmtp:96 useinbandfec=1"))
         let reparsed = try SessionDescription(parsing: text)
         #expect(reparsed.media.first?.formats == ["0", "8", "96", "101"])
 

@@ -1,0 +1,74 @@
+"""Opus with a real peer: baresip, offering only Opus, calls a number. Parley answers
+opus/48000/2 with in-band FEC, plays a 1,000 Hz prompt (a WAV file, encoded into Opus by
+Parley), then records what baresip sends (its 440 Hz tone, decoded from Opus by Parley).
+baresip's sndfile module writes what it decoded from Parley, so both directions are heard."""
+import glob
+import io
+import re
+import signal
+import wave
+
+import numpy
+import requests
+
+from sip_peers import create_client, start_baresip, wait_for
+from webhook_server import webhook
+
+
+def amplitude(samples, frequency, rate):
+    t = numpy.arange(len(samples)) / rate
+    return 2 * abs(numpy.dot(samples, numpy.exp(-2j * numpy.pi * frequency * t))) / max(1, len(samples))
+
+
+def wav(body):
+    with wave.open(io.BytesIO(body)) as file:
+        frames = numpy.frombuffer(file.readframes(file.getnframes()), dtype="<i2").astype(float)
+        return file.getframerate(), frames.reshape(-1, file.getnchannels())[:, 0]
+
+
+def tone_wav(frequency, seconds, rate=8000):
+    out = io.BytesIO()
+    with wave.open(out, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        t = numpy.arange(int(seconds * rate)) / rate
+        file.writeframes((8000 * numpy.sin(2 * numpy.pi * frequency * t)).astype("<i2").tobytes())
+    return out.getvalue()
+
+
+def test_an_opus_caller_is_answered_in_opus_and_heard_both_ways(parley, tmp_path):
+    hook = webhook()
+    prompt = hook.serve("/opus/prompt.wav", tone_wav(1000, 2), content_type="audio/wav")
+    done = hook.serve("/opus/done", "<Response><Hangup/></Response>")
+    url = hook.serve("/opus/app", f'<Response><Play>{prompt}</Play>'
+                                  f'<Record maxLength="3" playBeep="false" action="{done}"/></Response>')
+    app = parley.client().applications.create(friendly_name="opus", voice_url=url)
+    create_client(parley, "wideband", "Wideband-pass-1", VoiceApplicationSid=app.sid)
+    process, log = start_baresip(parley, "wideband", "Wideband-pass-1", sip_trace=True, codecs=("opus",), dump_dir=str(tmp_path),
+                                 commands=[f"/dial sip:+3222060795@127.0.0.1:{parley.sip_port}"])
+    try:
+        assert wait_for(lambda: hook.received("/opus/done"), timeout=30), open(log).read()[-3000:]
+        assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:wideband")] == ["completed"], timeout=10)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    trace = open(log).read()
+    answer = trace[trace.index("SIP/2.0 200 OK"):]
+    payload_type = re.search(r"a=rtpmap:(\d+) opus/48000/2", answer)
+    assert payload_type and f"a=fmtp:{payload_type.group(1)} useinbandfec=1" in answer, answer[:1500]
+
+    # Parley decoded baresip's Opus: the recording holds its 440 Hz tone.
+    form = hook.received("/opus/done")[0]["form"]
+    media = requests.get(form["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    rate, recorded = wav(media.content)
+    assert len(recorded) >= 2 * rate, len(recorded)
+    steady = recorded[rate // 2:]
+    assert amplitude(steady, 440, rate) > 3000 and amplitude(steady, 1000, rate) < 300, (amplitude(steady, 440, rate), amplitude(steady, 1000, rate))
+
+    # baresip decoded Parley's Opus: what it played holds the 1,000 Hz prompt for about 2 s.
+    [decoded_path] = [path for path in glob.glob(str(tmp_path / "dump-*-dec.wav"))]
+    rate, heard = wav(open(decoded_path, "rb").read())
+    windows = [heard[start:start + rate // 10] for start in range(0, len(heard) - rate // 10, rate // 10)]
+    loud = [window for window in windows if amplitude(window, 1000, rate) > 4000]
+    assert 15 <= len(loud) <= 22, [round(amplitude(window, 1000, rate)) for window in windows]
