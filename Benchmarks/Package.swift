@@ -42,6 +42,18 @@ let package = Package(
             path: "Benchmarks/MediaPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // speexdsp's jitter buffer, the reference the jitter-buffer traces are replayed through.
+        .systemLibrary(name: "CSpeexJitter", path: "Sources/CSpeexJitter"),
+        .executableTarget(
+            name: "JitterTraces",
+            dependencies: [
+                "CSpeexJitter",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Media", package: "parley"),
+            ],
+            path: "Benchmarks/JitterTraces",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
