@@ -15,13 +15,32 @@ public struct MediaQuality: Sendable, Equatable {
     public var reportsReceived: Int
     /// SRTP packets dropped because their authentication failed; nil for plain RTP.
     public var srtpRejected: Int?
+    /// What the jitter buffer did; nil when it played nothing (a call only bridged, say).
+    public var playout: Playout?
+
+    /// The jitter buffer's figures for the call.
+    public struct Playout: Sendable, Equatable {
+        /// Mean time from a packet's arrival to its playout.
+        public var addedDelayMilliseconds: Double
+        /// Arrived packets not played (too late, or skipped to follow the sender's clock).
+        public var lateLossRate: Double
+        /// Ticks that played a concealed frame.
+        public var concealmentRatio: Double
+
+        public init(addedDelayMilliseconds: Double, lateLossRate: Double, concealmentRatio: Double) {
+            self.addedDelayMilliseconds = addedDelayMilliseconds
+            self.lateLossRate = lateLossRate
+            self.concealmentRatio = concealmentRatio
+        }
+    }
 
     public init(
         packetsSent: Int = 0, packetsReceived: Int = 0, packetsLost: Int = 0, jitterMilliseconds: Double = 0,
         roundTripMilliseconds: Double? = nil, farEndPacketsLost: Int? = nil, farEndJitterMilliseconds: Double? = nil, reportsReceived: Int = 0,
-        srtpRejected: Int? = nil
+        srtpRejected: Int? = nil, playout: Playout? = nil
     ) {
         self.srtpRejected = srtpRejected
+        self.playout = playout
         self.packetsSent = packetsSent
         self.packetsReceived = packetsReceived
         self.packetsLost = packetsLost

@@ -41,6 +41,9 @@ final class SessionCore {
     /// Set while the codec is Opus, with the next sequence number expected (a gap is loss:
     /// concealed, the last lost frame rebuilt from the FEC of the packet after it).
     private var opus: (codec: OpusCodec, expected: UInt16?)?
+    /// The far end's audio de-jittered for the clock, while not bridged (a bridge relays
+    /// packets as they come).
+    private var received: ReceivedAudio?
     /// Decoded audio from a bridged peer waiting to fill 20 ms Opus frames.
     private var transcoding = SampleFIFO(capacity: SessionCore.frameSamples * 8)
     /// The packet being sent, reused every tick: a datagram write to a socket that is not full
@@ -98,6 +101,7 @@ final class SessionCore {
         } else if opus == nil, let codec = OpusCodec() {
             opus = (codec, nil)
         }
+        if self.parameters?.codec != parameters.codec { received = ReceivedAudio(codec: parameters.codec) }
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
         if moved {
@@ -165,7 +169,10 @@ final class SessionCore {
             statistics.packet(
                 ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(),
                 clockRate: parameters.codec.clockRate)
-            if let opus {
+            if peer == nil, let received, received.accepts(body) {
+                received.put(body, timestamp: header.timestamp, ssrc: header.ssrc, at: lastReceived)
+                opus?.expected = header.sequenceNumber &+ 1
+            } else if let opus {
                 receiveOpus(body, sequence: header.sequenceNumber, codec: opus.codec, expected: opus.expected)
             } else {
                 let table = parameters.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
@@ -324,7 +331,13 @@ final class SessionCore {
             jitterMilliseconds: Double(statistics.jitter) / unitsPerMillisecond, roundTripMilliseconds: farEnd?.roundTrip,
             farEndPacketsLost: farEnd.map { Int(max(0, $0.block.cumulativeLost)) },
             farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / unitsPerMillisecond }, reportsReceived: reportsReceived,
-            srtpRejected: srtp?.rejected)
+            srtpRejected: srtp?.rejected, playout: received.flatMap { received in
+                let statistics = received.buffer.statistics
+                guard statistics.played > 0 else { return nil }
+                return MediaQuality.Playout(
+                    addedDelayMilliseconds: statistics.addedDelayMilliseconds(clockRate: received.buffer.clockRate),
+                    lateLossRate: statistics.lateLossRate, concealmentRatio: statistics.concealmentRatio)
+            })
     }
 
     private var unitsPerMillisecond: Double { Double(parameters?.codec.clockRate ?? 8000) / 1000 }
@@ -366,6 +379,7 @@ final class SessionCore {
             silence?.reported = true
             emit(.silence)
         }
+        if peer == nil, let received, let heard = received.next(now: now, opus: opus?.codec) { hear(heard) }
         guard parameters.sends, let remote, peer == nil else { return }
         if var current = playing {
             var filled = 0

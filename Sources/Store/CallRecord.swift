@@ -66,12 +66,21 @@ public struct CallQuality: Sendable, Equatable, Codable {
     public var reportsReceived: Int
     /// SRTP packets dropped for failing authentication; nil for plain RTP.
     public var srtpRejected: Int?
+    /// The jitter buffer's mean added delay, share of arrived packets not played, and share of
+    /// concealed frames; nil when it played nothing (and on records from before it existed).
+    public var playoutDelayMilliseconds: Double?
+    public var lateLossRate: Double?
+    public var concealmentRatio: Double?
 
     public init(
         packetsSent: Int, packetsReceived: Int, packetsLost: Int, jitterMilliseconds: Double, roundTripMilliseconds: Double?,
-        farEndPacketsLost: Int?, farEndJitterMilliseconds: Double?, reportsReceived: Int, srtpRejected: Int? = nil
+        farEndPacketsLost: Int?, farEndJitterMilliseconds: Double?, reportsReceived: Int, srtpRejected: Int? = nil,
+        playoutDelayMilliseconds: Double? = nil, lateLossRate: Double? = nil, concealmentRatio: Double? = nil
     ) {
         self.srtpRejected = srtpRejected
+        self.playoutDelayMilliseconds = playoutDelayMilliseconds
+        self.lateLossRate = lateLossRate
+        self.concealmentRatio = concealmentRatio
         self.packetsSent = packetsSent
         self.packetsReceived = packetsReceived
         self.packetsLost = packetsLost

@@ -1,7 +1,8 @@
 """RTCP with a real peer: baresip (as a registered Client) calls a number for about nine
 seconds, sending its tone and its RTCP reports; the call record then shows what Parley
-counted and what baresip reported: packets both ways, no loss on loopback, small jitter, and
-a round-trip time computed from baresip's reports about Parley's sender reports."""
+counted and what baresip reported: packets both ways, no loss on loopback, small jitter, a
+round-trip time computed from baresip's reports about Parley's sender reports, and what the
+jitter buffer did."""
 import re
 import signal
 
@@ -29,6 +30,10 @@ def test_a_call_record_keeps_the_rtp_and_rtcp_figures(parley, twilio_spec):
     assert quality["rtcp_reports_received"] >= 1, quality
     assert quality["far_end_packets_lost"] == 0, quality
     assert quality["round_trip_ms"] is not None and 0 <= float(quality["round_trip_ms"]) < 200, quality
+    # The jitter buffer played baresip's audio (for the recorder, DTMF, a mixer) with little
+    # delay and nothing lost on loopback.
+    assert 0 < float(quality["playout_delay_ms"]) < 80, quality
+    assert float(quality["late_loss_rate"]) < 0.01 and float(quality["concealment_ratio"]) < 0.05, quality
 
 
 def test_an_srtp_offer_gets_srtp_and_the_audio_flows_encrypted(parley):

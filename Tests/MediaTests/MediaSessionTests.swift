@@ -139,11 +139,14 @@ struct MediaSessionTests {
         }
         #expect(keys == "7#")
         #expect(try await eventually { far.received.count > 3 })  // it answers the latched address
-        let duration = await session.stopRecording()
-        #expect(duration == 0.5)
+        // The burst of 25 packets plays out of the jitter buffer at one frame a tick.
+        try await Task.sleep(for: .milliseconds(800))
+        let duration = try #require(await session.stopRecording())
+        // All of it, then at most five frames concealed once the stream stopped.
+        #expect(duration >= 0.5 && duration <= 0.6)
         let recorded = try WAVAudio(data: Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(recorded.samples.count == 4000)
-        #expect(zip(recorded.samples, tone).allSatisfy { abs(Int($0) - Int($1)) <= 8000 / 16 + 16 })
+        #expect(recorded.samples.count >= 4000)
+        #expect(zip(recorded.samples.prefix(4000), tone).allSatisfy { abs(Int($0) - Int($1)) <= 8000 / 16 + 16 })
         await session.close()
         await engine.shutdown()
     }

@@ -1,0 +1,74 @@
+import NIOCore
+
+/// The far end's audio on this side's clock, for what listens to it at the 20 ms ticks (the
+/// conference mixer, the recorder, in-band DTMF, the silence detector): packets go into a
+/// jitter buffer as they arrive, and each tick takes out one frame, decoded, with losses
+/// concealed by Opus's own PLC (or rebuilt from the next packet's FEC), or for G.711 by the
+/// last frame repeated at falling level, then silence. Relays to a bridged peer do not come
+/// through here: they pass packets on as they arrive and leave the de-jittering to the far end.
+final class ReceivedAudio {
+    let buffer: JitterBuffer
+    private let codec: MediaCodec
+    private let frame: UnsafeMutableBufferPointer<Int16>
+    private var concealedInRow = 0
+
+    init(codec: MediaCodec) {
+        self.codec = codec
+        let opus = codec == .opus
+        buffer = JitterBuffer(clockRate: codec.clockRate, frameUnits: opus ? 960 : 160, maximumPayload: opus ? OpusCodec.maximumPacketBytes : 320)
+        frame = .allocate(capacity: SessionCore.frameSamples)
+        frame.initialize(repeating: 0)
+    }
+
+    deinit {
+        frame.deallocate()
+    }
+
+    /// Whether a packet of `payload` fits the buffer's 20 ms grid (other packet sizes take the
+    /// direct path).
+    func accepts(_ payload: UnsafeRawBufferPointer) -> Bool {
+        codec == .opus ? OpusCodec.rtpDuration(of: payload) == 960 : payload.count == SessionCore.frameSamples
+    }
+
+    func put(_ payload: UnsafeRawBufferPointer, timestamp: UInt32, ssrc: UInt32, at time: NIODeadline) {
+        buffer.put(payload, timestamp: timestamp, ssrc: ssrc, arrival: units(time))
+    }
+
+    /// The frame due at `now`, decoded (valid until the next call), or nil while there is none.
+    func next(now: NIODeadline, opus: OpusCodec?) -> UnsafeBufferPointer<Int16>? {
+        switch buffer.pop(now: units(now)) {
+        case .idle:
+            return nil
+        case .packet(let payload):
+            concealedInRow = 0
+            if let opus {
+                let count = opus.decode(payload, into: frame)
+                return count == frame.count ? UnsafeBufferPointer(frame) : conceal(opus: opus, next: nil)
+            }
+            let table = codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
+            for index in 0..<frame.count { frame[index] = table[Int(payload[index])] }
+            return UnsafeBufferPointer(frame)
+        case .missing(let next):
+            return conceal(opus: opus, next: next)
+        }
+    }
+
+    private func conceal(opus: OpusCodec?, next: UnsafeRawBufferPointer?) -> UnsafeBufferPointer<Int16> {
+        concealedInRow += 1
+        if let opus {
+            let count = next.map { opus.recover(lostBefore: $0, into: frame) } ?? opus.conceal(into: frame)
+            if count != frame.count { frame.update(repeating: 0) }
+        } else if concealedInRow > 3 {
+            frame.update(repeating: 0)
+        } else {
+            // The last frame again at half its level each time: a fade, not a click.
+            for index in 0..<frame.count { frame[index] /= 2 }
+        }
+        return UnsafeBufferPointer(frame)
+    }
+
+    /// `time` on the stream's RTP clock (microseconds first, so a long uptime cannot overflow).
+    private func units(_ time: NIODeadline) -> Int64 {
+        Int64(time.uptimeNanoseconds / 1000) * Int64(codec.clockRate) / 1_000_000
+    }
+}
