@@ -34,6 +34,7 @@ let package = Package(
         .executableTarget(
             name: "MediaPaths",
             dependencies: [
+                "CLibSRTP",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Media", package: "parley"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -42,6 +43,8 @@ let package = Package(
             path: "Benchmarks/MediaPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // libsrtp2 called directly: the reference for Parley's SRTP cost.
+        .systemLibrary(name: "CLibSRTP", path: "Sources/CLibSRTP"),
         // speexdsp's jitter buffer, the reference the jitter-buffer traces are replayed through.
         .systemLibrary(name: "CSpeexJitter", path: "Sources/CSpeexJitter"),
         .executableTarget(

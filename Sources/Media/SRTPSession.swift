@@ -5,17 +5,17 @@ import Synchronization
 /// what we send with our key, one checking and decrypting what we receive with the far
 /// end's. Packets whose authentication fails are dropped and counted. Used on the session's
 /// event loop only.
-final class SRTPSession {
+public final class SRTPSession {
     private var outbound: srtp_t?
     private var inbound: srtp_t?
     /// Bytes a protected RTP packet grows by: the authentication tag.
-    let overhead: Int
-    private(set) var rejected = 0
+    public let overhead: Int
+    public private(set) var rejected = 0
 
     /// libsrtp2's one-time global setup.
     private static let initialised: Bool = srtp_init() == srtp_err_status_ok
 
-    init?(suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8]) {
+    public init?(suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8]) {
         guard Self.initialised, localKey.count == 30, remoteKey.count == 30 else { return nil }
         overhead = suite == .aesCM128HMACSHA1_80 ? 10 : 4
         guard let outbound = Self.context(suite: suite, key: localKey, inbound: false),
@@ -52,12 +52,12 @@ final class SRTPSession {
 
     /// Encrypts and signs the RTP packet in place; `length` grows by `overhead`. The buffer
     /// must have that much room after the packet.
-    func protect(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
+    public func protect(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
         Self.apply(srtp_protect, outbound, packet, &length)
     }
 
     /// Checks and decrypts in place; false (counted) when authentication or replay fails.
-    func unprotect(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
+    public func unprotect(_ packet: UnsafeMutableRawPointer, length: inout Int) -> Bool {
         guard Self.apply(srtp_unprotect, inbound, packet, &length) else {
             rejected += 1
             return false

@@ -6,7 +6,7 @@ import NIOPosix
 import Synchronization
 
 /// The per-packet costs of the media engine: in-band DTMF detection on one 20 ms frame (how
-/// many channels one core can watch), Opus ↔ G.711 transcoding (how many legs), and G.711 packets relayed through a bridge of two RTP
+/// many channels one core can watch), Opus ↔ G.711 transcoding (how many legs), SRTP against libsrtp2 alone, and G.711 packets relayed through a bridge of two RTP
 /// sessions over loopback UDP (how many packets per second one media loop carries).
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -45,6 +45,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     transcodingBenchmarks()
+    srtpBenchmarks()
 
     // The conference mixer: every participant speaks each frame (the worst case), so each
     // tick takes N frames in, sums them and hands N mixes out. Figures are per tick.
