@@ -55,15 +55,20 @@ public final class MediaEngine: Sendable {
             let (events, continuation) = AsyncStream<MediaEvent>.makeStream()
             let timeout = rtpTimeout
             do {
-                let channel = try await DatagramBootstrap(group: loop)
-                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .bind(host: host, port: port).get()
+                let socket = try UDPSocket.bind(host: host, port: port)
+                let channel: any Channel
+                do {
+                    channel = try await DatagramBootstrap(group: loop).withBoundSocket(socket.descriptor).get()
+                } catch {
+                    socket.close()
+                    throw error
+                }
                 // RTCP on the port above; a session works without it if that port is taken.
                 let rtcp = try? await DatagramBootstrap(group: loop)
                     .channelOption(.socketOption(.so_reuseaddr), value: 1)
                     .bind(host: host, port: port + 1).get()
                 let core = try await loop.submit {
-                    let core = SessionCore(channel: channel, rtpTimeout: timeout) { continuation.yield($0) }
+                    let core = SessionCore(channel: channel, socket: socket, rtpTimeout: timeout) { continuation.yield($0) }
                     try channel.pipeline.syncOperations.addHandler(RTPHandler(core: core))
                     if let rtcp {
                         core.rtcpChannel = rtcp

@@ -7,10 +7,15 @@ import NIOCore
 /// Bridged to a peer session, it relays the far end's audio to the peer as it arrives.
 final class SessionCore {
     let channel: any Channel
+    /// The channel's socket, written to directly.
+    let socket: UDPSocket
     /// The RTCP socket (the RTP port + 1), when it could be bound.
     var rtcpChannel: (any Channel)?
     let emit: @Sendable (MediaEvent) -> Void
     var parameters: MediaParameters?
+    /// What the per-packet paths read of `parameters`: plain values, so reading them copies
+    /// no strings or arrays (and retains nothing).
+    private var stream: (codec: MediaCodec, payloadType: UInt8, events: UInt8?, sends: Bool)?
     private var remote: SocketAddress?
     private var latched = false
 
@@ -46,10 +51,8 @@ final class SessionCore {
     private var received: ReceivedAudio?
     /// Decoded audio from a bridged peer waiting to fill 20 ms Opus frames.
     private var transcoding = SampleFIFO(capacity: SessionCore.frameSamples * 8)
-    /// The packet being sent, reused every tick: a datagram write to a socket that is not full
-    /// completes within its flush, so by the next tick the storage is this session's alone
-    /// again and `clear()` keeps it instead of allocating (a write still pending makes
-    /// `clear()` start a fresh copy, never touching the bytes in flight).
+    /// The packet being sent, reused for every packet: `sendto` copies it, so `clear()` keeps
+    /// its storage.
     private var outgoing: ByteBuffer
 
     private var statistics = ReceptionStatistics()
@@ -73,8 +76,9 @@ final class SessionCore {
     /// the silence timeout of a recording.
     static let voiceLevel = 120
 
-    init(channel: any Channel, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
+    init(channel: any Channel, socket: UDPSocket, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
         self.channel = channel
+        self.socket = socket
         self.rtpTimeout = rtpTimeout
         self.emit = emit
         self.outgoing = channel.allocator.buffer(capacity: RTPHeader.size + OpusCodec.maximumPacketBytes + 16)
@@ -104,6 +108,7 @@ final class SessionCore {
         if self.parameters?.codec != parameters.codec { received = ReceivedAudio(codec: parameters.codec) }
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
+        stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.sends)
         if moved {
             latched = false
             remote = try? SocketAddress(ipAddress: parameters.remoteHost, port: parameters.remotePort)
@@ -136,7 +141,7 @@ final class SessionCore {
 
     /// One datagram from the far end.
     func receive(_ packet: ByteBuffer, from source: SocketAddress) {
-        guard parameters != nil else { return }
+        guard stream != nil else { return }
         guard let srtp else { return packet.withUnsafeReadableBytes { receive($0, from: source) } }
         // SRTP: decrypted into the scratch buffer; a packet failing authentication goes no further.
         let count = min(packet.readableBytes, scratch.count)
@@ -149,7 +154,7 @@ final class SessionCore {
     }
 
     private func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress) {
-        guard let parameters else { return }
+        guard let stream else { return }
         guard let (header, payload) = RTPHeader.parse(bytes) else { return }
         // Symmetric RTP: answer where the media really comes from (callers behind NAT),
         // latched on the first packet only, so a stranger's packets cannot take the call's
@@ -160,22 +165,25 @@ final class SessionCore {
         }
         lastReceived = .now()
         let body = UnsafeRawBufferPointer(rebasing: bytes[payload])
-        if header.payloadType == parameters.telephoneEventPayloadType {
+        if header.payloadType == stream.events {
             telephoneEventsSeen = true
             if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
                 emit(.digit(key))
             }
-        } else if header.payloadType == parameters.payloadType {
+        } else if header.payloadType == stream.payloadType {
             statistics.packet(
                 ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(),
-                clockRate: parameters.codec.clockRate)
+                clockRate: stream.codec.clockRate)
             if peer == nil, let received, received.accepts(body) {
                 received.put(body, timestamp: header.timestamp, ssrc: header.ssrc, at: lastReceived)
                 opus?.expected = header.sequenceNumber &+ 1
             } else if let opus {
                 receiveOpus(body, sequence: header.sequenceNumber, codec: opus.codec, expected: opus.expected)
+            } else if let peer, !listening, peer.stream?.codec != .opus {
+                // Bridged with nobody listening here: the packet goes on as it is, undecoded.
+                peer.relay(body, codec: stream.codec, decoded: UnsafeBufferPointer(rebasing: decoded[0..<0]))
             } else {
-                let table = parameters.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
+                let table = stream.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
                 let count = min(body.count, decoded.count)
                 for index in 0..<count { decoded[index] = table[Int(body[index])] }
                 deliver(count, payload: body)
@@ -204,18 +212,18 @@ final class SessionCore {
     /// `count` decoded samples of the far end's audio (in `decoded`) go to the bridged peer,
     /// with the packet they came from (nil when concealed), and are heard here.
     private func deliver(_ count: Int, payload: UnsafeRawBufferPointer?) {
-        guard let codec = parameters?.codec else { return }
+        guard let codec = stream?.codec else { return }
         let samples = UnsafeBufferPointer(rebasing: decoded[0..<count])
         peer?.relay(payload, codec: codec, decoded: samples)
         hear(samples)
     }
 
     /// Decoded audio from the far end goes to the mixer, to in-band DTMF detection (until
-    /// the far end shows it sends RFC 4733 events, which then stand for its keys), the
-    /// recording and the silence detector.
+    /// the far end shows it sends RFC 4733 events, which then stand for its keys; not while
+    /// bridged, where only RFC 4733 keys count), the recording and the silence detector.
     private func hear(_ samples: UnsafeBufferPointer<Int16>) {
         mixerPort?.hear(samples)
-        if !telephoneEventsSeen {
+        if !telephoneEventsSeen, peer == nil {
             let emit = self.emit
             detector.process(samples) { emit(.digit($0)) }
         }
@@ -237,29 +245,38 @@ final class SessionCore {
     /// concealed frame is not sent: the far end conceals its own loss), μ-law ↔ A-law is
     /// re-encoded byte by byte, and to or from Opus the decoded samples are encoded afresh.
     func relay(_ payload: UnsafeRawBufferPointer?, codec: MediaCodec, decoded: UnsafeBufferPointer<Int16>) {
-        guard let parameters, parameters.sends, let remote else { return }
-        if codec == parameters.codec {
+        guard let stream, stream.sends, let remote else { return }
+        if codec == stream.codec {
             guard let payload else { return }
             outgoing.clear()
             outgoing.writeRepeatingByte(0, count: RTPHeader.size)
             outgoing.writeBytes(payload)
-            send(to: remote, payloadType: parameters.payloadType, samples: codec == .opus ? OpusCodec.rtpDuration(of: payload) : payload.count)
+            send(to: remote, payloadType: stream.payloadType, samples: codec == .opus ? OpusCodec.rtpDuration(of: payload) : payload.count)
         } else if opus != nil {
             transcoding.push(decoded)
-            while transcoding.pop(into: frame) { sendFrame(UnsafeBufferPointer(frame), to: remote, parameters: parameters) }
+            while transcoding.pop(into: frame) { sendFrame(UnsafeBufferPointer(frame), to: remote) }
         } else if codec == .opus || payload == nil {
-            sendFrame(decoded, to: remote, parameters: parameters)
+            sendFrame(decoded, to: remote)
         } else if let payload {
             let map = codec == .pcmu ? G711.ulawToALaw : G711.alawToULaw
             outgoing.clear()
             outgoing.writeRepeatingByte(0, count: RTPHeader.size)
-            for byte in payload { outgoing.writeInteger(map[Int(byte)]) }
-            send(to: remote, payloadType: parameters.payloadType, samples: payload.count)
+            _ = map.withUnsafeBufferPointer { map in
+                outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.count) { bytes in
+                    for index in 0..<payload.count { bytes[index] = map[Int(payload[index])] }
+                    return payload.count
+                }
+            }
+            send(to: remote, payloadType: stream.payloadType, samples: payload.count)
         }
     }
 
+    /// Whether anything here takes the far end's decoded audio (a recording, a conference).
+    private var listening: Bool { recording != nil || mixerPort != nil }
+
     /// Encodes `samples` in this session's codec and sends them as one packet.
-    private func sendFrame(_ samples: UnsafeBufferPointer<Int16>, to remote: SocketAddress, parameters: MediaParameters) {
+    private func sendFrame(_ samples: UnsafeBufferPointer<Int16>, to remote: SocketAddress) {
+        guard let stream else { return }
         outgoing.clear()
         outgoing.writeRepeatingByte(0, count: RTPHeader.size)
         let duration: Int
@@ -268,14 +285,14 @@ final class SessionCore {
             guard written > 0 else { return }
             duration = samples.count * OpusCodec.rtpClockRate / opus.sampleRate
         } else {
-            let table = parameters.codec == .pcmu ? G711.linearToULaw : G711.linearToALaw
+            let table = stream.codec == .pcmu ? G711.linearToULaw : G711.linearToALaw
             outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: samples.count) { bytes in
                 for (index, sample) in samples.enumerated() { bytes[index] = table[Int(UInt16(bitPattern: sample))] }
                 return samples.count
             }
             duration = samples.count
         }
-        send(to: remote, payloadType: parameters.payloadType, samples: duration)
+        send(to: remote, payloadType: stream.payloadType, samples: duration)
     }
 
     /// An RTCP compound packet to the far end's RTCP port (its RTP port + 1): an SR with
@@ -340,7 +357,7 @@ final class SessionCore {
             })
     }
 
-    private var unitsPerMillisecond: Double { Double(parameters?.codec.clockRate ?? 8000) / 1000 }
+    private var unitsPerMillisecond: Double { Double(stream?.codec.clockRate ?? 8000) / 1000 }
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
     private func send(to remote: SocketAddress, payloadType: UInt8, samples: Int) {
@@ -360,12 +377,12 @@ final class SessionCore {
         timestamp &+= UInt32(samples)
         packetsSent &+= 1
         octetsSent &+= UInt32(samples)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: outgoing), promise: nil)
+        outgoing.withUnsafeReadableBytes { _ = socket.send($0, to: remote) }
     }
 
     /// The 20 ms clock: send a frame, notice a silent far end.
     func tick(now: NIODeadline) {
-        guard let parameters else { return }
+        guard let stream else { return }
         if !timedOut, now - lastReceived > rtpTimeout {
             timedOut = true
             emit(.rtpTimeout)
@@ -380,7 +397,7 @@ final class SessionCore {
             emit(.silence)
         }
         if peer == nil, let received, let heard = received.next(now: now, opus: opus?.codec) { hear(heard) }
-        guard parameters.sends, let remote, peer == nil else { return }
+        guard stream.sends, let remote, peer == nil else { return }
         if var current = playing {
             var filled = 0
             while filled < Self.frameSamples {
@@ -399,6 +416,6 @@ final class SessionCore {
         } else if mixerPort?.nextMix(into: frame) != true {
             frame.update(repeating: 0)
         }
-        sendFrame(UnsafeBufferPointer(frame), to: remote, parameters: parameters)
+        sendFrame(UnsafeBufferPointer(frame), to: remote)
     }
 }

@@ -1,12 +1,10 @@
 import Benchmark
 import Foundation
 import Media
-import NIOCore
-import NIOPosix
-import Synchronization
 
 /// The per-packet costs of the media engine: in-band DTMF detection on one 20 ms frame (how
-/// many channels one core can watch), Opus ↔ G.711 transcoding (how many legs), SRTP against libsrtp2 alone, and G.711 packets relayed through a bridge of two RTP
+/// many channels one core can watch), conference mixing, Opus ↔ G.711 transcoding (how many
+/// legs), SRTP against libsrtp2 alone, and G.711 packets relayed through bridges of RTP
 /// sessions over loopback UDP (how many packets per second one media loop carries).
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -70,94 +68,5 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // 100 bridges on one media loop, each far end sending in turn, as calls do (a socket
-    // blasted alone would only measure its receive buffer). Counts what the far ends get back.
-    Benchmark(
-        "G.711 bridges: 2,000 packets relayed over loopback UDP, 100 bridges on one media loop",
-        configuration: .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(5))
-    ) { benchmark in
-        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 42000...43999, threads: 1)
-        let sender = try await Loopback.bind()
-        let sink = try await Loopback.bind()
-        var inbound: [MediaSession] = []
-        var sessions: [MediaSession] = []
-        for _ in 0..<100 {
-            let caller = try await engine.openSession()
-            let callee = try await engine.openSession(near: caller)
-            caller.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: sender.port, codec: .pcma, payloadType: 8, telephoneEventPayloadType: nil))
-            callee.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: sink.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
-            try await caller.bridge(with: callee)
-            inbound.append(caller)
-            sessions += [caller, callee]
-        }
-        var packet = [UInt8](repeating: 0xD5, count: 172)
-        packet[0] = 0x80
-        packet[1] = 8
-        let ports = inbound.map(\.port)
-        var relayed = 0
-        var elapsed = Duration.zero
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let before = sink.received
-            let started = ContinuousClock.now
-            for round in 0..<20 {
-                packet[3] = UInt8(truncatingIfNeeded: round)
-                sender.send(packet, to: ports)
-                try await Task.sleep(for: .microseconds(500))
-            }
-            let deadline = ContinuousClock.now + .seconds(2)
-            while sink.received < before + 1990, ContinuousClock.now < deadline { try await Task.sleep(for: .microseconds(100)) }
-            elapsed += ContinuousClock.now - started
-            relayed += sink.received - before
-        }
-        benchmark.stopMeasurement()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        FileHandle.standardError.write(Data("relayed \(relayed) packets in \(seconds) s: \(Int(Double(relayed) / seconds)) packets/s end to end\n".utf8))
-        for session in sessions { await session.close() }
-        await engine.shutdown()
-    }
-}
-
-/// A plain UDP socket on loopback that counts what it receives.
-final class Loopback: Sendable {
-    let channel: any Channel
-    let count: Counter
-
-    final class Counter: ChannelInboundHandler, Sendable {
-        typealias InboundIn = AddressedEnvelope<ByteBuffer>
-        let value = Atomic<Int>(0)
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            value.add(1, ordering: .relaxed)
-        }
-    }
-
-    static func bind() async throws -> Loopback {
-        let counter = Counter()
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) } }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return Loopback(channel: channel, count: counter)
-    }
-
-    init(channel: any Channel, count: Counter) {
-        self.channel = channel
-        self.count = count
-    }
-
-    var port: Int { channel.localAddress?.port ?? 0 }
-    var received: Int { count.value.load(ordering: .relaxed) }
-
-    /// Sends `bytes` to each port, in one hop onto the socket's event loop and one flush.
-    func send(_ bytes: [UInt8], to ports: [Int]) {
-        let channel = self.channel
-        channel.eventLoop.execute {
-            let buffer = channel.allocator.buffer(bytes: bytes)
-            for port in ports {
-                let address = try! SocketAddress(ipAddress: "127.0.0.1", port: port)
-                channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
-            }
-            channel.flush()
-        }
-    }
+    relayBenchmarks()
 }
