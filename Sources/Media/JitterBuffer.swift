@@ -33,8 +33,9 @@ public final class JitterBuffer {
         /// The sum over played packets of (played at − arrived at), in clock units.
         public var delayUnits: Int64 = 0
 
-        /// Arrived but not played: late or skipped.
-        public var lateLossRate: Double { arrived == 0 ? 0 : Double(max(0, arrived - played)) / Double(arrived) }
+        /// The share of arrived packets that will never be played: late or skipped (not those
+        /// still held).
+        public var lateLossRate: Double { arrived == 0 ? 0 : Double(late + skipped) / Double(arrived) }
         public var concealmentRatio: Double { ticks == 0 ? 0 : Double(concealed) / Double(ticks) }
         public func addedDelayMilliseconds(clockRate: Int) -> Double {
             played == 0 ? 0 : Double(delayUnits) / Double(played) / Double(clockRate) * 1000

@@ -11,7 +11,8 @@ public enum MediaCodec: Sendable, Equatable {
 public struct MediaParameters: Sendable, Equatable {
     public static func == (a: MediaParameters, b: MediaParameters) -> Bool {
         a.remoteHost == b.remoteHost && a.remotePort == b.remotePort && a.codec == b.codec && a.payloadType == b.payloadType
-            && a.telephoneEventPayloadType == b.telephoneEventPayloadType && a.sends == b.sends
+            && a.telephoneEventPayloadType == b.telephoneEventPayloadType && a.comfortNoisePayloadType == b.comfortNoisePayloadType
+            && a.sends == b.sends
             && a.srtp?.suite == b.srtp?.suite && a.srtp?.localKey == b.srtp?.localKey && a.srtp?.remoteKey == b.srtp?.remoteKey
     }
 
@@ -20,6 +21,8 @@ public struct MediaParameters: Sendable, Equatable {
     public var codec: MediaCodec
     public var payloadType: UInt8
     public var telephoneEventPayloadType: UInt8?
+    /// RFC 3389 comfort noise from the far end, when negotiated.
+    public var comfortNoisePayloadType: UInt8?
     /// False while the far end holds the call (sendonly from it, or inactive).
     public var sends: Bool
     /// Set for SRTP: the suite, our key (what we send) and the far end's (what we receive).
@@ -27,8 +30,9 @@ public struct MediaParameters: Sendable, Equatable {
 
     public init(
         remoteHost: String, remotePort: Int, codec: MediaCodec, payloadType: UInt8, telephoneEventPayloadType: UInt8?,
-        sends: Bool = true, srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])? = nil
+        sends: Bool = true, srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])? = nil, comfortNoisePayloadType: UInt8? = nil
     ) {
+        self.comfortNoisePayloadType = comfortNoisePayloadType
         self.srtp = srtp
         self.remoteHost = remoteHost
         self.remotePort = remotePort

@@ -1,16 +1,21 @@
+import Foundation
 import NIOCore
 
 /// The far end's audio on this side's clock, for what listens to it at the 20 ms ticks (the
 /// conference mixer, the recorder, in-band DTMF, the silence detector): packets go into a
 /// jitter buffer as they arrive, and each tick takes out one frame, decoded, with losses
 /// concealed by Opus's own PLC (or rebuilt from the next packet's FEC), or for G.711 by the
-/// last frame repeated at falling level, then silence. Relays to a bridged peer do not come
+/// last frame repeated at falling level, then silence. After an RFC 3389 comfort-noise packet
+/// the far end's silence is filled with noise at the level it gave, until it speaks again. Relays to a bridged peer do not come
 /// through here: they pass packets on as they arrive and leave the de-jittering to the far end.
 final class ReceivedAudio {
     let buffer: JitterBuffer
     private let codec: MediaCodec
     private let frame: UnsafeMutableBufferPointer<Int16>
     private var concealedInRow = 0
+    /// The amplitude of the comfort noise to play while the far end is silent (RFC 3389).
+    private var noiseAmplitude: Int?
+    private var noise = SystemRandomNumberGenerator()
 
     init(codec: MediaCodec) {
         self.codec = codec
@@ -34,9 +39,24 @@ final class ReceivedAudio {
         buffer.put(payload, timestamp: timestamp, ssrc: ssrc, arrival: units(time))
     }
 
+    /// A comfort-noise packet: `level` is −dBov (0–127).
+    func comfortNoise(level: Int) {
+        // White noise of that RMS: uniform over ±√3 × RMS.
+        noiseAmplitude = min(32767, Int(32767 * pow(10, -Double(level) / 20) * 3.0.squareRoot()))
+    }
+
     /// The frame due at `now`, decoded (valid until the next call), or nil while there is none.
     func next(now: NIODeadline, opus: OpusCodec?) -> UnsafeBufferPointer<Int16>? {
-        switch buffer.pop(now: units(now)) {
+        let popped = buffer.pop(now: units(now))
+        if let noiseAmplitude {
+            switch popped {
+            case .packet: self.noiseAmplitude = nil
+            case .idle, .missing:
+                for index in 0..<frame.count { frame[index] = Int16(Int.random(in: -noiseAmplitude...noiseAmplitude, using: &noise)) }
+                return UnsafeBufferPointer(frame)
+            }
+        }
+        switch popped {
         case .idle:
             return nil
         case .packet(let payload):

@@ -15,7 +15,7 @@ final class SessionCore {
     var parameters: MediaParameters?
     /// What the per-packet paths read of `parameters`: plain values, so reading them copies
     /// no strings or arrays (and retains nothing).
-    private var stream: (codec: MediaCodec, payloadType: UInt8, events: UInt8?, sends: Bool)?
+    private var stream: (codec: MediaCodec, payloadType: UInt8, events: UInt8?, noise: UInt8?, sends: Bool)?
     private var remote: SocketAddress?
     private var latched = false
 
@@ -108,7 +108,7 @@ final class SessionCore {
         if self.parameters?.codec != parameters.codec { received = ReceivedAudio(codec: parameters.codec) }
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
-        stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.sends)
+        stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.comfortNoisePayloadType, parameters.sends)
         if moved {
             latched = false
             remote = try? SocketAddress(ipAddress: parameters.remoteHost, port: parameters.remotePort)
@@ -170,6 +170,12 @@ final class SessionCore {
             if let event = TelephoneEvent(payload: body), let key = events.receive(event, timestamp: header.timestamp) {
                 emit(.digit(key))
             }
+        } else if header.payloadType == stream.noise {
+            // RFC 3389: the far end goes quiet; its first payload byte is the noise level.
+            statistics.packet(
+                ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(),
+                clockRate: stream.codec.clockRate)
+            if let level = body.first { received?.comfortNoise(level: Int(level & 0x7F)) }
         } else if header.payloadType == stream.payloadType {
             statistics.packet(
                 ssrc: header.ssrc, sequence: header.sequenceNumber, timestamp: header.timestamp, arrival: Date(),

@@ -5,10 +5,12 @@ public enum AudioCodec: String, Sendable, CaseIterable {
     case pcma = "PCMA"
     case opus = "opus"
     case telephoneEvent = "telephone-event"
+    /// RFC 3389 comfort noise: a far end that stops sending in silence says how loud it is.
+    case comfortNoise = "CN"
 
     public var clockRate: Int {
         switch self {
-        case .pcmu, .pcma, .telephoneEvent: 8000
+        case .pcmu, .pcma, .telephoneEvent, .comfortNoise: 8000
         case .opus: 48000
         }
     }
@@ -20,6 +22,7 @@ public enum AudioCodec: String, Sendable, CaseIterable {
         switch self {
         case .pcmu: 0
         case .pcma: 8
+        case .comfortNoise: 13
         default: nil
         }
     }
@@ -48,6 +51,8 @@ public struct NegotiatedMedia: Sendable, Equatable {
     public var payloadType: Int
     /// RFC 4733 events, when both sides offered them.
     public var telephoneEventPayloadType: Int?
+    /// RFC 3389 comfort noise, when the far end offered it.
+    public var comfortNoisePayloadType: Int? = nil
     public var direction: MediaDirection
     public var ptime: Int
     /// Set when the stream is SRTP (RTP/SAVP with SDES keys).

@@ -1,6 +1,6 @@
 /// RFC 3264 offer/answer for one audio stream: the first audio `m=` line with a codec Parley
 /// supports is accepted (the first supported codec in the offerer's order, plus
-/// telephone-event when offered); every other `m=` line is refused with port 0. An RTP/SAVP
+/// telephone-event and comfort noise when offered); every other `m=` line is refused with port 0. An RTP/SAVP
 /// line is accepted with its first SDES key line of a suite Parley has (answered with a key
 /// of its own), and refused without one.
 public struct OfferAnswer: Sendable {
@@ -31,6 +31,7 @@ public struct OfferAnswer: Sendable {
                 continue
             }
             let events = media.formats.first { AudioCodec.identify($0, in: media) == .telephoneEvent }
+            let noise = media.formats.first { AudioCodec.identify($0, in: media) == .comfortNoise }
             var formats = [payloadType]
             var attributes = [MediaDescription.Attribute("rtpmap", "\(payloadType) \(chosen.rtpmap)")]
             if chosen == .opus { attributes.append(.init("fmtp", "\(payloadType) \(AudioCodec.opusParameters)")) }
@@ -38,6 +39,10 @@ public struct OfferAnswer: Sendable {
                 formats.append(events)
                 attributes.append(.init("rtpmap", "\(events) telephone-event/8000"))
                 attributes.append(.init("fmtp", "\(events) 0-16"))
+            }
+            if let noise {
+                formats.append(noise)
+                attributes.append(.init("rtpmap", "\(noise) CN/8000"))
             }
             let ptime = media.attributes.first { $0.name == "ptime" }?.value.flatMap(Int.init) ?? 20
             attributes.append(.init("ptime", "20"))
@@ -53,7 +58,7 @@ public struct OfferAnswer: Sendable {
             negotiated = NegotiatedMedia(
                 remoteAddress: remote.address, remotePort: media.port, codec: chosen,
                 payloadType: Int(payloadType) ?? 0, telephoneEventPayloadType: events.flatMap { Int($0) },
-                direction: media.direction.answer, ptime: ptime, srtp: keys)
+                comfortNoisePayloadType: noise.flatMap { Int($0) }, direction: media.direction.answer, ptime: ptime, srtp: keys)
         }
         guard let negotiated else { throw .noCommonCodec }
         let local = SessionDescription.Connection(address: localAddress)
@@ -68,7 +73,7 @@ public struct OfferAnswer: Sendable {
         var formats: [String] = []
         var attributes: [MediaDescription.Attribute] = []
         var dynamic = 96
-        for codec in supported where codec != .telephoneEvent {
+        for codec in supported where codec != .telephoneEvent && codec != .comfortNoise {
             let payloadType: Int
             if let fixed = codec.staticPayloadType {
                 payloadType = fixed
@@ -80,8 +85,11 @@ public struct OfferAnswer: Sendable {
             attributes.append(.init("rtpmap", "\(payloadType) \(codec.rtpmap)"))
             if codec == .opus { attributes.append(.init("fmtp", "\(payloadType) \(AudioCodec.opusParameters)")) }
         }
-        formats.append("101")
-        attributes += [.init("rtpmap", "101 telephone-event/8000"), .init("fmtp", "101 0-16"), .init("ptime", "20"), .init("sendrecv")]
+        formats += ["101", "13"]
+        attributes += [
+            .init("rtpmap", "101 telephone-event/8000"), .init("fmtp", "101 0-16"), .init("rtpmap", "13 CN/8000"), .init("ptime", "20"),
+            .init("sendrecv"),
+        ]
         let local = SessionDescription.Connection(address: localAddress)
         return SessionDescription(
             origin: .init(sessionID: sessionID, sessionVersion: 1, address: local), connection: local,
@@ -96,15 +104,17 @@ public struct OfferAnswer: Sendable {
             let (codec, payloadType) = firstSupported(in: media)
         else { throw .noCommonCodec }
         let events = media.formats.first { AudioCodec.identify($0, in: media) == .telephoneEvent }
+        let noise = media.formats.first { AudioCodec.identify($0, in: media) == .comfortNoise }
         let ptime = media.attributes.first { $0.name == "ptime" }?.value.flatMap(Int.init) ?? 20
         return NegotiatedMedia(
             remoteAddress: remote.address, remotePort: media.port, codec: codec, payloadType: Int(payloadType) ?? 0,
-            telephoneEventPayloadType: events.flatMap { Int($0) }, direction: media.direction.answer, ptime: ptime)
+            telephoneEventPayloadType: events.flatMap { Int($0) }, comfortNoisePayloadType: noise.flatMap { Int($0) },
+            direction: media.direction.answer, ptime: ptime)
     }
 
     private func firstSupported(in media: MediaDescription) -> (AudioCodec, String)? {
         for format in media.formats {
-            if let codec = AudioCodec.identify(format, in: media), codec != .telephoneEvent, supported.contains(codec) {
+            if let codec = AudioCodec.identify(format, in: media), codec != .telephoneEvent, codec != .comfortNoise, supported.contains(codec) {
                 return (codec, format)
             }
         }

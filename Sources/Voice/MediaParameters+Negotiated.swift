@@ -9,7 +9,7 @@ extension MediaParameters {
         case .pcmu: codec = .pcmu
         case .pcma: codec = .pcma
         case .opus: codec = .opus
-        case .telephoneEvent: return nil
+        case .telephoneEvent, .comfortNoise: return nil
         }
         self.init(
             remoteHost: negotiated.remoteAddress, remotePort: negotiated.remotePort, codec: codec,
@@ -18,6 +18,6 @@ extension MediaParameters {
             sends: negotiated.direction == .sendrecv || negotiated.direction == .sendonly,
             srtp: negotiated.srtp.map { keys in
                 (keys.suite == .aesCM128HMACSHA1_80 ? .aesCM128HMACSHA1_80 : .aesCM128HMACSHA1_32, keys.local, keys.remote)
-            })
+            }, comfortNoisePayloadType: negotiated.comfortNoisePayloadType.map { UInt8($0) })
     }
 }

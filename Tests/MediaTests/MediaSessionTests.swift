@@ -151,6 +151,34 @@ struct MediaSessionTests {
         await engine.shutdown()
     }
 
+    @Test("after a comfort-noise packet the far end's silence is heard as noise at the level it gave, until it speaks again")
+    func comfortNoise() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41040...41059)
+        let far = try await FarEnd()
+        let session = try await engine.openSession()
+        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: far.port, codec: .pcma, payloadType: 8, telephoneEventPayloadType: nil, comfortNoisePayloadType: 13))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cn-\(UUID().uuidString).wav").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await session.record(to: path)
+        let tone = (0..<1600).map { G711.encodeALaw(Int16(8000 * sin(Double($0) * 2 * .pi * 300 / 8000))) }
+        for frame in 0..<10 {
+            try far.send(far.packet(payloadType: 8, sequence: UInt16(frame), timestamp: UInt32(frame * 160), payload: Array(tone[(frame * 160)..<(frame * 160 + 160)])), to: session.port)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Silence at −40 dBov: an RMS of about 328.
+        try far.send(far.packet(payloadType: 13, sequence: 10, timestamp: 1600, payload: [40]), to: session.port)
+        try await Task.sleep(for: .milliseconds(600))
+        _ = await session.stopRecording()
+        let samples = try WAVAudio(data: Data(contentsOf: URL(fileURLWithPath: path))).samples
+        #expect(samples.count >= 8 * 160 + 20 * 160)
+        // Well after the tone: noise, neither silence nor the tone.
+        let quiet = samples[(samples.count - 10 * 160)...].map { Double($0) }
+        let rms = (quiet.map { $0 * $0 }.reduce(0, +) / Double(quiet.count)).squareRoot()
+        #expect(rms > 200 && rms < 500)
+        await session.close()
+        await engine.shutdown()
+    }
+
     @Test("latching follows the first source only; a new address from signalling is followed again")
     func latching() async throws {
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41050...41059)

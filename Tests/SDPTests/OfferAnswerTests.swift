@@ -51,6 +51,17 @@ struct OfferAnswerTests {
         #expect(throws: SDPError.noCommonCodec) { try negotiator.answer(g729, localPort: 1, sessionID: "4") }
     }
 
+    @Test("comfort noise (RFC 3389) offered is accepted beside the codec, never chosen as one")
+    func comfortNoise() throws {
+        let offer = try SessionDescription(
+            parsing: "v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\nm=audio 4000 RTP/AVP 13 8 101\na=rtpmap:101 telephone-event/8000\n")
+        let (answer, negotiated) = try negotiator.answer(offer, localPort: 1, sessionID: "9")
+        #expect(negotiated.codec == .pcma && negotiated.comfortNoisePayloadType == 13 && negotiated.telephoneEventPayloadType == 101)
+        #expect(answer.text.contains("m=audio 1 RTP/AVP 8 101 13") && answer.text.contains("a=rtpmap:13 CN/8000"))
+        let onlyNoise = try SessionDescription(parsing: "v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\nm=audio 4000 RTP/AVP 13\n")
+        #expect(throws: SDPError.noCommonCodec) { try negotiator.answer(onlyNoise, localPort: 1, sessionID: "10") }
+    }
+
     @Test("Opus is chosen only when supported")
     func opus() throws {
         let offer = try SessionDescription(parsing: "v=0\no=- 1 1 IN IP4 ::1\ns=-\nc=IN IP6 ::1\nt=0 0\nm=audio 4000 RTP/AVP 111 0\na=rtpmap:111 opus/48000/2\n")
@@ -71,11 +82,12 @@ struct OfferAnswerTests {
     func outboundOffer() throws {
         let offer = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: "127.0.0.1").offer(localPort: 30000, sessionID: "7")
         let text = offer.text
-        #expect(text.contains("m=audio 30000 RTP/AVP 0 8 96 101"))
+        #expect(text.contains("m=audio 30000 RTP/AVP 0 8 96 101 13"))
+        #expect(text.contains("a=rtpmap:13 CN/8000"))
         #expect(text.contains("a=rtpmap:96 opus/48000/2") && text.contains("a=rtpmap:101 telephone-event/8000"))
         #expect(text.contains("a=fmtp:96 useinbandfec=1"))
         let reparsed = try SessionDescription(parsing: text)
-        #expect(reparsed.media.first?.formats == ["0", "8", "96", "101"])
+        #expect(reparsed.media.first?.formats == ["0", "8", "96", "101", "13"])
 
         let answer = try SessionDescription(parsing: sippOffer)  // PCMA first, sendonly from the callee
         let media = try negotiator.accept(answer)
