@@ -9,10 +9,17 @@ import Store
 actor CallQueue {
     /// What happens to a waiting caller.
     enum Signal: Sendable {
-        /// An agent took them: their audio goes through the bridge.
-        case bridged(QueueBridge)
+        /// An agent took them: their audio goes through the bridge, after the RCML of
+        /// `whisper` (if any) has run on their end.
+        case bridged(QueueBridge, whisper: Whisper?)
         /// The REST API dequeued them to run other RCML.
         case redirected(WebhookTarget)
+    }
+
+    /// `<Queue url>`: what the dequeued caller hears before being connected, and who took them.
+    struct Whisper: Sendable {
+        let target: WebhookTarget
+        let dequeuer: CallSid
     }
 
     struct Member {

@@ -28,7 +28,19 @@ extension RCMLLeg {
             let left = await waiting.value
             session.stopPlayback()
             switch signal {
-            case .bridged(let bridge)?:
+            case .bridged(let bridge, let whisper)?:
+                if let whisper {
+                    let extra = [
+                        ("QueueSid", queueSid), ("QueueTime", String((ContinuousClock.now - started).components.seconds)),
+                        ("DequeingCallSid", whisper.dequeuer.rawValue),
+                    ]
+                    if let document = await runtime.fetcher.fetch(
+                        whisper.target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid),
+                        let verbs = try? RCMLVerb.program(document.document)
+                    {
+                        _ = await play(verbs, documentURL: document.url)
+                    }
+                }
                 session.join(bridge.callerPort)
                 for await _ in bridge.callerEnded {}
                 session.leaveConference()
@@ -79,48 +91,66 @@ extension RCMLLeg {
                 session.play(ToneGenerator.holdMusic(), loops: 0)
                 return false
             }
-            var played = false
-            for waitVerb in verbs {
-                guard !Task.isCancelled else { return false }
-                switch waitVerb {
-                case .say(let say):
-                    guard let samples = await speech(say, documentURL: document.url) else { return false }
-                    _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
-                    played = true
-                case .play(let play):
-                    guard let samples = await samples(of: play, documentURL: document.url) else { return false }
-                    _ = await playUntilDone(samples, loops: play.loop, interruptible: false)
-                    played = true
-                case .pause(let seconds):
-                    guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return false }
-                    played = true
-                case .leave:
-                    await queue.leave(record.sid)  // ends the caller's wait for a signal
-                    return true
-                default:
-                    continue  // only Say, Play, Pause and Leave mean something while waiting
-                }
+            switch await play(verbs, documentURL: document.url) {
+            case .left:
+                await queue.leave(record.sid)  // ends the caller's wait for a signal
+                return true
+            case .stopped: return false
+            case .played: continue
+            case .silent:
+                // A document that plays nothing would be requested in a tight loop: hold a second.
+                if (try? await Task.sleep(for: .seconds(1))) == nil { return false }
             }
-            // A document that plays nothing would be requested in a tight loop: hold a second.
-            if !played, (try? await Task.sleep(for: .seconds(1))) == nil { return false }
         }
         return false
     }
 
-    /// `<Dial><Queue>`: the caller at the front is taken out of the queue and bridged to this
-    /// call until either hangs up (or the time limit, or * with hangupOnStar).
+    /// Plays the Say, Play and Pause verbs of a wait or whisper document (the others mean
+    /// nothing there), up to a `<Leave>`.
+    private func play(_ verbs: [RCMLVerb], documentURL: String) async -> QueueDocumentEnd {
+        var played = false
+        for verb in verbs {
+            guard !Task.isCancelled else { return .stopped }
+            switch verb {
+            case .say(let say):
+                guard let samples = await speech(say, documentURL: documentURL) else { return .stopped }
+                _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
+            case .play(let play):
+                guard let samples = await samples(of: play, documentURL: documentURL) else { return .stopped }
+                _ = await playUntilDone(samples, loops: play.loop, interruptible: false)
+            case .pause(let seconds):
+                guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return .stopped }
+            case .leave:
+                return .left
+            default:
+                continue
+            }
+            played = true
+        }
+        return played ? .played : .silent
+    }
+
+    /// `<Dial><Queue>`: the caller at the front (or the one `callSid` names) is taken out of the
+    /// queue and, after its `url` document has run on the caller's end, bridged to this call
+    /// until either hangs up (or the time limit, or * with hangupOnStar).
     func connect(toFrontOf noun: RCMLVerb.QueueNoun, verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
         let started = ContinuousClock.now
         var status = "failed"
         var caller = ""
-        if let queue = try? await runtime.queues.queue(named: noun.name, account: record.accountSid, create: false),
-            let member = await queue.take(), let mixer = try? await runtime.queues.media.makeMixer()
+        // A `callSid` that is not a call's SID names no waiting caller.
+        let named: CallSid?? = noun.callSid.map { CallSid($0) }
+        if named != .some(nil), let queue = try? await runtime.queues.queue(named: noun.name, account: record.accountSid, create: false),
+            let member = await queue.take(named ?? nil),
+            let mixer = try? await runtime.queues.media.makeMixer()
         {
             caller = member.call.rawValue
             status = "completed"
             let bridge = QueueBridge(mixer: mixer)
             session.join(bridge.agentPort)
-            member.signals.yield(.bridged(bridge))
+            let whisper = noun.url.map {
+                CallQueue.Whisper(target: WebhookTarget(url: resolve($0, against: documentURL), method: noun.method), dequeuer: record.sid)
+            }
+            member.signals.yield(CallQueue.Signal.bridged(bridge, whisper: whisper))
             let (signals, sink) = AsyncStream<DialSignal>.makeStream()
             inbox.dialKeys = sink
             let ended = Task {
@@ -153,4 +183,10 @@ extension RCMLLeg {
         guard let next = await request(resolve(action, against: documentURL), method: verb.method, extra: extra) else { return .over }
         return .document(next)
     }
+}
+
+/// How a queue's wait or whisper document ended: it played something, played nothing, said
+/// `<Leave>`, or was stopped (the call ended, the wait was over, audio failed).
+enum QueueDocumentEnd {
+    case played, silent, left, stopped
 }

@@ -95,6 +95,12 @@ public enum RCMLVerb: Sendable, Equatable {
     /// `<Dial><Queue>name</Queue></Dial>`: connect to the caller at the front of that queue.
     public struct QueueNoun: Sendable, Equatable {
         public var name: String
+        /// RCML run on the dequeued caller's end before the two are connected (Twilio's
+        /// `url`: Play, Say and Pause), e.g. "you are being connected to an agent".
+        public var url: String? = nil
+        public var method: WebhookMethod = .post
+        /// Parley's addition: take this waiting caller rather than the one at the front.
+        public var callSid: String? = nil
     }
 
     /// `<Dial><Conference>name</Conference></Dial>` with restcomm-compat §2.2's attributes.
@@ -261,7 +267,9 @@ public enum RCMLVerb: Sendable, Equatable {
                     throw RCMLError(line: noun.line, reason: "<Queue> must be the only noun of its <Dial>")
                 }
                 var dial = try dialAttributes(element, reader: reader, targets: [])
-                dial.queue = QueueNoun(name: noun.text)
+                let nounReader = AttributeReader(element: noun)
+                dial.queue = QueueNoun(
+                    name: noun.text, url: nounReader.string("url"), method: try nounReader.method(), callSid: nounReader.string("callSid"))
                 return dial
             default: throw RCMLError(line: noun.line, reason: "<\(noun.name)> cannot be nested in <Dial>")
             }
