@@ -1,7 +1,8 @@
 """Call queues with real peers: two SIPp callers (each playing a tone of its own) wait in a
 queue created through the twilio library, their wait document requested with their positions;
 an agent (a third SIPp, reaching Parley through a number whose <Dial> records both
-directions) takes the front caller with <Dial><Queue> and hears that caller's tone and not
+directions) takes the front caller with <Dial><Queue> (whose url runs on the caller's end
+first) and hears that caller's tone and not
 the other's; the second caller moves to position 1 and is then taken out through the
 Members resource. Queue and Member JSON validates against Twilio's schema."""
 import io
@@ -40,7 +41,9 @@ def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_s
     webhook().serve("/queue/wait", '<Response><Play digits="w"/><Pause length="1"/></Response>')
     webhook().serve("/queue/done", "<Response><Hangup/></Response>")
     webhook().serve("/queue/goodbye", "<Response><Hangup/></Response>")
-    bind(parley, AGENT_NUMBER, "/queue/agent", '<Response><Dial timeLimit="4"><Queue>support</Queue></Dial></Response>')
+    # The Queue's url runs on the dequeued caller's end before the bridge: half a second.
+    bind(parley, AGENT_NUMBER, "/queue/agent", '<Response><Dial timeLimit="4"><Queue url="/queue/whisper">support</Queue></Dial></Response>')
+    webhook().serve("/queue/whisper", '<Response><Play digits="w"/></Response>')
     bind(parley, RECORDING_NUMBER, "/queue/desk",
          f'<Response><Dial action="/queue/desk/done" record="record-from-answer-dual"><Sip>sip:{AGENT_NUMBER}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
     webhook().serve("/queue/desk/done", "<Response><Hangup/></Response>")
@@ -81,6 +84,11 @@ def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_s
     [a_call] = client.calls.list(from_=CALLER_IDS["a"])
     [a_done] = [r["form"] for r in webhook().received("/queue/done") if r["form"]["CallSid"] == a_call.sid]
     assert a_done["QueueResult"] == "bridged" and a_done["QueueSid"] == queue.sid
+    # The whisper was fetched once, for a, naming the agent's call as the one dequeuing it.
+    [whisper] = [r["form"] for r in webhook().received("/queue/whisper")]
+    [agent_call] = client.calls.list(to=AGENT_NUMBER)
+    assert whisper["CallSid"] == a_call.sid and whisper["QueueSid"] == queue.sid
+    assert whisper["DequeingCallSid"] == agent_call.sid and 0 <= int(whisper["QueueTime"]) <= int(a_done["QueueTime"])
     assert [r["form"]["CallSid"] for r in webhook().received("/queue/goodbye")] == [b_call.sid]
     assert client.queues(queue.sid).fetch().current_size == 0
 
