@@ -4,12 +4,27 @@ import Media
 import NIOCore
 import Synchronization
 
-/// The audio of `<Play>` URLs: fetched once, decoded to 8 kHz samples and kept by URL, so a
-/// prompt played on every call costs one request. WAV files (16-bit PCM, μ-law, A-law; the
-/// first channel of a stereo file) at any rate from 8 to 48 kHz, resampled by speexdsp.
+/// The audio of `<Play>` URLs, decoded to 8 kHz samples and kept by URL, so a prompt played
+/// on every call costs at most a revalidation. HTTP caching as a web server asks for it: a
+/// response with `Cache-Control: max-age` is used without a request for that long; one with
+/// validators (`ETag`, `Last-Modified`) is then (or, without max-age, on every use) checked
+/// with a conditional request, a 304 keeping the samples; one with neither is fetched once;
+/// `no-store` is never kept. When revalidation fails the samples held are played. WAV files
+/// (16-bit PCM, μ-law, A-law; the first channel of a stereo file) at any rate from 8 to
+/// 48 kHz, resampled by speexdsp.
 public final class AudioCache: Sendable {
+    private struct Entry {
+        let samples: [Int16]
+        let etag: String?
+        let lastModified: String?
+        /// Until when the samples may be used without asking the server (nil: always).
+        var freshUntil: ContinuousClock.Instant?
+
+        var hasValidators: Bool { etag != nil || lastModified != nil }
+    }
+
     private let http: HTTPClient
-    private let entries = Mutex<[String: [Int16]]>([:])
+    private let entries = Mutex<[String: Entry]>([:])
     private let capacity: Int
 
     public init(http: HTTPClient = .shared, capacity: Int = 256) {
@@ -24,19 +39,54 @@ public final class AudioCache: Sendable {
     }
 
     public func samples(of url: String) async throws(Failure) -> [Int16] {
-        if let cached = entries.withLock({ $0[url] }) { return cached }
+        let cached = entries.withLock { $0[url] }
+        if let cached, cached.freshUntil.map({ ContinuousClock.now < $0 }) ?? !cached.hasValidators { return cached.samples }
+        var request = HTTPClientRequest(url: url)
+        if let etag = cached?.etag { request.headers.add(name: "If-None-Match", value: etag) }
+        if let lastModified = cached?.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
+        let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(15))
+            response = try await http.execute(request, timeout: .seconds(15))
+            if response.status == .notModified, var cached {
+                cached.freshUntil = Self.freshness(response.headers["Cache-Control"])
+                entries.withLock { $0[url] = cached }
+                return cached.samples
+            }
             guard (200..<300).contains(Int(response.status.code)) else {
                 throw Failure(code: 11200, message: "HTTP retrieval failure: \(url) answered \(response.status.code)")
             }
             body = try await response.body.collect(upTo: 50 << 20)
         } catch let failure as Failure {
+            if let cached { return cached.samples }
             throw failure
         } catch {
+            if let cached { return cached.samples }
             throw Failure(code: 11205, message: "HTTP connection failure: \(url): \(error)")
         }
+        let samples = try Self.decode(body, url: url)
+        let control = response.headers["Cache-Control"].joined(separator: ",").lowercased()
+        guard !control.contains("no-store") else { return samples }
+        let entry = Entry(
+            samples: samples, etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"),
+            freshUntil: Self.freshness(response.headers["Cache-Control"]))
+        entries.withLock { entries in
+            if entries.count >= capacity, entries[url] == nil { entries.removeAll() }
+            entries[url] = entry
+        }
+        return samples
+    }
+
+    /// `max-age` from Cache-Control as an instant (`no-cache`: none, revalidate every time).
+    private static func freshness(_ cacheControl: [String]) -> ContinuousClock.Instant? {
+        let directives = cacheControl.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !directives.contains("no-cache"),
+            let age = directives.first(where: { $0.hasPrefix("max-age=") }).flatMap({ Int($0.dropFirst(8)) })
+        else { return nil }
+        return .now + .seconds(age)
+    }
+
+    private static func decode(_ body: ByteBuffer, url: String) throws(Failure) -> [Int16] {
         let audio: WAVAudio
         do {
             audio = try WAVAudio(data: Data(body.readableBytesView))
@@ -48,11 +98,6 @@ public final class AudioCache: Sendable {
         }
         let channels = max(1, audio.format.channels)
         let mono = channels == 1 ? audio.samples : stride(from: 0, to: audio.samples.count, by: channels).map { audio.samples[$0] }
-        let samples = Resampler.convert(mono, from: audio.format.sampleRate, to: 8000)
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll() }
-            entries[url] = samples
-        }
-        return samples
+        return Resampler.convert(mono, from: audio.format.sampleRate, to: 8000)
     }
 }

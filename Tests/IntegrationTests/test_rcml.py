@@ -121,6 +121,22 @@ def test_play_fetches_wav_files_at_any_rate_once_and_refuses_what_it_cannot_play
         assert time.time() - started >= 4.0  # four seconds of tone, then the hang-up
     assert len(webhook().received("/audio/tone-16000.wav")) == 1  # fetched once, then cached
     assert all(n["call_sid"] not in {c.sid for c in parley.client().calls.list(to="+32476206107")} for n in notifications(parley))
+    # With validators and no max-age, each use asks again: If-None-Match, answered 304, and the
+    # prompt still plays from the samples held; a new version (a new ETag) is fetched whole.
+    webhook().serve("/audio/tagged.wav", wav(8000), content_type="audio/wav", headers={"ETag": '"v1"'})
+    bind(parley, "+32476206109", "/play/tagged", "<Response><Play>/audio/tagged.wav</Play></Response>")
+    for version in ("v1", "v1", "v2"):
+        if version == "v2":
+            webhook().serve("/audio/tagged.wav", wav(16000), content_type="audio/wav", headers={"ETag": '"v2"'})
+        started = time.time()
+        result = subprocess.run(
+            ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-s", "+32476206109",
+             "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"],
+            capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout[-2000:]
+        assert time.time() - started >= 1.0  # the tone played each time, then the hang-up
+    asked = [r["headers"].get("If-None-Match") for r in webhook().received("/audio/tagged.wav")]
+    assert asked == [None, '"v1"', '"v1"'], asked
     webhook().serve("/audio/text.wav", "not audio", content_type="text/plain")
     bind(parley, "+32476206108", "/play/bad", "<Response><Play>/audio/text.wav</Play></Response>")
     status, _, _, _ = send_invite(RawSIP(parley), parley, "+32476206108", "0470111111")

@@ -38,11 +38,13 @@ class WebhookServer:
                 with server.lock:
                     server.requests.append({"method": self.command, "path": parsed.path, "query": parsed.query,
                                             "headers": dict(self.headers), "form": form})
-                status, content_type, payload = 200, "text/xml", HOLD
+                status, content_type, payload, extra_headers = 200, "text/xml", HOLD, {}
                 with server.lock:
                     served = server.documents.get(parsed.path)
                 if served is not None:
-                    content_type, payload = served
+                    content_type, payload, extra_headers = served
+                    if "ETag" in extra_headers and self.headers.get("If-None-Match") == extra_headers["ETag"]:
+                        status, payload = 304, b""
                 elif parsed.path.startswith("/slow/"):
                     time.sleep(float(parsed.path.split("/")[2]))
                 elif parsed.path.startswith("/status/"):
@@ -53,6 +55,8 @@ class WebhookServer:
                 elif parsed.path == "/badroot":
                     payload = b"<Html><Say>hi</Say></Html>"
                 self.send_response(status)
+                for name, value in extra_headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -63,10 +67,11 @@ class WebhookServer:
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def serve(self, path, body, content_type="text/xml"):
-        """Answers `body` (an RCML document, or bytes such as a WAV file) at `path`."""
+    def serve(self, path, body, content_type="text/xml", headers=None):
+        """Answers `body` (an RCML document, or bytes such as a WAV file) at `path`, with
+        `headers`; with an ETag among them, a request whose If-None-Match matches gets 304."""
         with self.lock:
-            self.documents[path] = (content_type, body.encode() if isinstance(body, str) else body)
+            self.documents[path] = (content_type, body.encode() if isinstance(body, str) else body, dict(headers or {}))
         return self.url(path)
 
     def url(self, path="/rcml"):
