@@ -142,11 +142,28 @@ struct MediaSessionTests {
         // The burst of 25 packets plays out of the jitter buffer at one frame a tick.
         try await Task.sleep(for: .milliseconds(800))
         let duration = try #require(await session.stopRecording())
-        // All of it, then at most five frames concealed once the stream stopped.
-        #expect(duration >= 0.5 && duration <= 0.6)
+        // All of it, then up to five frames concealed once the stream stopped (and a few
+        // inserted if a busy machine delayed part of the burst).
+        #expect(duration >= 0.5 && duration <= 0.7)
         let recorded = try WAVAudio(data: Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(recorded.samples.count >= 4000)
-        #expect(zip(recorded.samples.prefix(4000), tone).allSatisfy { abs(Int($0) - Int($1)) <= 8000 / 16 + 16 })
+        // Every 20 ms of the tone is there, in order (G.711's rounding aside); a frame the
+        // jitter buffer inserted, had a busy machine delayed part of the burst, may sit between.
+        func matches(_ frame: ArraySlice<Int16>, _ original: ArraySlice<Int16>) -> Bool {
+            zip(frame, original).allSatisfy { abs(Int($0) - Int($1)) <= 8000 / 16 + 16 }
+        }
+        var position = 0
+        var found = 0
+        for start in stride(from: 0, to: tone.count, by: 160) {
+            while position + 160 <= recorded.samples.count, !matches(recorded.samples[position..<(position + 160)], tone[start..<(start + 160)]) {
+                position += 160
+            }
+            if position + 160 <= recorded.samples.count {
+                found += 1
+                position += 160
+            }
+        }
+        #expect(found == 25)
         await session.close()
         await engine.shutdown()
     }
@@ -247,8 +264,10 @@ struct MediaBridgeTests {
         let expected = speech.map { G711.ulawToALaw[Int($0)] }
         #expect(try await eventually { relayed(callee, payloadType: 8).filter { $0 == expected }.count == 5 })
         #expect(try await eventually { relayed(caller, payloadType: 0).filter { $0 == [UInt8](repeating: G711.alawToULaw[0xD5], count: 160) }.count == 5 })
-        // While bridged a session's own clock is silent: only relayed packets went out.
-        #expect(relayed(callee, payloadType: 8).allSatisfy { $0 == expected })
+        // While bridged a session's own clock is silent: from the first relayed packet on,
+        // only relayed packets went out (a tick between `start` and `bridge` may send silence).
+        let sent = relayed(callee, payloadType: 8)
+        #expect(sent.drop { $0 != expected }.allSatisfy { $0 == expected })
 
         await first.unbridge()
         let before = callee.received.count

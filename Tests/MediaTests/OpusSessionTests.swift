@@ -37,9 +37,10 @@ struct OpusSessionTests {
         #expect(try await eventually { rtpPackets(far, payloadType: 111).count >= 50 })
         try await Task.sleep(for: .milliseconds(400))  // the jitter buffer plays the burst out at one frame a tick
         let duration = try #require(await session.stopRecording())
-        // 50 packets sent, one lost and rebuilt: a whole second recorded, then at most five
-        // frames concealed once the stream stopped.
-        #expect(duration >= 1.0 && duration <= 1.1)
+        // 50 packets sent, one lost and rebuilt: a whole second recorded, then up to five
+        // frames concealed once the stream stopped (and a few inserted if a busy machine
+        // delayed some packets of the burst more than the first).
+        #expect(duration >= 1.0 && duration <= 1.3)
         let recorded = try WAVAudio(data: Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(toneAmplitude(recorded.samples[4000...], frequency: 440) > 5000)
 
