@@ -14,6 +14,16 @@ public enum G711 {
     public static let ulawToALaw: [UInt8] = ulawToLinear.map(encodeALaw)
     public static let alawToULaw: [UInt8] = alawToLinear.map(encodeULaw)
 
+    /// Decodes as many bytes of `law` (μ-law for `.pcmu`, else A-law) as `samples` holds;
+    /// how many it decoded.
+    static func decode(_ bytes: UnsafeRawBufferPointer, law: MediaCodec, into samples: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let count = min(bytes.count, samples.count)
+        (law == .pcmu ? ulawToLinear : alawToLinear).withUnsafeBufferPointer { table in
+            for index in 0..<count { samples[index] = table[Int(bytes[index])] }
+        }
+        return count
+    }
+
     @inlinable
     public static func encodeULaw(_ sample: Int16) -> UInt8 { linearToULaw[Int(UInt16(bitPattern: sample))] }
 

@@ -65,8 +65,7 @@ final class ReceivedAudio {
                 let count = opus.decode(payload, into: frame)
                 return count == frame.count ? UnsafeBufferPointer(frame) : conceal(opus: opus, next: nil)
             }
-            let table = codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
-            for index in 0..<frame.count { frame[index] = table[Int(payload[index])] }
+            _ = G711.decode(payload, law: codec, into: frame)
             return UnsafeBufferPointer(frame)
         case .missing(let next):
             return conceal(opus: opus, next: next)

@@ -183,16 +183,15 @@ final class SessionCore {
             if peer == nil, let received, received.accepts(body) {
                 received.put(body, timestamp: header.timestamp, ssrc: header.ssrc, at: lastReceived)
                 opus?.expected = header.sequenceNumber &+ 1
+            } else if let peer, !listening, let theirs = peer.stream?.codec, theirs == stream.codec || (theirs != .opus && stream.codec != .opus) {
+                // Bridged with nobody listening here and no Opus to encode on the other side:
+                // the packet goes on as it is (or through the μ-law ↔ A-law map), undecoded.
+                opus?.expected = header.sequenceNumber &+ 1
+                peer.relay(body, codec: stream.codec, decoded: UnsafeBufferPointer(rebasing: decoded[0..<0]))
             } else if let opus {
                 receiveOpus(body, sequence: header.sequenceNumber, codec: opus.codec, expected: opus.expected)
-            } else if let peer, !listening, peer.stream?.codec != .opus {
-                // Bridged with nobody listening here: the packet goes on as it is, undecoded.
-                peer.relay(body, codec: stream.codec, decoded: UnsafeBufferPointer(rebasing: decoded[0..<0]))
             } else {
-                let table = stream.codec == .pcmu ? G711.ulawToLinear : G711.alawToLinear
-                let count = min(body.count, decoded.count)
-                for index in 0..<count { decoded[index] = table[Int(body[index])] }
-                deliver(count, payload: body)
+                deliver(G711.decode(body, law: stream.codec, into: decoded), payload: body)
             }
         }
     }
@@ -254,8 +253,7 @@ final class SessionCore {
         guard let stream, stream.sends, let remote else { return }
         if codec == stream.codec {
             guard let payload else { return }
-            outgoing.clear()
-            outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+            startPacket()
             outgoing.writeBytes(payload)
             send(to: remote, payloadType: stream.payloadType, samples: codec == .opus ? OpusCodec.rtpDuration(of: payload) : payload.count)
         } else if opus != nil {
@@ -265,8 +263,7 @@ final class SessionCore {
             sendFrame(decoded, to: remote)
         } else if let payload {
             let map = codec == .pcmu ? G711.ulawToALaw : G711.alawToULaw
-            outgoing.clear()
-            outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+            startPacket()
             _ = map.withUnsafeBufferPointer { map in
                 outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: payload.count) { bytes in
                     for index in 0..<payload.count { bytes[index] = map[Int(payload[index])] }
@@ -280,11 +277,16 @@ final class SessionCore {
     /// Whether anything here takes the far end's decoded audio (a recording, a conference).
     private var listening: Bool { recording != nil || mixerPort != nil }
 
+    /// Empties the reused packet buffer and leaves room for the RTP header `send` stamps.
+    private func startPacket() {
+        outgoing.clear()
+        outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+    }
+
     /// Encodes `samples` in this session's codec and sends them as one packet.
     private func sendFrame(_ samples: UnsafeBufferPointer<Int16>, to remote: SocketAddress) {
         guard let stream else { return }
-        outgoing.clear()
-        outgoing.writeRepeatingByte(0, count: RTPHeader.size)
+        startPacket()
         let duration: Int
         if let opus = opus?.codec {
             let written = outgoing.writeWithUnsafeMutableBytes(minimumWritableBytes: OpusCodec.maximumPacketBytes) { opus.encode(samples, into: $0) }

@@ -4,15 +4,12 @@ digits, Redirect with a relative URL, Reject, Hangup, a leading Pause that delay
 and documents with errors giving a Notification that names the element and its line."""
 import io
 import math
-import os
 import struct
-import subprocess
 import time
 import wave
 
-from conftest import free_port
-from rcml_calls import bind
-from sip_peers import FIXTURES, RawSIP, wait_for
+from rcml_calls import bind, sipp
+from sip_peers import RawSIP, wait_for
 from test_sip_calls import send_invite
 from webhook_server import webhook
 
@@ -31,10 +28,7 @@ def test_gather_collects_rfc2833_keys_and_posts_them_to_its_action(parley):
           </Gather>
         </Response>""")
     webhook().serve("/ivr/choice", "<Response><Hangup/></Response>")
-    result = subprocess.run(
-        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_rfc2833_digits.xml"), "-s", "+32476206100",
-         "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "30s",
-         "-timeout_error"], capture_output=True, text=True, timeout=60)
+    result = sipp(parley, "uac_rfc2833_digits.xml", number="+32476206100")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
     [action] = webhook().received("/ivr/choice")
     assert action["form"]["Digits"] == "12" and action["form"]["CallStatus"] == "in-progress"
@@ -81,10 +75,7 @@ def test_document_errors_are_notifications_naming_the_element_and_line(parley):
 def test_say_speaks_then_the_end_of_the_document_hangs_up(parley):
     bind(parley, "+32476206106", "/say", '<Response><Say voice="woman" language="nl-BE">Tot ziens en bedankt voor uw oproep.</Say></Response>')
     started = time.time()
-    result = subprocess.run(
-        ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-s", "+32476206106",
-         "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"],
-        capture_output=True, text=True, timeout=60)
+    result = sipp(parley, "uac_parley_hangs_up.xml", number="+32476206106")
     assert result.returncode == 0, result.stdout[-2000:]  # Parley hung up after speaking
     assert time.time() - started > 1.0  # the sentence took its time to say
     [call] = parley.client().calls.list(to="+32476206106")
@@ -113,10 +104,7 @@ def test_play_fetches_wav_files_at_any_rate_once_and_refuses_what_it_cannot_play
         </Response>""")
     for _ in range(2):
         started = time.time()
-        result = subprocess.run(
-            ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-s", "+32476206107",
-             "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"],
-            capture_output=True, text=True, timeout=60)
+        result = sipp(parley, "uac_parley_hangs_up.xml", number="+32476206107")
         assert result.returncode == 0, result.stdout[-2000:]
         assert time.time() - started >= 4.0  # four seconds of tone, then the hang-up
     assert len(webhook().received("/audio/tone-16000.wav")) == 1  # fetched once, then cached
@@ -129,10 +117,7 @@ def test_play_fetches_wav_files_at_any_rate_once_and_refuses_what_it_cannot_play
         if version == "v2":
             webhook().serve("/audio/tagged.wav", wav(16000), content_type="audio/wav", headers={"ETag": '"v2"'})
         started = time.time()
-        result = subprocess.run(
-            ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-s", "+32476206109",
-             "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"],
-            capture_output=True, text=True, timeout=60)
+        result = sipp(parley, "uac_parley_hangs_up.xml", number="+32476206109")
         assert result.returncode == 0, result.stdout[-2000:]
         assert time.time() - started >= 1.0  # the tone played each time, then the hang-up
     asked = [r["headers"].get("If-None-Match") for r in webhook().received("/audio/tagged.wav")]
