@@ -55,6 +55,8 @@ let package = Package(
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        // Linux's epoll and eventfd, which Swift's Glibc module leaves out: the media loops' readiness.
+        .systemLibrary(name: "CEpoll"),
         .target(name: "Speech", dependencies: ["CEspeakNG", "Media"]),
         .target(
             name: "Media",
@@ -62,8 +64,8 @@ let package = Package(
                 "COpus",
                 "CSpeexDSP",
                 "CSRTP",
+                "CEpoll",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -118,7 +120,7 @@ let package = Package(
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "VoiceTests", dependencies: ["Voice"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Media"]),
         .testTarget(

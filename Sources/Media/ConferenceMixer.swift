@@ -5,6 +5,7 @@ import NIOCore
 /// muted), sums them once, and gives each participant the sum minus their own frame,
 /// saturated to 16 bits (O(N) for N participants). Announcements (the entry beep) are added
 /// for everyone. Participants join and leave between ticks, so nobody else's audio skips.
+/// The room's recording is the full sum (everyone, announcements included), saturated.
 public final class ConferenceMixer: Sendable {
     private let loop: any EventLoop
     private let state: NIOLoopBound<MixerState>
@@ -32,6 +33,20 @@ public final class ConferenceMixer: Sendable {
         loop.execute { [state] in state.value.announcement = (samples, 0) }
     }
 
+    /// Records the mix as 8 kHz WAV at `path` from the next tick until `stopRecording`.
+    public func record(to path: String) async throws {
+        let file = try RecordingFile(path: path)
+        try await loop.submit { [state] in state.value.recording = (file, []) }.get()
+    }
+
+    /// Ends the recording; the file is complete when this returns. Gives its duration in
+    /// seconds (nil when nothing was being recorded).
+    public func stopRecording() async -> Double? {
+        let file = try? await loop.submit { [state] in state.value.stopRecording() }.get()
+        guard let file else { return nil }
+        return await file.finish()
+    }
+
     /// Stops the clock; the mixer does nothing more.
     public func stop() {
         loop.execute { [clock] in clock.value.stop() }
@@ -43,6 +58,8 @@ public final class ConferenceMixer: Sendable {
 public final class MixerState {
     public var ports: [MixerPort] = []
     var announcement: (samples: [Int16], position: Int)?
+    /// The room's recording and the mix not yet handed to its file (about a second at a time).
+    var recording: (file: RecordingFile, pending: [Int16])?
     private var frames: [Int16] = []
     private var heard: [Bool] = []
     private var total = [Int32](repeating: 0, count: 160)
@@ -79,6 +96,7 @@ public final class MixerState {
                             }
                             announcement = playing.position < playing.samples.count ? playing : nil
                         }
+                        if recording != nil { record(UnsafeBufferPointer(total)) }
                         for slot in 0..<count {
                             if heard[slot] {
                                 let own = slot * 160
@@ -93,5 +111,25 @@ public final class MixerState {
                 }
             }
         }
+    }
+
+    /// The whole room's frame, saturated, goes to the recording; each second to the file.
+    private func record(_ total: UnsafeBufferPointer<Int32>) {
+        guard var current = recording else { return }
+        recording = nil  // the pending array stays uniquely referenced while it grows
+        for sample in total { current.pending.append(Int16(clamping: sample)) }
+        if current.pending.count >= 8000 {
+            current.file.append(current.pending)
+            current.pending = []
+            current.pending.reserveCapacity(8160)
+        }
+        recording = current
+    }
+
+    func stopRecording() -> RecordingFile? {
+        guard let recording else { return nil }
+        if !recording.pending.isEmpty { recording.file.append(recording.pending) }
+        self.recording = nil
+        return recording.file
     }
 }

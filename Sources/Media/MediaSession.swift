@@ -8,12 +8,12 @@ public final class MediaSession: Sendable {
     public let events: AsyncStream<MediaEvent>
     private let core: NIOLoopBound<SessionCore>
     private let ticker: NIOLoopBound<LoopTicker>
-    let loop: any EventLoop
+    let loop: MediaLoop
     private let ports: RTPPortPool
     private let continuation: AsyncStream<MediaEvent>.Continuation
 
     init(
-        port: Int, core: NIOLoopBound<SessionCore>, ticker: NIOLoopBound<LoopTicker>, loop: any EventLoop, ports: RTPPortPool,
+        port: Int, core: NIOLoopBound<SessionCore>, ticker: NIOLoopBound<LoopTicker>, loop: MediaLoop, ports: RTPPortPool,
         events: AsyncStream<MediaEvent>, continuation: AsyncStream<MediaEvent>.Continuation
     ) {
         self.port = port
@@ -94,16 +94,19 @@ public final class MediaSession: Sendable {
     }
 
     public func close() async {
-        let closing = try? await loop.submit { [core, ticker] in
+        let closing = try? await loop.submit { [core, ticker, loop] in
             let session = core.value
             ticker.value.sessions.removeAll { $0 === session }
             session.peer?.peer = nil
-            return (session.channel, session.stopRecording(), session.rtcpChannel)
+            session.peer = nil
+            for socket in [session.socket] + (session.rtcpSocket.map { [$0] } ?? []) {
+                loop.deregister(socket.descriptor)
+                socket.close()
+            }
+            return session.stopRecording()
         }.get()
         // A recording still running is complete on disk before the session is gone.
-        _ = await closing?.1?.finish()
-        try? await closing?.0.close()
-        try? await closing?.2?.close()
+        _ = await closing?.finish()
         ports.give(port)
         continuation.finish()
     }

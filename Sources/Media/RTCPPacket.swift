@@ -72,12 +72,14 @@ enum RTCPPacket {
     }
 
     /// A compound packet: an SR (or an RR when nothing was sent) with at most one report
-    /// block, then an SDES with the CNAME.
+    /// block, then an SDES with the CNAME. Built in one allocation, with room for SRTCP's
+    /// index and tag after it.
     static func compound(ssrc: UInt32, sender: SenderInfo?, block: ReportBlock?, cname: String) -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(80 + 255 + 16)
         let blockCount: UInt8 = block == nil ? 0 : 1
         let words = 1 + (sender == nil ? 0 : 5) + (block == nil ? 0 : 6)
-        bytes += [0x80 | blockCount, sender == nil ? 201 : 200, UInt8(words >> 8), UInt8(words & 0xFF)]
+        append(0x80 | blockCount, sender == nil ? 201 : 200, UInt8(words >> 8), UInt8(words & 0xFF), to: &bytes)
         append(ssrc, to: &bytes)
         if let sender {
             append(UInt32(sender.ntp >> 32), to: &bytes)
@@ -95,13 +97,16 @@ enum RTCPPacket {
             append(block.delaySinceLastSenderReport, to: &bytes)
         }
         // SDES: one chunk (SSRC, CNAME item, end), padded to a word.
-        let name = Array(cname.utf8.prefix(255))
-        var chunk: [UInt8] = []
-        append(ssrc, to: &chunk)
-        chunk += [1, UInt8(name.count)] + name + [0]
-        while chunk.count % 4 != 0 { chunk.append(0) }
-        let sdesWords = chunk.count / 4
-        bytes += [0x81, 202, UInt8(sdesWords >> 8), UInt8(sdesWords & 0xFF)] + chunk
+        let name = cname.utf8.prefix(255)
+        let chunkBytes = (4 + 2 + name.count + 1 + 3) / 4 * 4
+        let sdesWords = chunkBytes / 4
+        append(0x81, 202, UInt8(sdesWords >> 8), UInt8(sdesWords & 0xFF), to: &bytes)
+        let chunkStart = bytes.count
+        append(ssrc, to: &bytes)
+        bytes.append(1)
+        bytes.append(UInt8(name.count))
+        bytes.append(contentsOf: name)
+        while bytes.count < chunkStart + chunkBytes { bytes.append(0) }
         return bytes
     }
 
@@ -117,6 +122,13 @@ enum RTCPPacket {
     }
 
     private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
-        bytes += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+        append(UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF), to: &bytes)
+    }
+
+    private static func append(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(a)
+        bytes.append(b)
+        bytes.append(c)
+        bytes.append(d)
     }
 }

@@ -6,18 +6,18 @@ import NIOCore
 /// 20 ms tick (the playing audio, else silence), with its sequence number and timestamp.
 /// Bridged to a peer session, it relays the far end's audio to the peer as it arrives.
 final class SessionCore {
-    let channel: any Channel
-    /// The channel's socket, written to directly.
     let socket: UDPSocket
     /// The RTCP socket (the RTP port + 1), when it could be bound.
-    var rtcpChannel: (any Channel)?
+    let rtcpSocket: UDPSocket?
     let emit: @Sendable (MediaEvent) -> Void
     var parameters: MediaParameters?
     /// What the per-packet paths read of `parameters`: plain values, so reading them copies
     /// no strings or arrays (and retains nothing).
     private var stream: (codec: MediaCodec, payloadType: UInt8, events: UInt8?, noise: UInt8?, sends: Bool)?
-    private var remote: SocketAddress?
+    private var remote: PeerAddress?
     private var latched = false
+    /// Whether the socket is connected to the latched far end (sends then skip the route lookup).
+    private var connected = false
 
     private let ssrc = UInt32.random(in: 1...UInt32.max)
     private var sequenceNumber = UInt16.random(in: 0...UInt16.max)
@@ -27,7 +27,9 @@ final class SessionCore {
     private var playing: (samples: [Int16], position: Int, loopsLeft: Int)?
     /// The session this one is bridged to (same event loop): the far end's audio is relayed
     /// to it packet by packet, and while bridged this session's clock sends nothing itself.
-    weak var peer: SessionCore?
+    /// Strong, and cleared on both sides by unbridging or closing: a weak reference would give
+    /// the session a side table and every retain on the packet path its slow case.
+    var peer: SessionCore?
     /// The conference this session is in: what the far end says goes to the mixer, and the
     /// mix goes out at each tick (unless something plays to this participant alone).
     var mixerPort: MixerPort?
@@ -76,12 +78,12 @@ final class SessionCore {
     /// the silence timeout of a recording.
     static let voiceLevel = 120
 
-    init(channel: any Channel, socket: UDPSocket, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
-        self.channel = channel
+    init(socket: UDPSocket, rtcpSocket: UDPSocket?, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
         self.socket = socket
+        self.rtcpSocket = rtcpSocket
         self.rtpTimeout = rtpTimeout
         self.emit = emit
-        self.outgoing = channel.allocator.buffer(capacity: RTPHeader.size + OpusCodec.maximumPacketBytes + 16)
+        self.outgoing = ByteBufferAllocator().buffer(capacity: RTPHeader.size + OpusCodec.maximumPacketBytes + 16)
         frame.initialize(repeating: 0)
         decoded.initialize(repeating: 0)
     }
@@ -110,8 +112,10 @@ final class SessionCore {
         self.parameters = parameters
         stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.comfortNoisePayloadType, parameters.sends)
         if moved {
+            if connected { socket.disconnect() }
+            connected = false
             latched = false
-            remote = try? SocketAddress(ipAddress: parameters.remoteHost, port: parameters.remotePort)
+            remote = try? PeerAddress(host: parameters.remoteHost, port: parameters.remotePort)
         }
         lastReceived = .now()
     }
@@ -140,28 +144,29 @@ final class SessionCore {
     }
 
     /// One datagram from the far end.
-    func receive(_ packet: ByteBuffer, from source: SocketAddress) {
+    func receive(_ packet: UnsafeRawBufferPointer, from source: PeerAddress) {
         guard stream != nil else { return }
-        guard let srtp else { return packet.withUnsafeReadableBytes { receive($0, from: source) } }
+        guard let srtp else { return receivePlain(packet, from: source) }
         // SRTP: decrypted into the scratch buffer; a packet failing authentication goes no further.
-        let count = min(packet.readableBytes, scratch.count)
+        let count = min(packet.count, scratch.count)
         scratch.withUnsafeMutableBytes { buffer in
-            packet.withUnsafeReadableBytes { bytes in buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[..<count]))
             var length = count
             guard srtp.unprotect(buffer.baseAddress!, length: &length) else { return }
-            receive(UnsafeRawBufferPointer(rebasing: buffer[..<length]), from: source)
+            receivePlain(UnsafeRawBufferPointer(rebasing: buffer[..<length]), from: source)
         }
     }
 
-    private func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress) {
+    private func receivePlain(_ bytes: UnsafeRawBufferPointer, from source: PeerAddress) {
         guard let stream else { return }
         guard let (header, payload) = RTPHeader.parse(bytes) else { return }
         // Symmetric RTP: answer where the media really comes from (callers behind NAT),
         // latched on the first packet only, so a stranger's packets cannot take the call's
-        // audio elsewhere.
+        // audio elsewhere. The socket is connected to it, so the kernel drops those packets.
         if !latched {
             remote = source
             latched = true
+            connected = socket.connect(to: source)
         }
         lastReceived = .now()
         let body = UnsafeRawBufferPointer(rebasing: bytes[payload])
@@ -284,7 +289,7 @@ final class SessionCore {
     }
 
     /// Encodes `samples` in this session's codec and sends them as one packet.
-    private func sendFrame(_ samples: UnsafeBufferPointer<Int16>, to remote: SocketAddress) {
+    private func sendFrame(_ samples: UnsafeBufferPointer<Int16>, to remote: PeerAddress) {
         guard let stream else { return }
         startPacket()
         let duration: Int
@@ -306,33 +311,31 @@ final class SessionCore {
     /// An RTCP compound packet to the far end's RTCP port (its RTP port + 1): an SR with
     /// what was sent and a report block about what was received.
     private func sendReport() {
-        guard let rtcpChannel, let remote, let port = remote.port,
-            let destination = try? SocketAddress(ipAddress: remote.ipAddress ?? "", port: port + 1)
-        else { return }
+        guard let rtcpSocket, let remote else { return }
         let now = Date()
         let sender = packetsSent == 0 ? nil : RTCPPacket.SenderInfo(ntp: RTCPPacket.ntp(now), rtpTimestamp: timestamp, packets: packetsSent, octets: octetsSent)
         var bytes = RTCPPacket.compound(ssrc: ssrc, sender: sender, block: statistics.block(now: now), cname: Self.cname)
         if let srtp {
             // SRTCP: an index and a tag follow the packet.
             var length = bytes.count
-            bytes += [UInt8](repeating: 0, count: 14)
+            bytes.append(contentsOf: repeatElement(0, count: 14))
             guard bytes.withUnsafeMutableBytes({ srtp.protectControl($0.baseAddress!, length: &length) }) else { return }
             bytes.removeLast(bytes.count - length)
         }
-        rtcpChannel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: rtcpChannel.allocator.buffer(bytes: bytes)), promise: nil)
+        _ = bytes.withUnsafeBytes { rtcpSocket.send($0, to: remote.with(port: remote.port + 1)) }
     }
 
     /// An RTCP packet from the far end: its SR (for our next report's LSR/DLSR) and its
     /// report about our stream (loss, jitter and, from LSR/DLSR, the round trip).
-    func receiveReport(_ packet: ByteBuffer) {
-        guard let srtp else { return packet.withUnsafeReadableBytes { receiveReport($0) } }
-        var bytes = Array(packet.readableBytesView)
+    func receiveReport(_ packet: UnsafeRawBufferPointer) {
+        guard let srtp else { return receivePlainReport(packet) }
+        var bytes = Array(packet)
         var length = bytes.count
         guard bytes.withUnsafeMutableBytes({ srtp.unprotectControl($0.baseAddress!, length: &length) }) else { return }
-        bytes.withUnsafeBytes { receiveReport(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+        bytes.withUnsafeBytes { receivePlainReport(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
     }
 
-    private func receiveReport(_ bytes: UnsafeRawBufferPointer) {
+    private func receivePlainReport(_ bytes: UnsafeRawBufferPointer) {
         let now = Date()
         guard let reports = RTCPPacket.reports(in: bytes) else { return }
         reportsReceived += 1
@@ -368,7 +371,7 @@ final class SessionCore {
     private var unitsPerMillisecond: Double { Double(stream?.codec.clockRate ?? 8000) / 1000 }
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
-    private func send(to remote: SocketAddress, payloadType: UInt8, samples: Int) {
+    private func send(to remote: PeerAddress, payloadType: UInt8, samples: Int) {
         let header = RTPHeader(
             marker: !firstPacketSent, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
         outgoing.withUnsafeMutableReadableBytes { header.write(to: $0) }
@@ -385,7 +388,7 @@ final class SessionCore {
         timestamp &+= UInt32(samples)
         packetsSent &+= 1
         octetsSent &+= UInt32(samples)
-        outgoing.withUnsafeReadableBytes { _ = socket.send($0, to: remote) }
+        outgoing.withUnsafeReadableBytes { _ = connected ? socket.send($0) : socket.send($0, to: remote) }
     }
 
     /// The 20 ms clock: send a frame, notice a silent far end.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Tones as 8 kHz samples: DTMF keys (the pair of ITU-T Q.23 frequencies for each key) for
-/// RCML's `<Play digits>`, the beep before `<Record>`, the ringback heard while `<Dial>` rings and the hold music of a
-/// conference waiting to start.
+/// RCML's `<Play digits>`, the beep before `<Record>`, the ringback heard while `<Dial>` rings,
+/// the busy tone after it, and the hold music of a conference waiting to start.
 public enum ToneGenerator {
     static let rows: [Double] = [697, 770, 852, 941]
     static let columns: [Double] = [1209, 1336, 1477, 1633]
@@ -45,6 +45,12 @@ public enum ToneGenerator {
     /// Dial rings.
     public static func ringback() -> [Int16] {
         (0..<8000).map { Int16(4000 * sin(2 * .pi * 425 * Double($0) / 8000)) } + [Int16](repeating: 0, count: 24000)
+    }
+
+    /// One cadence of the Belgian busy tone (425 Hz, 0.5 s on, 0.5 s off), heard when a Dial
+    /// found the callee busy and the document has nothing after it.
+    public static func busy() -> [Int16] {
+        (0..<4000).map { Int16(4000 * sin(2 * .pi * 425 * Double($0) / 8000)) } + [Int16](repeating: 0, count: 4000)
     }
 
     /// Parley's hold music: a soft arpeggio (C, E, G, C' and back, 250 ms a note, each with a

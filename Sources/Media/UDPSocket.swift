@@ -1,11 +1,10 @@
 import Glibc
 import NIOCore
 
-/// An RTP session's UDP socket, bound here and handed to SwiftNIO for reading, while sending
-/// goes straight to `sendto(2)`: one system call per packet, without a pass through the
-/// channel pipeline, its pending-write queue and an envelope per datagram. A send that finds
-/// the socket's buffer full drops the packet (RTP has no retransmission to wait for). Used on
-/// the session's event loop only; the descriptor belongs to the channel, which closes it.
+/// An RTP or RTCP socket of a session, read by its `MediaLoop` and written straight with
+/// `sendto(2)`: one system call per packet. A send that finds the socket's buffer full drops
+/// the packet (RTP has no retransmission to wait for). Used on the session's loop only,
+/// which closes it after it stops reading it.
 struct UDPSocket {
     let descriptor: CInt
 
@@ -30,15 +29,37 @@ struct UDPSocket {
         return UDPSocket(descriptor: descriptor)
     }
 
-    /// Closes a socket no channel took over.
     func close() {
         _ = Glibc.close(descriptor)
     }
 
+    /// Fixes the far end: sends need no address and skip the kernel's route lookup, and only
+    /// that far end's datagrams are read. False when it could not be done (sends then name
+    /// the address each time).
+    func connect(to remote: PeerAddress) -> Bool {
+        withUnsafeBytes(of: remote.storage) { address in
+            Glibc.connect(descriptor, address.baseAddress!.assumingMemoryBound(to: sockaddr.self), remote.length) == 0
+        }
+    }
+
+    /// Accepts datagrams from anywhere again (the far end moved).
+    func disconnect() {
+        var unspecified = sockaddr()
+        unspecified.sa_family = sa_family_t(AF_UNSPEC)
+        _ = Glibc.connect(descriptor, &unspecified, socklen_t(MemoryLayout<sockaddr>.size))
+    }
+
+    /// Sends `bytes` to the connected far end.
+    func send(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        Glibc.send(descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT)) == bytes.count
+    }
+
     /// Sends `bytes` to `remote`; false when the datagram was not sent.
-    func send(_ bytes: UnsafeRawBufferPointer, to remote: SocketAddress) -> Bool {
-        remote.withSockAddr { address, length in
-            sendto(descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), address, socklen_t(length)) == bytes.count
+    func send(_ bytes: UnsafeRawBufferPointer, to remote: PeerAddress) -> Bool {
+        withUnsafeBytes(of: remote.storage) { address in
+            sendto(
+                descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), address.baseAddress!.assumingMemoryBound(to: sockaddr.self),
+                remote.length) == bytes.count
         }
     }
 }

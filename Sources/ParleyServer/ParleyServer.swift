@@ -91,7 +91,8 @@ public struct ParleyServer: Sendable {
         try await recordings.closeUnfinished()
         let audio = AudioCache()
         let conferences = Conferences(
-            media: media, audio: audio, fetcher: fetcher, records: store.conferences, clock: clock, logger: Logger(label: "parley.conferences"))
+            media: media, audio: audio, fetcher: fetcher, records: store.conferences, library: recordings, clock: clock,
+            logger: Logger(label: "parley.conferences"))
         let queues = Queues(records: store.queues, media: media, clock: clock)
         let runtime = RCMLRuntime(
             fetcher: fetcher, audio: audio, speech: speech, recordings: recordings, conferences: conferences, queues: queues)

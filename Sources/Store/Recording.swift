@@ -6,12 +6,15 @@ import Foundation
 public struct Recording: Sendable, Equatable {
     public var sid: RecordingSid
     public var accountSid: AccountSid
-    public var callSid: CallSid
+    /// The call recorded; nil for a conference's recording of its mix.
+    public var callSid: CallSid?
+    /// The conference whose mix this is (a recorded `<Conference>`).
+    public var conferenceSid: ConferenceSid?
     public var status: RecordingStatus
     /// Whole seconds; nil while recording.
     public var duration: Int?
     public var channels: Int
-    /// Where it came from: `RecordVerb` or `DialVerb`.
+    /// Where it came from: `RecordVerb`, `DialVerb` or `Conference`.
     public var source: String
     /// The secret part of the public URL (FlexIO's `core_PublicRecordingUrl`); nil when the
     /// public URL is disabled.
@@ -21,12 +24,14 @@ public struct Recording: Sendable, Equatable {
     public var dateUpdated: Date
 
     public init(
-        sid: RecordingSid, accountSid: AccountSid, callSid: CallSid, status: RecordingStatus = .inProgress, duration: Int? = nil,
+        sid: RecordingSid, accountSid: AccountSid, callSid: CallSid?, conferenceSid: ConferenceSid? = nil,
+        status: RecordingStatus = .inProgress, duration: Int? = nil,
         channels: Int = 1, source: String, publicToken: String?, startTime: Date, dateCreated: Date, dateUpdated: Date
     ) {
         self.sid = sid
         self.accountSid = accountSid
         self.callSid = callSid
+        self.conferenceSid = conferenceSid
         self.status = status
         self.duration = duration
         self.channels = channels

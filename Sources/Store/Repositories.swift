@@ -69,7 +69,7 @@ public protocol RecordingRepository: Sendable {
     func find(_ sid: RecordingSid, account: AccountSid) async throws -> Recording?
     /// The recording behind a public URL token, whichever account holds it.
     func find(publicToken: String) async throws -> Recording?
-    func list(account: AccountSid, callSid: CallSid?, page: PageRequest) async throws -> PageResult<Recording>
+    func list(account: AccountSid, callSid: CallSid?, conferenceSid: ConferenceSid?, page: PageRequest) async throws -> PageResult<Recording>
     func delete(_ sid: RecordingSid, account: AccountSid) async throws -> Bool
     /// Recordings created before `date`, oldest first (the retention job's work).
     func created(before date: Date, limit: Int) async throws -> [Recording]

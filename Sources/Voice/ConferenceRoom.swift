@@ -9,7 +9,8 @@ import Synchronization
 /// (`ConferenceMixer`); the room only connects and disconnects participants' ports.
 /// Participants without `startConferenceOnEnter` wait with hold music until one with it
 /// arrives; one with `endConferenceOnExit` ends the room for all when leaving; the room is
-/// completed when its last participant leaves.
+/// completed when its last participant leaves. A participant with `record` has the room's mix
+/// recorded from its start to its end, as a recording of the conference.
 actor ConferenceRoom {
     /// What a participant's Dial hears from the room.
     enum Event: Sendable {
@@ -60,12 +61,17 @@ actor ConferenceRoom {
     private var callback: (url: String, method: WebhookMethod, events: Set<RCMLVerb.ConferenceEvent>)?
     private var callbacks: AsyncStream<[(String, String)]>.Continuation?
     private var sequenceNumber = 0
+    private let library: RecordingLibrary
+    /// Asked for by a participant's `record`, with where to say it is complete.
+    private var recordingWanted: (callback: String?, method: WebhookMethod)?
+    private var recording: Recording?
 
     init(
         record: ConferenceRecord, media: MediaEngine, audio: AudioCache, fetcher: RCMLFetcher, conferences: any ConferenceRepository,
-        clock: any WallClock, logger: Logger, onEmpty: @escaping @Sendable (ConferenceSid) -> Void
+        library: RecordingLibrary, clock: any WallClock, logger: Logger, onEmpty: @escaping @Sendable (ConferenceSid) -> Void
     ) {
         self.fetcher = fetcher
+        self.library = library
         self.record = record
         self.media = media
         self.audio = audio
@@ -93,6 +99,7 @@ actor ConferenceRoom {
             try? await conferences.insert(record)
         }
         if callback == nil, let url = options.statusCallback { listen(url, method: options.statusCallbackMethod, events: options.statusCallbackEvents) }
+        if options.record, recordingWanted == nil { recordingWanted = (options.recordingStatusCallback, options.recordingStatusCallbackMethod) }
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let now = clock.now()
         let participant = Participant(
@@ -104,6 +111,7 @@ actor ConferenceRoom {
             await start()
         } else if record.status == .inProgress {
             connect(participant)
+            await startRecording()
         } else {
             await wait(participant)
         }
@@ -198,6 +206,37 @@ actor ConferenceRoom {
         await write()
         report("conference-start", .start, nil)
         for participant in participants.values { connect(participant) }
+        await startRecording()
+    }
+
+    /// The room's recording starts when the room does (or when a participant asking for it
+    /// joins a room in progress); its row is written before any audio.
+    private func startRecording() async {
+        guard recordingWanted != nil, recording == nil, let mixer else { return }
+        do {
+            let started = try await library.begin(conference: record)
+            recording = started
+            try await mixer.record(to: library.path(of: started))
+        } catch {
+            logger.error("could not record a conference", metadata: ["conference": "\(record.sid)", "error": "\(error)"])
+        }
+    }
+
+    /// At the end of the room: the file is completed, then its row, then the callback told.
+    private func finishRecording() async {
+        guard let started = recording else { return }
+        recording = nil
+        let seconds = await mixer?.stopRecording() ?? 0
+        let finished = await library.finish(started, seconds: seconds)
+        guard let url = recordingWanted?.callback, let method = recordingWanted?.method else { return }
+        let parameters = [
+            ("AccountSid", record.accountSid.rawValue), ("ConferenceSid", record.sid.rawValue), ("RecordingSid", finished.sid.rawValue),
+            ("RecordingUrl", library.resourceURL(of: finished)), ("RecordingStatus", finished.status.rawValue),
+            ("RecordingDuration", String(finished.duration ?? 0)), ("RecordingChannels", "1"), ("RecordingSource", finished.source),
+            ("RecordingStartTime", RFC2822Date.format(finished.startTime)),
+        ]
+        let (fetcher, account) = (self.fetcher, record.accountSid)
+        Task { await fetcher.callback(url, method: method, parameters: parameters, account: account, call: nil) }
     }
 
     private func connect(_ participant: Participant) {
@@ -225,6 +264,7 @@ actor ConferenceRoom {
         over.store(true, ordering: .relaxed)
         await write()
         for participant in participants.values { participant.events.yield(.ended) }
+        await finishRecording()
         mixer?.stop()
         report("conference-end", .end, nil)
         callbacks?.finish()

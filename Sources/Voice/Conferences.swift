@@ -13,15 +13,17 @@ public final class Conferences: Sendable {
     private let media: MediaEngine
     private let audio: AudioCache
     private let fetcher: RCMLFetcher
+    private let library: RecordingLibrary
     public let records: any ConferenceRepository
     private let clock: any WallClock
     private let logger: Logger
 
     public init(
-        media: MediaEngine, audio: AudioCache, fetcher: RCMLFetcher, records: any ConferenceRepository, clock: any WallClock,
-        logger: Logger
+        media: MediaEngine, audio: AudioCache, fetcher: RCMLFetcher, records: any ConferenceRepository, library: RecordingLibrary,
+        clock: any WallClock, logger: Logger
     ) {
         self.fetcher = fetcher
+        self.library = library
         self.media = media
         self.audio = audio
         self.records = records
@@ -38,7 +40,8 @@ public final class Conferences: Sendable {
             let record = ConferenceRecord(
                 sid: .generate(), accountSid: account, friendlyName: name, status: .initial, dateCreated: now, dateUpdated: now)
             let room = ConferenceRoom(
-                record: record, media: media, audio: audio, fetcher: fetcher, conferences: records, clock: clock, logger: logger,
+                record: record, media: media, audio: audio, fetcher: fetcher, conferences: records, library: library, clock: clock,
+                logger: logger,
                 onEmpty: { [weak self] sid in self?.forget(key: key, sid: sid) })
             rooms[key] = room
             bySid.withLock { $0[record.sid] = room }

@@ -15,6 +15,9 @@ enum DialSignal: Sendable {
 /// over (the caller hung up, or the action gave nothing usable).
 enum DialOutcome {
     case proceed
+    /// On with the next verb, after a callee who was busy (if none follows, the caller hears
+    /// the busy tone before the hang-up).
+    case busy
     case document(RCMLFetcher.Fetched)
     case over
 }
@@ -96,7 +99,7 @@ extension RCMLLeg {
             status = connected != nil ? "completed" : Self.dialStatus(ended.values.map(\.status))
         }
         guard !Task.isCancelled, ending == nil else { return .over }
-        guard let action = verb.action else { return .proceed }
+        guard let action = verb.action else { return status == "busy" ? .busy : .proceed }
         let answered = connected.flatMap { ended[$0] }
         var extra = [
             ("DialCallStatus", status), ("DialCallSid", answered?.sid.rawValue ?? targets.first?.sid.rawValue ?? ""),

@@ -73,7 +73,7 @@ extension RCMLLeg {
 
     /// Runs verbs until one leads to another document (returned) or the call ends (nil).
     private func run(_ verbs: [RCMLVerb], documentURL: String) async -> RCMLFetcher.Fetched? {
-        for verb in verbs {
+        for (index, verb) in verbs.enumerated() {
             guard !Task.isCancelled, ending == nil else { return nil }
             switch verb {
             case .pause(let seconds):
@@ -90,12 +90,16 @@ extension RCMLLeg {
             case .dial(let dial):
                 switch await self.dial(dial, documentURL: documentURL) {
                 case .proceed: continue
+                case .busy:
+                    // The document ends here: the caller hears that the line was busy, as from
+                    // an exchange, rather than a silent hang-up.
+                    if index == verbs.count - 1 { _ = await playUntilDone(ToneGenerator.busy(), loops: 3, interruptible: false) }
                 case .document(let next): return next
                 case .over: return nil
                 }
             case .enqueue(let enqueue):
                 switch await self.enqueue(enqueue, documentURL: documentURL) {
-                case .proceed: continue
+                case .proceed, .busy: continue
                 case .document(let next): return next
                 case .over: return nil
                 }

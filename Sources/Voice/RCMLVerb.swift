@@ -120,6 +120,12 @@ public enum RCMLVerb: Sendable, Equatable {
         public var statusCallback: String?
         public var statusCallbackMethod: WebhookMethod = .post
         public var statusCallbackEvents: Set<ConferenceEvent> = [.start, .end]
+        /// Twilio's `record="record-from-start"` (Restcomm's `true`): the room's mix is recorded
+        /// from its start to its end (the first participant who asks decides for the room).
+        public var record = false
+        /// Told when the room's recording is complete (`RecordingUrl`, `RecordingSid`, ...).
+        public var recordingStatusCallback: String?
+        public var recordingStatusCallbackMethod: WebhookMethod = .post
     }
 
     /// Twilio's conference `statusCallbackEvent` names.
@@ -303,9 +309,13 @@ public enum RCMLVerb: Sendable, Equatable {
         conference.endConferenceOnExit = try reader.boolean("endConferenceOnExit", default: false)
         conference.waitUrl = reader.string("waitUrl")
         conference.maxParticipants = try reader.integer("maxParticipants", default: 40, in: 2...250)
-        if let record = reader.string("record"), !["do-not-record", "false"].contains(record.lowercased()) {
-            throw RCMLError(line: noun.line, reason: "<Conference record=\"\(record)\"> is not supported yet")
+        switch reader.string("record")?.lowercased() ?? "do-not-record" {
+        case "do-not-record", "false": conference.record = false
+        case "record-from-start", "true": conference.record = true
+        case let other: throw RCMLError(line: noun.line, reason: "<Conference record=\"\(other)\">: must be record-from-start or do-not-record")
         }
+        conference.recordingStatusCallback = reader.string("recordingStatusCallback")
+        conference.recordingStatusCallbackMethod = try reader.method("recordingStatusCallbackMethod")
         conference.statusCallback = reader.string("statusCallback")
         conference.statusCallbackMethod = try reader.method("statusCallbackMethod")
         conference.statusCallbackEvents = []

@@ -5,7 +5,7 @@ import Store
 
 /// Where recordings live: the row in the store and the WAV file under
 /// `<data-dir>/recordings/<AccountSid>/<RecordingSid>.wav`, kept together. It starts and
-/// finishes recordings for the Record verb, deletes them (REST or after a year, FlexIO's
+/// finishes recordings for the Record and Dial verbs and recorded conferences, deletes them (REST or after a year, FlexIO's
 /// retention) and closes those a crash cut short.
 public final class RecordingLibrary: Sendable {
     public let directory: String
@@ -28,6 +28,17 @@ public final class RecordingLibrary: Sendable {
         let now = clock.now()
         let recording = Recording(
             sid: .generate(), accountSid: call.accountSid, callSid: call.sid, channels: channels, source: source,
+            publicToken: RandomHex.string(byteCount: 16), startTime: now, dateCreated: now, dateUpdated: now)
+        try FileManager.default.createDirectory(atPath: folder(of: recording.accountSid), withIntermediateDirectories: true)
+        try await recordings.insert(recording)
+        return recording
+    }
+
+    /// A conference's recording of its mix: the room's, no call's.
+    func begin(conference: ConferenceRecord) async throws -> Recording {
+        let now = clock.now()
+        let recording = Recording(
+            sid: .generate(), accountSid: conference.accountSid, callSid: nil, conferenceSid: conference.sid, source: "Conference",
             publicToken: RandomHex.string(byteCount: 16), startTime: now, dateCreated: now, dateUpdated: now)
         try FileManager.default.createDirectory(atPath: folder(of: recording.accountSid), withIntermediateDirectories: true)
         try await recordings.insert(recording)

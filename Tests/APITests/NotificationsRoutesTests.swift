@@ -35,7 +35,8 @@ final class APIFixture {
             publicURL: "http://127.0.0.1", clock: SystemClock(), logger: Logger(label: "test"))
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1)
         let conferences = Conferences(
-            media: engine, audio: AudioCache(), fetcher: fetcher, records: store.conferences, clock: SystemClock(), logger: Logger(label: "test"))
+            media: engine, audio: AudioCache(), fetcher: fetcher, records: store.conferences, library: recordings, clock: SystemClock(),
+            logger: Logger(label: "test"))
         let queues = Queues(records: store.queues, media: engine, clock: SystemClock())
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,

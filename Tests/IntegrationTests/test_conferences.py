@@ -2,8 +2,8 @@
 room. The third reaches the room through a second number whose <Dial> records both
 directions, so its second channel holds exactly what the room sent that participant: the
 other two tones and not its own. Muting and removing participants with the twilio library
-takes effect on that audio; the Conference and Participant JSON validates against Twilio's
-schema."""
+takes effect on that audio; the room records its mix (all three tones, then without the muted
+one); the Conference, Participant and Recording JSON validates against Twilio's schema."""
 import io
 import os
 import tempfile
@@ -26,9 +26,11 @@ CALLER_IDS = {"a": "0470111101", "b": "0470111102", "c": "0470111103"}
 
 def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley, twilio_spec):
     events = webhook().url("/conf/events")
+    recorded = webhook().url("/conf/recorded")
     bind(parley, ROOM_NUMBER, "/conf/room",
          f'<Response><Dial timeLimit="11"><Conference beep="false" statusCallback="{events}" '
-         'statusCallbackEvent="start end join leave mute hold">standup</Conference></Dial></Response>')
+         f'statusCallbackEvent="start end join leave mute hold" record="record-from-start" recordingStatusCallback="{recorded}">'
+         'standup</Conference></Dial></Response>')
     bind(parley, RECORDING_NUMBER, "/conf/listener",
          f'<Response><Dial action="/conf/listener/done" record="record-from-answer-dual"><Sip>sip:{ROOM_NUMBER}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
     webhook().serve("/conf/listener/done", "<Response><Hangup/></Response>")
@@ -97,6 +99,28 @@ def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley,
     assert [form["CallSid"] for form in callbacks if form["StatusCallbackEvent"] == "participant-mute"] == [a.sid]
     assert [int(form["SequenceNumber"]) for form in callbacks] == list(range(len(callbacks)))
     assert all(form["FriendlyName"] == "standup" for form in callbacks)
+
+    # The room's own recording: the conference's, no call's; the whole mix.
+    assert wait_for(lambda: webhook().received("/conf/recorded"), timeout=5)
+    [told] = [r["form"] for r in webhook().received("/conf/recorded")]
+    listed = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings.json", params={"ConferenceSid": conference}).json()
+    assert_valid(twilio_spec, listed, "/2010-04-01/Accounts/{AccountSid}/Recordings.json")
+    [room_recording] = listed["recordings"]
+    assert room_recording["call_sid"] is None and room_recording["conference_sid"] == conference and room_recording["source"] == "Conference"
+    assert told["RecordingSid"] == room_recording["sid"] and told["ConferenceSid"] == conference and told["RecordingStatus"] == "completed"
+    under_room = parley.http("GET", f"{base}/{conference}/Recordings.json").json()["recordings"]
+    assert [r["sid"] for r in under_room] == [room_recording["sid"]]
+    media = requests.get(told["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    assert media.status_code == 200
+    with wave.open(io.BytesIO(media.content)) as reader:
+        mix = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").astype(float)
+    assert 6 <= len(mix) / 8000 <= 13 and int(room_recording["duration"]) >= 6, len(mix)
+    mixed = [{name: amplitude(mix[int(start * 8000):int((start + 0.5) * 8000)], frequency) for name, frequency in TONES.items()}
+             for start in numpy.arange(0, len(mix) / 8000 - 0.5, 0.5)]
+    everyone = [index for index, level in enumerate(mixed) if all(value > 1000 for value in level.values())]
+    assert len(everyone) >= 4, mixed
+    # After a was muted, its tone is gone from the mix while b and c go on.
+    assert any(level["a"] < 100 and level["b"] > 1000 and level["c"] > 1000 for level in mixed[everyone[-1]:]), mixed
 
 
 def test_hold_announce_and_ending_a_room_through_the_api(parley):

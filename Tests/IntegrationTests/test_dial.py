@@ -136,3 +136,55 @@ def test_a_client_is_reached_and_bad_targets_are_notifications(parley):
     texts = [n["message_text"] for n in parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json").json()["notifications"]]
     assert any("112" in text and "emergency" in text for text in texts), texts
     assert any("+32477206119" in text and "callerId" in text for text in texts), texts
+
+
+def test_a_busy_callee_at_the_end_of_the_document_gives_the_busy_tone(parley, tmp_path):
+    # A baresip Client's application dials a PSTN number; the carrier behind the trunk (SIPp)
+    # answers 486 Busy Here, and the document has nothing after the Dial: baresip hears three
+    # cadences of the busy tone (425 Hz, 0.5 s on, 0.5 s off) before Parley hangs up, instead
+    # of a silent hang-up.
+    import glob
+    import signal
+    from sip_peers import create_client, start_baresip
+    from test_outbound_calls import carrier, finished
+    bind(parley, "+32476206118", "/dial/busy/own", "<Response><Hangup/></Response>")  # the caller ID shown
+    url = webhook().serve("/dial/busy/app", '<Response><Dial callerId="+32476206118" timeout="10">+32470206137</Dial></Response>')
+    app = parley.client().applications.create(friendly_name="busy", voice_url=url)
+    create_client(parley, "busycaller", "Busy-pass-1", VoiceApplicationSid=app.sid)
+    gateway = carrier(parley, "uas_busy.xml")
+    process, log = start_baresip(parley, "busycaller", "Busy-pass-1", codecs=("g711",), dump_dir=str(tmp_path),
+                                 commands=[f"/dial sip:+32476206199@127.0.0.1:{parley.sip_port}"])
+
+    def parent():
+        return [call for call in parley.client().calls.list(from_="client:busycaller") if not call.parent_call_sid]
+
+    try:
+        assert wait_for(lambda: [call.status for call in parent()] == ["completed"], timeout=30), open(log).read()[-3000:]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    code, output = finished(gateway)
+    assert code == 0, output
+    [call] = parent()
+    [child] = parley.client().calls.list(parent_call_sid=call.sid)
+    assert child.status == "busy" and int(call.duration) >= 3, (child.status, call.duration)
+
+    [decoded] = glob.glob(str(tmp_path / "dump-*-dec.wav"))
+    with wave.open(decoded) as file:
+        rate = file.getframerate()
+        heard = numpy.frombuffer(file.readframes(file.getnframes()), dtype="<i2").astype(float).reshape(-1, file.getnchannels())[:, 0]
+    window = rate // 10
+    t = numpy.arange(window) / rate
+    loud = [2 * abs(numpy.dot(heard[start:start + window], numpy.exp(-2j * numpy.pi * 425 * t))) / window > 1500
+            for start in range(0, len(heard) - window, window)]
+    runs = []  # (loud, length in 100 ms windows), in order
+    for flag in loud:
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1] + 1)
+        else:
+            runs.append((flag, 1))
+    tones = [index for index, (flag, _) in enumerate(runs) if flag]
+    # The last three tones are the busy cadences (any ringback before them is 1 s on, 3 s off),
+    # each followed by its half second of silence.
+    assert len(tones) >= 3 and all(4 <= runs[index][1] <= 6 for index in tones[-3:]), runs
+    assert all(4 <= runs[index + 1][1] <= 6 for index in tones[-3:-1]), runs

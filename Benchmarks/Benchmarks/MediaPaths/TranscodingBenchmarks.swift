@@ -50,6 +50,40 @@ func transcodingBenchmarks() {
         }
     }
 
+    // An Opus room (8 kHz inside): each tick every participant's packet is decoded into its
+    // port, the mixer runs, and every participant's mix is encoded into Opus (complexity 5,
+    // as sessions do), each with its own encoder. Figures are per tick.
+    for participants in [3, 10, 50] {
+        Benchmark(
+            "conference mix, one 20 ms tick, \(participants) Opus participants all speaking, decode + mix + encode",
+            configuration: .init(scalingFactor: participants >= 50 ? .one : .kilo)
+        ) { benchmark in
+            let state = MixerState()
+            let ports = (0..<participants).map { _ in MixerPort() }
+            state.ports = ports
+            let codecs = (0..<participants).map { _ in OpusCodec(sampleRate: 8000, complexity: 5)! }
+            var pcm = [Int16](repeating: 0, count: 960)
+            var outgoing = [UInt8](repeating: 0, count: OpusCodec.maximumPacketBytes)
+            state.tick()  // sizes the mixer's buffers
+            benchmark.startMeasurement()
+            for iteration in benchmark.scaledIterations {
+                pcm.withUnsafeMutableBufferPointer { samples in
+                    for (index, codec) in codecs.enumerated() {
+                        let count = packets[(iteration + index) % 50].withUnsafeBytes { codec.decode($0, into: samples) }
+                        ports[index].hear(UnsafeBufferPointer(rebasing: samples[0..<count]))
+                    }
+                    state.tick()
+                    let frame = UnsafeMutableBufferPointer(rebasing: samples[0..<160])
+                    for (index, codec) in codecs.enumerated() where ports[index].nextMix(into: frame) {
+                        _ = outgoing.withUnsafeMutableBytes { codec.encode(UnsafeBufferPointer(frame), into: $0) }
+                    }
+                }
+            }
+            benchmark.stopMeasurement()
+            blackHole(outgoing)
+        }
+    }
+
     Benchmark("libopus alone: 20 ms encoded and decoded at 48 kHz, complexity 10", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let codec = OpusCodec(sampleRate: 48000, complexity: 10)!
         var pcm = [Int16](repeating: 0, count: 960)

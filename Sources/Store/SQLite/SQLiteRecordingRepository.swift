@@ -8,12 +8,12 @@ struct SQLiteRecordingRepository: RecordingRepository {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO recordings (sid, account_sid, call_sid, status, duration, channels, source,
+                    INSERT INTO recordings (sid, account_sid, call_sid, conference_sid, status, duration, channels, source,
                         public_token, start_time, date_created, date_updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    recording.sid.rawValue, recording.accountSid.rawValue, recording.callSid.rawValue,
+                    recording.sid.rawValue, recording.accountSid.rawValue, recording.callSid?.rawValue, recording.conferenceSid?.rawValue,
                     recording.status.rawValue, recording.duration, recording.channels, recording.source,
                     recording.publicToken, recording.startTime, recording.dateCreated, recording.dateUpdated,
                 ])
@@ -45,10 +45,11 @@ struct SQLiteRecordingRepository: RecordingRepository {
         }
     }
 
-    func list(account: AccountSid, callSid: CallSid?, page: PageRequest) async throws -> PageResult<Recording> {
+    func list(account: AccountSid, callSid: CallSid?, conferenceSid: ConferenceSid?, page: PageRequest) async throws -> PageResult<Recording> {
         var query = PagedQuery(table: "recordings", order: "date_created DESC, rowid DESC")
         query.require("account_sid = ?", account.rawValue)
         if let callSid { query.require("call_sid = ?", callSid.rawValue) }
+        if let conferenceSid { query.require("conference_sid = ?", conferenceSid.rawValue) }
         return try await pool.read { [query] db in try query.fetch(db, page: page, map: Self.recording) }
     }
 
@@ -76,7 +77,8 @@ struct SQLiteRecordingRepository: RecordingRepository {
 
     static func recording(_ row: Row) throws -> Recording {
         Recording(
-            sid: try row.sid("sid"), accountSid: try row.sid("account_sid"), callSid: try row.sid("call_sid"),
+            sid: try row.sid("sid"), accountSid: try row.sid("account_sid"), callSid: try row.optionalSid("call_sid"),
+            conferenceSid: try row.optionalSid("conference_sid"),
             status: try row.value("status"), duration: row["duration"], channels: row["channels"],
             source: try row.text("source"), publicToken: try row.optionalText("public_token"),
             startTime: try row.date("start_time"), dateCreated: try row.date("date_created"), dateUpdated: try row.date("date_updated"))

@@ -216,6 +216,34 @@ enum StoreMigrations {
         migrator.registerMigration("v9-call-quality") { db in
             try db.execute(sql: "ALTER TABLE calls ADD COLUMN media_quality TEXT")
         }
+        // A conference's recording belongs to its room, not to a call: call_sid may be empty.
+        migrator.registerMigration("v10-conference-recordings") { db in
+            try db.execute(sql: """
+                CREATE TABLE recordings_v10 (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    call_sid TEXT,
+                    conference_sid TEXT,
+                    status TEXT NOT NULL,
+                    duration INTEGER,
+                    channels INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    public_token TEXT UNIQUE,
+                    start_time DATETIME NOT NULL,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL,
+                    CHECK (call_sid IS NOT NULL OR conference_sid IS NOT NULL)
+                );
+                INSERT INTO recordings_v10 (sid, account_sid, call_sid, status, duration, channels, source, public_token,
+                    start_time, date_created, date_updated)
+                    SELECT sid, account_sid, call_sid, status, duration, channels, source, public_token,
+                        start_time, date_created, date_updated FROM recordings;
+                DROP TABLE recordings;
+                ALTER TABLE recordings_v10 RENAME TO recordings;
+                CREATE INDEX recordings_by_account ON recordings(account_sid, date_created);
+                CREATE INDEX recordings_by_age ON recordings(date_created);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,35 @@
+import Glibc
+import NIOCore
+
+/// A datagram's far end as the kernel reads and writes it (a `sockaddr_storage` and its
+/// length): a plain value, so taking it from every packet received and giving it to every
+/// packet sent copies bytes and allocates nothing (NIO's `SocketAddress` keeps a text form).
+struct PeerAddress {
+    var storage = sockaddr_storage()
+    var length = socklen_t(0)
+
+    init() {}
+
+    /// The address of `host`:`port`, parsed once when signalling gives it.
+    init(host: String, port: Int) throws {
+        let address = try SocketAddress(ipAddress: host, port: port)
+        address.withSockAddr { address, size in
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: size)) }
+            length = socklen_t(size)
+        }
+    }
+
+    var port: Int {
+        withUnsafeBytes(of: storage) { bytes in
+            // sin_port and sin6_port sit at the same offset, in network order.
+            Int(UInt16(bigEndian: bytes.load(fromByteOffset: 2, as: UInt16.self)))
+        }
+    }
+
+    /// The same host at another port (RTCP's, next to RTP's).
+    func with(port: Int) -> PeerAddress {
+        var copy = self
+        withUnsafeMutableBytes(of: &copy.storage) { $0.storeBytes(of: UInt16(port).bigEndian, toByteOffset: 2, as: UInt16.self) }
+        return copy
+    }
+}
