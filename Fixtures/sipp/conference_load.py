@@ -5,9 +5,10 @@ number per room, every room's document served by nginx (or Python's http.server)
 participant (plain sockets here) joins the first room and times the mix it receives: a frame
 is late when it arrives more than 20 ms after its 20 ms slot (measured against the first
 frame, so clock drift and queueing both show). Steps of rising participant counts; prints
-the late-frame rate and SIPp's failures for each. Loopback only; stops by itself.
+the late-frame rate, SIPp's failures and the CPU Parley used while the probe listened (its
+share of one core) for each. Loopback only; stops by itself.
 
-    python3 Fixtures/sipp/conference_load.py [--parley .build/release/parley] [--participants 100,200,400]
+    python3 Fixtures/sipp/conference_load.py [--parley .build/release/parley] [--participants 100,200,400,1000]
 """
 import argparse
 import json
@@ -24,8 +25,14 @@ HOLD_SECONDS = 25
 
 
 def room_number(index):
-    """The pool's mobile test blocks: 20 numbers in 0476 and 20 in 0477, so 40 rooms at most."""
-    return f"+3247{6 + index // 20}206{100 + index % 20:03d}"
+    """The pool's Brussels block (+32 2 206 07 00 to 99): 100 rooms at most."""
+    return f"+32220607{index:02d}"
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far, from /proc."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def probe(sip_port, number, seconds):
@@ -61,7 +68,7 @@ def probe(sip_port, number, seconds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--parley", default=DEFAULT_BINARY)
-    parser.add_argument("--participants", default="100,200,400")
+    parser.add_argument("--participants", default="100,200,400,1000")
     args = parser.parse_args()
     steps = [int(value) for value in args.participants.split(",")]
     rooms = max(steps) // ROOM_SIZE
@@ -73,7 +80,7 @@ def main():
             _, body = parley.post("Applications.json", {"FriendlyName": f"room{index}", "VoiceUrl": web.url_of(f"/room{index}")})
             parley.post("IncomingPhoneNumbers.json", {"PhoneNumber": room_number(index), "VoiceApplicationSid": json.loads(body)["sid"]})
         print(f"parley {args.parley}; rooms of {ROOM_SIZE} SIPp participants playing g711a.pcap; documents from {web.kind}")
-        print(f"{'participants':>12} {'rooms':>6} {'sipp ok':>8} {'failed':>7} {'probe frames':>13} {'late':>6} {'late %':>7}")
+        print(f"{'participants':>12} {'rooms':>6} {'sipp ok':>8} {'failed':>7} {'probe frames':>13} {'late':>6} {'late %':>7} {'parley cpu':>11}")
         for count in steps:
             with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as fields:
                 fields.write("SEQUENTIAL\n")
@@ -86,11 +93,14 @@ def main():
                  "-mp", str(free_port() & ~1), "-nostdin", "-timeout", f"{HOLD_SECONDS + 60}s", "-max_recv_loops", "10000"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             time.sleep(count / rate + 1)  # everyone in
+            cpu_before, wall_before = cpu_seconds(parley.process.pid), time.monotonic()
             frames, late = probe(parley.sip_port, room_number(0), seconds=10)
+            cpu = (cpu_seconds(parley.process.pid) - cpu_before) / (time.monotonic() - wall_before)
             out, _ = sipp.communicate(timeout=HOLD_SECONDS + 120)
             ok, failed = sipp_counts(out)
             os.unlink(fields.name)
-            print(f"{count:>12} {count // ROOM_SIZE:>6} {ok:>8} {failed:>7} {frames:>13} {late:>6} {100 * late / max(1, frames):>6.1f}%", flush=True)
+            print(f"{count:>12} {count // ROOM_SIZE:>6} {ok:>8} {failed:>7} {frames:>13} {late:>6} {100 * late / max(1, frames):>6.1f}% "
+                  f"{100 * cpu:>10.0f}%", flush=True)
             time.sleep(2)
 
 

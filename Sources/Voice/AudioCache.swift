@@ -36,6 +36,10 @@ public final class AudioCache: Sendable {
     public struct Failure: Error, Equatable {
         public let code: Int
         public let message: String
+
+        /// Twilio's 12300: the URL answered, but not with a WAV file Parley plays (for a
+        /// conference's waitUrl, the sign of an RCML document).
+        public static let notPlayableCode = 12300
     }
 
     public func samples(of url: String) async throws(Failure) -> [Int16] {
@@ -91,10 +95,10 @@ public final class AudioCache: Sendable {
         do {
             audio = try WAVAudio(data: Data(body.readableBytesView))
         } catch {
-            throw Failure(code: 12300, message: "\(url) is not a WAV file Parley can play: \(error)")
+            throw Failure(code: Failure.notPlayableCode, message: "\(url) is not a WAV file Parley can play: \(error)")
         }
         guard (8000...48000).contains(audio.format.sampleRate) else {
-            throw Failure(code: 12300, message: "\(url) is sampled at \(audio.format.sampleRate) Hz; Parley plays 8 to 48 kHz WAV")
+            throw Failure(code: Failure.notPlayableCode, message: "\(url) is sampled at \(audio.format.sampleRate) Hz; Parley plays 8 to 48 kHz WAV")
         }
         let channels = max(1, audio.format.channels)
         let mono = channels == 1 ? audio.samples : stride(from: 0, to: audio.samples.count, by: channels).map { audio.samples[$0] }

@@ -18,6 +18,11 @@ actor ConferenceRoom {
         case ended
         /// Removed through the REST API.
         case kicked
+        /// The room waits for its start and `waitUrl` is an RCML document, not audio: the
+        /// participant's leg runs it in a loop (the room cannot speak for it).
+        case waitDocument(String)
+        /// The room has started: whatever the participant's leg played while waiting stops.
+        case started
     }
 
     struct Participant {
@@ -205,7 +210,10 @@ actor ConferenceRoom {
         record.status = .inProgress
         await write()
         report("conference-start", .start, nil)
-        for participant in participants.values { connect(participant) }
+        for participant in participants.values {
+            connect(participant)
+            participant.events.yield(.started)
+        }
         await startRecording()
     }
 
@@ -245,13 +253,23 @@ actor ConferenceRoom {
         mixer?.add(participant.port)
     }
 
-    /// Before the start: the wait audio (hold music, a WAV at waitUrl, or silence).
+    /// Before the start: the wait audio (hold music, a WAV at waitUrl, or silence); a waitUrl
+    /// that gives a document rather than audio goes to the participant's leg to run.
     private func wait(_ participant: Participant) async {
-        let music: [Int16]
+        var music = ToneGenerator.holdMusic()
         switch participant.options.waitUrl {
-        case nil: music = ToneGenerator.holdMusic()
+        case nil: break
         case let url? where url.isEmpty: return
-        case let url?: music = (try? await audio.samples(of: url)) ?? ToneGenerator.holdMusic()
+        case let url?:
+            do {
+                music = try await audio.samples(of: url)
+            } catch where error.code == AudioCache.Failure.notPlayableCode {
+                guard record.status == .initial, participants[participant.call.sid] != nil else { return }
+                participant.events.yield(.waitDocument(url))
+                return
+            } catch {
+                logger.warning("conference wait audio failed", metadata: ["url": "\(url)", "error": "\(error.message)"])
+            }
         }
         guard record.status == .initial, participants[participant.call.sid] != nil else { return }
         participant.session.play(music, loops: 0)

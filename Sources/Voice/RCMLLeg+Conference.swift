@@ -5,13 +5,17 @@ import Store
 /// `<Dial><Conference>`: the call joins the account's room of that name and stays until it
 /// hangs up, the room ends, it is removed through the REST API, its `timeLimit` passes or it
 /// presses * with `hangupOnStar`; then the action (with `DialCallStatus=completed` and the
-/// time spent) or the next verb.
+/// time spent) or the next verb. While the room waits for its start, a `waitUrl` that is an
+/// RCML document runs here in a loop, as a queue's wait document does.
 extension RCMLLeg {
     func join(_ noun: RCMLVerb.ConferenceNoun, verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
         let room = runtime.conferences.room(account: record.accountSid, name: noun.name)
         let joined = ContinuousClock.now
         var status = "completed"
-        if let events = await room.join(record, session: session, options: noun) {
+        var options = noun
+        // The room fetches the wait audio itself: a relative waitUrl is made absolute here.
+        if let waitURL = noun.waitUrl, !waitURL.isEmpty { options.waitUrl = resolve(waitURL, against: documentURL) }
+        if let events = await room.join(record, session: session, options: options) {
             let (signals, sink) = AsyncStream<DialSignal>.makeStream()
             inbox.dialKeys = sink
             let forwarder = Task {
@@ -21,14 +25,26 @@ extension RCMLLeg {
                 guard (try? await Task.sleep(for: .seconds(timeLimit))) != nil else { return }
                 sink.yield(.timeLimit)
             }
+            var waiting: Task<Void, Never>?
             loop: for await signal in signals {
                 switch signal {
+                case .room(.waitDocument(let url)):
+                    let (sid, name) = await (room.record.sid, room.record.friendlyName)
+                    let target = WebhookTarget(url: url, method: noun.waitMethod)
+                    waiting = Task { await self.waitForStart(running: target, conference: sid, name: name) }
+                case .room(.started):
+                    waiting?.cancel()
+                    await waiting?.value
+                    waiting = nil
+                    session.stopPlayback()  // what the document was playing; the mix follows
                 case .room, .timeLimit: break loop
                 case .key("*") where verb.hangupOnStar: break loop
                 case .key, .target: continue
                 }
             }
             inbox.dialKeys = nil
+            waiting?.cancel()
+            await waiting?.value
             forwarder.cancel()
             limit.cancel()
             // Left outside this (possibly cancelled) task: the room's record write must happen.
@@ -46,5 +62,27 @@ extension RCMLLeg {
         let extra = [("DialCallStatus", status), ("DialCallDuration", String(seconds))]
         guard let next = await request(resolve(action, against: documentURL), method: verb.method, extra: extra) else { return .over }
         return .document(next)
+    }
+
+    /// Runs a room's wait document again and again (with `ConferenceSid` and `FriendlyName`)
+    /// until cancelled by the room's start or the end of the Dial; a document that cannot be
+    /// fetched or read gives hold music instead.
+    private func waitForStart(running target: WebhookTarget, conference: ConferenceSid, name: String) async {
+        let extra = [("ConferenceSid", conference.rawValue), ("FriendlyName", name)]
+        while !Task.isCancelled {
+            guard let document = await runtime.fetcher.fetch(target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid),
+                let verbs = try? RCMLVerb.program(document.document)
+            else {
+                if !Task.isCancelled { session.play(ToneGenerator.holdMusic(), loops: 0) }
+                return
+            }
+            switch await play(verbs, documentURL: document.url) {
+            case .played: continue
+            case .left, .stopped: return
+            case .silent:
+                // A document that plays nothing would be requested in a tight loop: hold a second.
+                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
+            }
+        }
     }
 }

@@ -107,7 +107,7 @@ extension RCMLLeg {
 
     /// Plays the Say, Play and Pause verbs of a wait or whisper document (the others mean
     /// nothing there), up to a `<Leave>`.
-    private func play(_ verbs: [RCMLVerb], documentURL: String) async -> QueueDocumentEnd {
+    func play(_ verbs: [RCMLVerb], documentURL: String) async -> QueueDocumentEnd {
         var played = false
         for verb in verbs {
             guard !Task.isCancelled else { return .stopped }

@@ -113,8 +113,11 @@ public enum RCMLVerb: Sendable, Equatable {
         /// False: wait (hearing the wait audio) until a participant with true arrives.
         public var startConferenceOnEnter = true
         public var endConferenceOnExit = false
-        /// A WAV file played in a loop while waiting; nil: Parley's hold music; empty: silence.
+        /// What a participant hears while the room waits for its start: a WAV file played in a
+        /// loop, or an RCML document (Say, Play, Pause) requested with `waitMethod` and run
+        /// again and again; nil: Parley's hold music; empty: silence.
         public var waitUrl: String?
+        public var waitMethod: WebhookMethod = .post
         public var maxParticipants = 40
         /// Where the room's events go (the first participant giving one sets it for the room).
         public var statusCallback: String?
@@ -308,6 +311,7 @@ public enum RCMLVerb: Sendable, Equatable {
         conference.startConferenceOnEnter = try reader.boolean("startConferenceOnEnter", default: true)
         conference.endConferenceOnExit = try reader.boolean("endConferenceOnExit", default: false)
         conference.waitUrl = reader.string("waitUrl")
+        conference.waitMethod = try reader.method("waitMethod")
         conference.maxParticipants = try reader.integer("maxParticipants", default: 40, in: 2...250)
         switch reader.string("record")?.lowercased() ?? "do-not-record" {
         case "do-not-record", "false": conference.record = false

@@ -158,9 +158,19 @@ def test_hold_announce_and_ending_a_room_through_the_api(parley):
     assert names == ["conference-start", "participant-hold", "participant-unhold", "conference-end"], names
 
 
+def wait_requests():
+    """The wait document's requests from the waiting caller's leg (the room's first try, for
+    audio, carries no call)."""
+    return [r for r in webhook().received("/conf/wait-doc") if "CallSid" in r["form"]]
+
+
 def test_a_room_waits_for_its_moderator_and_ends_when_the_moderator_leaves(parley):
+    # The waiting caller's waitUrl is an RCML document: its leg runs it again and again (GET,
+    # as waitMethod asks) until the moderator starts the room.
+    webhook().serve("/conf/wait-doc", '<Response><Say>Please hold for the moderator.</Say></Response>')
     bind(parley, "+32476206103", "/conf/waiting",
-         '<Response><Dial timeLimit="30"><Conference startConferenceOnEnter="false" beep="false">moderated</Conference></Dial></Response>')
+         '<Response><Dial timeLimit="30"><Conference startConferenceOnEnter="false" beep="false" '
+         'waitUrl="/conf/wait-doc" waitMethod="GET">moderated</Conference></Dial></Response>')
     bind(parley, "+32476206104", "/conf/moderator",
          '<Response><Dial timeLimit="3"><Conference endConferenceOnExit="true" beep="false">moderated</Conference></Dial></Response>')
     base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
@@ -170,12 +180,18 @@ def test_a_room_waits_for_its_moderator_and_ends_when_the_moderator_leaves(parle
         waiting = sipp(parley, speaking_scenario(directory, "waiting", pcap, caller_id="0470111105"), number="+32476206103", background=True)
         assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "moderated"}).json()["conferences"], timeout=5)
         conference = parley.http("GET", base + ".json", params={"FriendlyName": "moderated"}).json()["conferences"][0]
-        time.sleep(2)
-        # Without a participant who starts it, the room waits.
+        # Without a participant who starts it, the room waits, the document playing in a loop.
+        assert wait_for(lambda: len(wait_requests()) >= 2, timeout=10), webhook().received("/conf/wait-doc")
         assert parley.client().conferences(conference["sid"]).fetch().status == "init"
+        assert all(r["method"] == "GET" and r["form"]["ConferenceSid"] == conference["sid"] and r["form"]["FriendlyName"] == "moderated"
+                   for r in wait_requests())
         started = time.monotonic()
         moderator = sipp(parley, speaking_scenario(directory, "moderator", pcap, caller_id="0470111106"), number="+32476206104", background=True)
         assert wait_for(lambda: parley.client().conferences(conference["sid"]).fetch().status == "in-progress", timeout=5)
+        time.sleep(0.5)
+        asked = len(wait_requests())
+        time.sleep(2)
+        assert len(wait_requests()) == asked  # the room started: the document runs no more
         outputs = [process.communicate(timeout=40) for process in (waiting, moderator)]
     assert waiting.returncode == 0 and moderator.returncode == 0, [output[0][-1000:] for output in outputs]
     # The moderator's 3 s limit ended the room, and with it the waiting caller's 30 s Dial.

@@ -68,6 +68,7 @@ struct RCMLVerbTests {
             <Response>
               <Dial timeLimit="60"><Conference>standup</Conference></Dial>
               <Dial><Conference muted="true" beep="onExit" startConferenceOnEnter="false" endConferenceOnExit="true" waitUrl="" maxParticipants="3">x</Conference></Dial>
+              <Dial><Conference waitUrl="wait.xml" waitMethod="GET" record="record-from-start" recordingStatusCallback="rec">y</Conference></Dial>
             </Response>
             """)
         guard case .dial(let plain) = verbs[0], case .dial(let custom) = verbs[1] else { Issue.record("not dials"); return }
@@ -77,6 +78,12 @@ struct RCMLVerbTests {
             name: "x", muted: true, beepOnEnter: false, beepOnExit: true, startConferenceOnEnter: false, endConferenceOnExit: true,
             waitUrl: "", maxParticipants: 3)
         #expect(custom.conference == expected)
+        guard case .dial(let recorded) = verbs[2] else { Issue.record("not a dial"); return }
+        var withDocument = RCMLVerb.ConferenceNoun(name: "y", waitUrl: "wait.xml")
+        withDocument.waitMethod = .get
+        withDocument.record = true
+        withDocument.recordingStatusCallback = "rec"
+        #expect(recorded.conference == withDocument)
     }
 
     @Test("Enqueue, Leave and Dial Queue")
@@ -101,6 +108,7 @@ struct RCMLVerbTests {
         ("<Response><Dial><Conference>a</Conference><Number>+32470206100</Number></Dial></Response>", 1, "only noun"),
         ("<Response><Dial><Conference maxParticipants=\"251\">a</Conference></Dial></Response>", 1, "from 2 to 250"),
         ("<Response><Dial><Conference beep=\"loud\">a</Conference></Dial></Response>", 1, "onEnter"),
+        ("<Response><Dial><Conference record=\"sometimes\">a</Conference></Dial></Response>", 1, "record-from-start"),
         ("<Response><Dial/></Response>", 1, "needs 1 to 10"),
         ("<Response>\n<Dial><Jump>x</Jump></Dial></Response>", 2, "<Jump> cannot be nested in <Dial>"),
         ("<Response><Dial><Say>hi</Say></Dial></Response>", 1, "<Say> cannot be nested in <Dial>"),
