@@ -78,7 +78,8 @@ def main():
     with ParleyProcess(args.parley, "--rtp-ports", "20000-39999") as parley:
         for index in range(rooms):
             _, body = parley.post("Applications.json", {"FriendlyName": f"room{index}", "VoiceUrl": web.url_of(f"/room{index}")})
-            parley.post("IncomingPhoneNumbers.json", {"PhoneNumber": room_number(index), "VoiceApplicationSid": json.loads(body)["sid"]})
+            parley.post("IncomingPhoneNumbers.json", {"PhoneNumber": room_number(index), "VoiceApplicationSid": json.loads(body)["sid"],
+                                                      "AddressInZoneConfirmed": "true"})  # a fixed number needs an address in its zone
         print(f"parley {args.parley}; rooms of {ROOM_SIZE} SIPp participants playing g711a.pcap; documents from {web.kind}")
         print(f"{'participants':>12} {'rooms':>6} {'sipp ok':>8} {'failed':>7} {'probe frames':>13} {'late':>6} {'late %':>7} {'parley cpu':>11}")
         for count in steps:

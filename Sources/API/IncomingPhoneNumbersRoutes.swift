@@ -89,7 +89,8 @@ struct IncomingPhoneNumbersRoutes {
         var routing = NumberRouting()
         try await apply(form, to: &routing, account: account.sid)
         let confirmed = try form.bool("AddressInZoneConfirmed") ?? false
-        var number = try await desk.reserve(filter, addressInZoneConfirmed: confirmed, for: account.sid)
+        var number = try await desk.reserve(
+            filter, addressInZoneConfirmed: confirmed, confirmation: "AddressInZoneConfirmed", for: account.sid)
         if routing != NumberRouting(), let sid = number.sid {
             try await numbers.updateRouting(sid, account: account.sid, routing: routing)
             number.routing = routing

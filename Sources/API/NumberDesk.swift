@@ -10,22 +10,23 @@ struct NumberDesk {
     let numbers: any NumberRepository
     let clock: any WallClock
 
-    /// Reserves the first available number matching `filter`.
-    func reserve(_ filter: NumberFilter, addressInZoneConfirmed: Bool, for account: AccountSid)
-        async throws -> PhoneNumber
-    {
+    /// Reserves the first available number matching `filter`. `confirmation` is the name the
+    /// caller's API gives the address-in-zone parameter, for the error that asks for it.
+    func reserve(
+        _ filter: NumberFilter, addressInZoneConfirmed: Bool, confirmation: String = "addressInZoneConfirmed", for account: AccountSid
+    ) async throws -> PhoneNumber {
         let now = clock.now()
         if let e164 = filter.e164, try await numbers.find(e164: e164) == nil {
             throw APIError(
                 status: .notFound, code: 20404, message: "\(e164) is not a number of Parley's pool")
         }
         if !addressInZoneConfirmed {
-            if filter.type == .fixed { throw Self.addressRule }
+            if filter.type == .fixed { throw Self.addressRule(confirmation) }
             if filter.type == nil,
                 let first = try await numbers.available(filter, at: now, page: PageRequest(size: 1)).items.first,
                 first.type == .fixed
             {
-                throw Self.addressRule
+                throw Self.addressRule(confirmation)
             }
         }
         guard let number = try await numbers.reserve(filter, for: account, at: now) else {
@@ -37,7 +38,7 @@ struct NumberDesk {
         if number.type == .fixed && !addressInZoneConfirmed, let sid = number.sid {
             // The pool changed between the check and the reservation: give the number back.
             _ = try await numbers.release(sid, account: account, at: now, frozenUntil: now)
-            throw Self.addressRule
+            throw Self.addressRule(confirmation)
         }
         return number
     }
@@ -48,8 +49,10 @@ struct NumberDesk {
             sid, account: account, at: now, frozenUntil: now.addingTimeInterval(Self.freeze))
     }
 
-    static let addressRule = APIError(
-        status: .badRequest, code: 21615,
-        message: "addressInZoneConfirmed: Belgian law requires a personal or business address in "
-            + "the zone of a fixed number; confirm it with addressInZoneConfirmed=true")
+    static func addressRule(_ parameter: String) -> APIError {
+        APIError(
+            status: .badRequest, code: 21615,
+            message: "\(parameter): Belgian law requires a personal or business address in "
+                + "the zone of a fixed number; confirm it with \(parameter)=true")
+    }
 }

@@ -51,7 +51,7 @@ def test_a_fixed_number_needs_the_address_in_zone_confirmation(parley):
     with pytest.raises(TwilioRestException) as failure:
         client.incoming_phone_numbers.create(phone_number="+3222060760")
     assert failure.value.status == 400 and failure.value.code == 21615
-    assert "address" in failure.value.msg
+    assert "address" in failure.value.msg and "AddressInZoneConfirmed=true" in failure.value.msg  # the parameter as this API spells it
     created = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/IncomingPhoneNumbers.json",
                           data={"PhoneNumber": "+3222060760", "AddressInZoneConfirmed": "true"})
     assert created.status_code == 201, created.text

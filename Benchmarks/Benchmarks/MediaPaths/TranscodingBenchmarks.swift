@@ -55,8 +55,7 @@ func transcodingBenchmarks() {
     // as sessions do), each with its own encoder. Figures are per tick.
     for participants in [3, 10, 50] {
         Benchmark(
-            "conference mix, one 20 ms tick, \(participants) Opus participants all speaking, decode + mix + encode",
-            configuration: .init(scalingFactor: participants >= 50 ? .one : .kilo)
+            "conference mix, one 20 ms tick, \(participants) Opus participants all speaking, decode + mix + encode"
         ) { benchmark in
             let state = MixerState()
             let ports = (0..<participants).map { _ in MixerPort() }
