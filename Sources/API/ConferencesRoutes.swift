@@ -52,7 +52,8 @@ struct ConferencesRoutes {
             }
             if let hold = try form.bool("Hold") {
                 let holdUrl = try form.url("HoldUrl") ?? nil
-                guard await conferences.setHold(call, in: room, account: account, hold: hold, holdUrl: holdUrl) else {
+                let holdMethod = try form.method("HoldMethod") ?? .get
+                guard await conferences.setHold(call, in: room, account: account, hold: hold, holdUrl: holdUrl, holdMethod: holdMethod) else {
                     throw APIError.notFound(call.rawValue)
                 }
             }

@@ -18,11 +18,12 @@ actor ConferenceRoom {
         case ended
         /// Removed through the REST API.
         case kicked
-        /// The room waits for its start and `waitUrl` is an RCML document, not audio: the
-        /// participant's leg runs it in a loop (the room cannot speak for it).
-        case waitDocument(String)
-        /// The room has started: whatever the participant's leg played while waiting stops.
-        case started
+        /// An RCML document, not audio, is what the participant hears now (a `waitUrl` before
+        /// the start, a `HoldUrl` on hold): the participant's leg runs it in a loop (the room
+        /// cannot speak for it).
+        case playDocument(WebhookTarget)
+        /// The room started, or the participant is off hold: the document stops.
+        case stopDocument
     }
 
     struct Participant {
@@ -155,8 +156,9 @@ actor ConferenceRoom {
     }
 
     /// REST `Hold`: a participant on hold leaves the mix and hears `music` (hold music by
-    /// default); taken off hold, they are back in the room. False when not a participant.
-    func setHold(_ call: CallSid, _ hold: Bool, music: [Int16]?) -> Bool {
+    /// default) or, given a `document`, their leg runs it; taken off hold, they are back in
+    /// the room. False when not a participant.
+    func setHold(_ call: CallSid, _ hold: Bool, music: [Int16]?, document: WebhookTarget? = nil) -> Bool {
         guard var participant = participants[call] else { return false }
         if hold != participant.held {
             participant.held = hold
@@ -164,9 +166,14 @@ actor ConferenceRoom {
             participants[call] = participant
             if hold {
                 mixer?.remove(participant.port)
-                participant.session.play(music ?? ToneGenerator.holdMusic(), loops: 0)
+                if let document {
+                    participant.events.yield(.playDocument(document))
+                } else {
+                    participant.session.play(music ?? ToneGenerator.holdMusic(), loops: 0)
+                }
             } else {
                 participant.session.stopPlayback()
+                participant.events.yield(.stopDocument)
                 if record.status == .inProgress { mixer?.add(participant.port) }
             }
             report(hold ? "participant-hold" : "participant-unhold", .hold, participant)
@@ -212,7 +219,7 @@ actor ConferenceRoom {
         report("conference-start", .start, nil)
         for participant in participants.values {
             connect(participant)
-            participant.events.yield(.started)
+            participant.events.yield(.stopDocument)
         }
         await startRecording()
     }
@@ -265,7 +272,7 @@ actor ConferenceRoom {
                 music = try await audio.samples(of: url)
             } catch where error.code == AudioCache.Failure.notPlayableCode {
                 guard record.status == .initial, participants[participant.call.sid] != nil else { return }
-                participant.events.yield(.waitDocument(url))
+                participant.events.yield(.playDocument(WebhookTarget(url: url, method: participant.options.waitMethod)))
                 return
             } catch {
                 logger.warning("conference wait audio failed", metadata: ["url": "\(url)", "error": "\(error.message)"])

@@ -72,13 +72,25 @@ public final class Conferences: Sendable {
         return await room.setMuted(call, muted)
     }
 
-    /// REST `Hold` (with `HoldUrl`, a WAV file, else Parley's hold music): false when the call
-    /// is not a participant.
-    public func setHold(_ call: CallSid, in sid: ConferenceSid, account: AccountSid, hold: Bool, holdUrl: String?) async -> Bool {
+    /// REST `Hold` (with `HoldUrl`: a WAV file, or an RCML document requested with
+    /// `HoldMethod` and run in a loop by the participant's leg; else Parley's hold music):
+    /// false when the call is not a participant.
+    public func setHold(
+        _ call: CallSid, in sid: ConferenceSid, account: AccountSid, hold: Bool, holdUrl: String?, holdMethod: WebhookMethod = .get
+    ) async -> Bool {
         guard let room = await room(sid, account: account) else { return false }
         var music: [Int16]?
-        if let holdUrl { music = try? await audio.samples(of: holdUrl) }
-        return await room.setHold(call, hold, music: music)
+        var document: WebhookTarget?
+        if let holdUrl, hold {
+            do {
+                music = try await audio.samples(of: holdUrl)
+            } catch where error.code == AudioCache.Failure.notPlayableCode {
+                document = WebhookTarget(url: holdUrl, method: holdMethod)
+            } catch {
+                logger.warning("hold audio failed", metadata: ["url": "\(holdUrl)", "error": "\(error.message)"])
+            }
+        }
+        return await room.setHold(call, hold, music: music, document: document)
     }
 
     /// REST `AnnounceUrl` (a WAV file) to one participant or, without one, the whole room.

@@ -5,8 +5,8 @@ import Store
 /// `<Dial><Conference>`: the call joins the account's room of that name and stays until it
 /// hangs up, the room ends, it is removed through the REST API, its `timeLimit` passes or it
 /// presses * with `hangupOnStar`; then the action (with `DialCallStatus=completed` and the
-/// time spent) or the next verb. While the room waits for its start, a `waitUrl` that is an
-/// RCML document runs here in a loop, as a queue's wait document does.
+/// time spent) or the next verb. A `waitUrl` (before the room starts) or `HoldUrl` (on hold)
+/// that is an RCML document runs here in a loop, as a queue's wait document does.
 extension RCMLLeg {
     func join(_ noun: RCMLVerb.ConferenceNoun, verb: RCMLVerb.Dial, documentURL: String) async -> DialOutcome {
         let room = runtime.conferences.room(account: record.accountSid, name: noun.name)
@@ -25,26 +25,22 @@ extension RCMLLeg {
                 guard (try? await Task.sleep(for: .seconds(timeLimit))) != nil else { return }
                 sink.yield(.timeLimit)
             }
-            var waiting: Task<Void, Never>?
+            var document: Task<Void, Never>?
             loop: for await signal in signals {
                 switch signal {
-                case .room(.waitDocument(let url)):
+                case .room(.playDocument(let target)):
+                    await stop(&document)
                     let (sid, name) = await (room.record.sid, room.record.friendlyName)
-                    let target = WebhookTarget(url: url, method: noun.waitMethod)
-                    waiting = Task { await self.waitForStart(running: target, conference: sid, name: name) }
-                case .room(.started):
-                    waiting?.cancel()
-                    await waiting?.value
-                    waiting = nil
-                    session.stopPlayback()  // what the document was playing; the mix follows
+                    document = Task { await self.loop(running: target, conference: sid, name: name) }
+                case .room(.stopDocument):
+                    await stop(&document)
                 case .room, .timeLimit: break loop
                 case .key("*") where verb.hangupOnStar: break loop
                 case .key, .target: continue
                 }
             }
             inbox.dialKeys = nil
-            waiting?.cancel()
-            await waiting?.value
+            await stop(&document)
             forwarder.cancel()
             limit.cancel()
             // Left outside this (possibly cancelled) task: the room's record write must happen.
@@ -64,10 +60,19 @@ extension RCMLLeg {
         return .document(next)
     }
 
-    /// Runs a room's wait document again and again (with `ConferenceSid` and `FriendlyName`)
-    /// until cancelled by the room's start or the end of the Dial; a document that cannot be
-    /// fetched or read gives hold music instead.
-    private func waitForStart(running target: WebhookTarget, conference: ConferenceSid, name: String) async {
+    /// Ends a room document's loop, and what it was playing (the mix follows).
+    private func stop(_ document: inout Task<Void, Never>?) async {
+        guard let running = document else { return }
+        running.cancel()
+        await running.value
+        document = nil
+        session.stopPlayback()
+    }
+
+    /// Runs a room's wait or hold document again and again (with `ConferenceSid` and
+    /// `FriendlyName`) until cancelled by the room or the end of the Dial; a document that
+    /// cannot be fetched or read gives hold music instead.
+    private func loop(running target: WebhookTarget, conference: ConferenceSid, name: String) async {
         let extra = [("ConferenceSid", conference.rawValue), ("FriendlyName", name)]
         while !Task.isCancelled {
             guard let document = await runtime.fetcher.fetch(target, parameters: webhookParameters() + extra, account: record.accountSid, call: record.sid),

@@ -123,6 +123,11 @@ def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley,
     assert any(level["a"] < 100 and level["b"] > 1000 and level["c"] > 1000 for level in mixed[everyone[-1]:]), mixed
 
 
+def hold_requests():
+    """The hold document's requests from the held participant's leg (not the first try, for audio)."""
+    return [r for r in webhook().received("/conf/hold-doc") if "CallSid" in r["form"]]
+
+
 def test_hold_announce_and_ending_a_room_through_the_api(parley):
     from test_rcml import wav
     events = webhook().url("/conf/hold-events")
@@ -142,8 +147,17 @@ def test_hold_announce_and_ending_a_room_through_the_api(parley):
         [call] = parley.client().calls.list(from_="+32470111104")
         room = parley.client().conferences(conference)
         time.sleep(2)  # SIPp starts its tone 1.5 s after the answer and only then waits for a BYE
-        assert room.participants(call.sid).update(hold=True).hold is True
+        # A HoldUrl that is an RCML document: the held participant's leg runs it in a loop
+        # (GET, Twilio's default HoldMethod) until taken off hold.
+        hold_document = webhook().serve("/conf/hold-doc", "<Response><Say>You are on hold.</Say></Response>")
+        assert room.participants(call.sid).update(hold=True, hold_url=hold_document).hold is True
+        assert wait_for(lambda: len(hold_requests()) >= 2, timeout=10), webhook().received("/conf/hold-doc")
+        assert all(r["method"] == "GET" and r["form"]["ConferenceSid"] == conference and r["form"]["CallSid"] == call.sid
+                   for r in hold_requests())
         assert room.participants(call.sid).update(hold=False, announce_url=announcement).hold is False
+        asked = len(hold_requests())
+        time.sleep(2)
+        assert len(hold_requests()) == asked  # off hold: the document runs no more
         refused = parley.http("POST", f"{base}/{conference}/Participants/{call.sid}.json", data={"AnnounceUrl": webhook().url("/notxml")})
         assert refused.status_code == 400 and "AnnounceUrl" in refused.json()["message"]
         assert parley.http("POST", f"{base}/{conference}.json", data={"AnnounceUrl": announcement}).status_code == 200
