@@ -5,7 +5,8 @@ import NIOCore
 /// muted), sums them once, and gives each participant the sum minus their own frame,
 /// saturated to 16 bits (O(N) for N participants). Announcements (the entry beep) are added
 /// for everyone. Participants join and leave between ticks, so nobody else's audio skips.
-/// The room's recording is the full sum (everyone, announcements included), saturated.
+/// The room's recording is the full sum (everyone, announcements included), saturated. A
+/// coach's frame stays out of the sum and is added to the mix of the one participant coached.
 public final class ConferenceMixer: Sendable {
     private let loop: any EventLoop
     private let state: NIOLoopBound<MixerState>
@@ -56,7 +57,12 @@ public final class ConferenceMixer: Sendable {
 /// The mixer's state, confined to its loop; the frame buffers are reused every tick. Public so
 /// the benchmarks can run its tick directly.
 public final class MixerState {
-    public var ports: [MixerPort] = []
+    public var ports: [MixerPort] = [] {
+        didSet { hasCoaches = ports.contains { $0.coaching != nil } }
+    }
+    private var hasCoaches = false
+    /// This tick's coaches who spoke, by slot (reused: no allocation per tick).
+    private var speakingCoaches: [Int] = []
     var announcement: (samples: [Int16], position: Int)?
     /// The room's recording and the mix not yet handed to its file (about a second at a time).
     var recording: (file: RecordingFile, pending: [Int16])?
@@ -81,12 +87,17 @@ public final class MixerState {
                 total.withUnsafeMutableBufferPointer { total in
                     mix.withUnsafeMutableBufferPointer { mix in
                         for index in 0..<160 { total[index] = 0 }
+                        speakingCoaches.removeAll(keepingCapacity: true)
                         for slot in 0..<count {
                             let port = ports[slot]
                             let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
                             let got = port.incoming.withLock { $0.pop(into: frame) }
                             heard[slot] = got && !port.muted
                             guard heard[slot] else { continue }
+                            if hasCoaches, port.coaching != nil {
+                                speakingCoaches.append(slot)  // heard by the coached one only
+                                continue
+                            }
                             for index in 0..<160 { total[index] &+= Int32(frame[index]) }
                         }
                         if var playing = announcement {
@@ -98,8 +109,18 @@ public final class MixerState {
                         }
                         if recording != nil { record(UnsafeBufferPointer(total)) }
                         for slot in 0..<count {
-                            if heard[slot] {
-                                let own = slot * 160
+                            let own = slot * 160
+                            let subtractOwn = heard[slot] && ports[slot].coaching == nil
+                            if !speakingCoaches.isEmpty, speakingCoaches.contains(where: { ports[$0].coaching === ports[slot] }) {
+                                // The coached participant: the room less their own voice, plus their coach's.
+                                for index in 0..<160 {
+                                    var value = subtractOwn ? total[index] &- Int32(frames[own + index]) : total[index]
+                                    for coach in speakingCoaches where ports[coach].coaching === ports[slot] {
+                                        value &+= Int32(frames[coach * 160 + index])
+                                    }
+                                    mix[index] = Int16(clamping: value)
+                                }
+                            } else if subtractOwn {
                                 for index in 0..<160 { mix[index] = Int16(clamping: total[index] &- Int32(frames[own + index])) }
                             } else {
                                 for index in 0..<160 { mix[index] = Int16(clamping: total[index]) }

@@ -8,8 +8,11 @@ public final class MixerPort: Sendable {
     let incoming = Mutex(SampleFIFO(capacity: 160 * 8))
     let outgoing = Mutex(SampleFIFO(capacity: 160 * 8))
     private let mutedFlag = Atomic<Bool>(false)
+    /// Set for a coach (Twilio's `coach`): only this participant hears them; they hear everyone.
+    public let coaching: MixerPort?
 
-    public init(muted: Bool = false) {
+    public init(muted: Bool = false, coaching: MixerPort? = nil) {
+        self.coaching = coaching
         mutedFlag.store(muted, ordering: .relaxed)
     }
 

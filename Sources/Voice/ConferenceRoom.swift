@@ -12,6 +12,13 @@ import Synchronization
 /// completed when its last participant leaves. A participant with `record` has the room's mix
 /// recorded from its start to its end, as a recording of the conference.
 actor ConferenceRoom {
+    /// Why a call could not join.
+    enum Refusal: Error {
+        case fullOrOver
+        /// `coach` named a call that is not in the room.
+        case noSuchParticipantToCoach(String)
+    }
+
     /// What a participant's Dial hears from the room.
     enum Event: Sendable {
         /// The conference ended (a participant with endConferenceOnExit left).
@@ -40,6 +47,7 @@ actor ConferenceRoom {
     /// What the REST API shows of a participant.
     struct ParticipantView: Sendable {
         let callSid: CallSid
+        let callSidToCoach: CallSid?
         let muted: Bool
         let hold: Bool
         let startConferenceOnEnter: Bool
@@ -89,15 +97,21 @@ actor ConferenceRoom {
 
     var isCompleted: Bool { record.status == .completed }
 
-    /// Connects a call's media to the room; nil when the room is full or over.
-    func join(_ call: CallRecord, session: MediaSession, options: RCMLVerb.ConferenceNoun) async -> AsyncStream<Event>? {
-        guard record.status != .completed, participants.count < options.maxParticipants else { return nil }
+    /// Connects a call's media to the room; refused when the room is full or over, or when the
+    /// participant to coach is not in it.
+    func join(_ call: CallRecord, session: MediaSession, options: RCMLVerb.ConferenceNoun) async throws(Refusal) -> AsyncStream<Event> {
+        guard record.status != .completed, participants.count < options.maxParticipants else { throw .fullOrOver }
+        var coached: MixerPort?
+        if let coach = options.coach {
+            guard let sid = CallSid(coach), let participant = participants[sid] else { throw .noSuchParticipantToCoach(coach) }
+            coached = participant.port
+        }
         if mixer == nil {
             do {
                 mixer = try await media.makeMixer()
             } catch {
                 logger.error("no conference mixer", metadata: ["conference": "\(record.sid)", "error": "\(error)"])
-                return nil
+                throw .fullOrOver
             }
         }
         if !written {
@@ -109,7 +123,8 @@ actor ConferenceRoom {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let now = clock.now()
         let participant = Participant(
-            call: call, session: session, port: MixerPort(muted: options.muted), options: options, events: continuation, joined: now,
+            call: call, session: session, port: MixerPort(muted: options.muted, coaching: coached), options: options, events: continuation,
+            joined: now,
             updated: now)
         participants[call.sid] = participant
         session.join(participant.port)
@@ -204,7 +219,7 @@ actor ConferenceRoom {
     func view() -> [ParticipantView] {
         participants.values.sorted { $0.joined < $1.joined }.map {
             ParticipantView(
-                callSid: $0.call.sid, muted: $0.port.muted, hold: $0.held, startConferenceOnEnter: $0.options.startConferenceOnEnter,
+                callSid: $0.call.sid, callSidToCoach: $0.options.coach.flatMap(CallSid.init), muted: $0.port.muted, hold: $0.held, startConferenceOnEnter: $0.options.startConferenceOnEnter,
                 endConferenceOnExit: $0.options.endConferenceOnExit, dateCreated: $0.joined, dateUpdated: $0.updated)
         }
     }

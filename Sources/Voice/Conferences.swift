@@ -60,7 +60,8 @@ public final class Conferences: Sendable {
         guard let room = await room(sid, account: account) else { return [] }
         return await room.view().map {
             ParticipantSummary(
-                callSid: $0.callSid, conferenceSid: sid, accountSid: account, muted: $0.muted, hold: $0.hold,
+                callSid: $0.callSid, conferenceSid: sid, accountSid: account, callSidToCoach: $0.callSidToCoach, muted: $0.muted,
+                hold: $0.hold,
                 startConferenceOnEnter: $0.startConferenceOnEnter, endConferenceOnExit: $0.endConferenceOnExit,
                 dateCreated: $0.dateCreated, dateUpdated: $0.dateUpdated)
         }
@@ -127,6 +128,8 @@ public struct ParticipantSummary: Sendable {
     public let callSid: CallSid
     public let conferenceSid: ConferenceSid
     public let accountSid: AccountSid
+    /// Set for a coach: the participant only they speak to.
+    public let callSidToCoach: CallSid?
     public let muted: Bool
     public let hold: Bool
     public let startConferenceOnEnter: Bool

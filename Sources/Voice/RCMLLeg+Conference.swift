@@ -15,7 +15,8 @@ extension RCMLLeg {
         var options = noun
         // The room fetches the wait audio itself: a relative waitUrl is made absolute here.
         if let waitURL = noun.waitUrl, !waitURL.isEmpty { options.waitUrl = resolve(waitURL, against: documentURL) }
-        if let events = await room.join(record, session: session, options: options) {
+        do {
+            let events = try await room.join(record, session: session, options: options)
             let (signals, sink) = AsyncStream<DialSignal>.makeStream()
             inbox.dialKeys = sink
             let forwarder = Task {
@@ -46,11 +47,14 @@ extension RCMLLeg {
             // Left outside this (possibly cancelled) task: the room's record write must happen.
             let call = record.sid
             await Task.detached { await room.leave(call) }.value
-        } else {
+        } catch {
             status = "failed"
-            await runtime.fetcher.notify(
-                code: 13240, message: "Conference '\(noun.name)' is full or over", url: documentURL, account: record.accountSid,
-                call: record.sid)
+            let message =
+                switch error {
+                case .fullOrOver: "Conference '\(noun.name)' is full or over"
+                case .noSuchParticipantToCoach(let sid): "Conference '\(noun.name)' has no participant \(sid) to coach"
+                }
+            await runtime.fetcher.notify(code: 13240, message: message, url: documentURL, account: record.accountSid, call: record.sid)
         }
         guard !Task.isCancelled, ending == nil else { return .over }
         guard let action = verb.action else { return .proceed }

@@ -129,6 +129,9 @@ public enum RCMLVerb: Sendable, Equatable {
         /// Told when the room's recording is complete (`RecordingUrl`, `RecordingSid`, ...).
         public var recordingStatusCallback: String?
         public var recordingStatusCallbackMethod: WebhookMethod = .post
+        /// Twilio's `coach`: the CallSid of a participant of the room whom this one coaches
+        /// (only they hear the coach; the coach hears everyone).
+        public var coach: String?
     }
 
     /// Twilio's conference `statusCallbackEvent` names.
@@ -320,6 +323,12 @@ public enum RCMLVerb: Sendable, Equatable {
         }
         conference.recordingStatusCallback = reader.string("recordingStatusCallback")
         conference.recordingStatusCallbackMethod = try reader.method("recordingStatusCallbackMethod")
+        if let coach = reader.string("coach") {
+            guard coach.count == 34, coach.hasPrefix("CA") else {
+                throw RCMLError(line: noun.line, reason: "<Conference coach=\"\(coach)\">: must be the CallSid of a participant")
+            }
+            conference.coach = coach
+        }
         conference.statusCallback = reader.string("statusCallback")
         conference.statusCallbackMethod = try reader.method("statusCallbackMethod")
         conference.statusCallbackEvents = []

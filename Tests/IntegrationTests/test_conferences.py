@@ -231,3 +231,55 @@ def test_a_live_call_is_moved_into_a_room_by_its_call_sid(parley):
         assert [p.call_sid for p in parley.client().conferences(conference).participants.list()] == [call.sid]
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, out[-1500:]
+
+
+def test_a_coach_is_heard_by_the_coached_participant_only(parley, twilio_spec):
+    # a and b reach the room through numbers whose <Dial> records both directions (channel 2:
+    # what the room sends them); the coach's <Conference coach> names a's call in the room.
+    room_number, coach_number = "+32476206108", "+32476206109"
+    tones = {"a": 500, "b": 900, "coach": 1300}
+    bind(parley, room_number, "/coach/room", '<Response><Dial timeLimit="14"><Conference beep="false">coached</Conference></Dial></Response>')
+    for name, number in (("a", "+32476206106"), ("b", "+32476206107")):
+        bind(parley, number, f"/coach/{name}",
+             f'<Response><Dial action="/coach/{name}/done" record="record-from-answer-dual">'
+             f'<Sip>sip:{room_number}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+        webhook().serve(f"/coach/{name}/done", "<Response><Hangup/></Response>")
+    base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
+    with tempfile.TemporaryDirectory() as directory:
+        processes = {}
+        for name, number, caller in (("a", "+32476206106", "0470111108"), ("b", "+32476206107", "0470111109")):
+            pcap = os.path.join(directory, f"{name}.pcap")
+            write_alaw_pcap(pcap, tone(tones[name], 14))
+            processes[name] = sipp(parley, speaking_scenario(directory, name, pcap, caller_id=caller), number=number, background=True)
+        assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "coached"}).json()["conferences"], timeout=5)
+        conference = parley.http("GET", base + ".json", params={"FriendlyName": "coached"}).json()["conferences"][0]["sid"]
+        assert wait_for(lambda: len(parley.client().conferences(conference).participants.list()) == 2, timeout=5)
+        [a_in_room] = parley.client().calls.list(to=room_number, from_="+32470111108")
+        bind(parley, coach_number, "/coach/coach",
+             f'<Response><Dial timeLimit="8"><Conference beep="false" coach="{a_in_room.sid}">coached</Conference></Dial></Response>')
+        pcap = os.path.join(directory, "coach.pcap")
+        write_alaw_pcap(pcap, tone(tones["coach"], 8))
+        processes["coach"] = sipp(parley, speaking_scenario(directory, "coach", pcap, caller_id="0470111110"), number=coach_number,
+                                  background=True)
+        assert wait_for(lambda: len(parley.client().conferences(conference).participants.list()) == 3, timeout=5)
+        participants = parley.http("GET", f"{base}/{conference}/Participants.json").json()
+        assert_valid(twilio_spec, participants, "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json")
+        coaches = [p for p in participants["participants"] if p["coaching"]]
+        assert [p["call_sid_to_coach"] for p in coaches] == [a_in_room.sid], participants
+        outputs = {name: process.communicate(timeout=60) for name, process in processes.items()}
+    for name, process in processes.items():
+        assert process.returncode == 0, (name, outputs[name][0][-1500:], outputs[name][1][-500:])
+
+    def heard(name):
+        [action] = [r["form"] for r in webhook().received(f"/coach/{name}/done")]
+        media = requests.get(action["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+        with wave.open(io.BytesIO(media.content)) as reader:
+            frames = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").reshape(-1, 2).astype(float)
+        channel = frames[:, 1]  # what the room sent
+        return [{other: amplitude(channel[int(start * 8000):int((start + 0.5) * 8000)], frequency) for other, frequency in tones.items()}
+                for start in numpy.arange(0, len(channel) / 8000 - 0.5, 0.5)]
+
+    to_a, to_b = heard("a"), heard("b")
+    assert sum(1 for level in to_a if level["coach"] > 1000 and level["b"] > 1000) >= 4, to_a  # a hears b and the coach
+    assert sum(1 for level in to_b if level["a"] > 1000) >= 4, to_b  # b hears a ...
+    assert all(level["coach"] < 100 for level in to_b), to_b  # ... and never the coach

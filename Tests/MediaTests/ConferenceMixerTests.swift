@@ -45,6 +45,27 @@ struct ConferenceMixerTests {
         #expect(heard(by: a) == [Int16](repeating: 30000, count: 160))
     }
 
+    @Test("a coach is heard by the participant coached only, and hears everyone; the room's sum leaves the coach out")
+    func coach() {
+        let state = MixerState()
+        let (a, b) = (MixerPort(), MixerPort())
+        let coach = MixerPort(coaching: a)
+        state.ports = [a, coach, b]
+        push(100, to: a)
+        push(20, to: b)
+        push(7, to: coach)
+        state.tick()
+        #expect(heard(by: a) == [Int16](repeating: 27, count: 160))  // b and the coach
+        #expect(heard(by: b) == [Int16](repeating: 100, count: 160))  // a only
+        #expect(heard(by: coach) == [Int16](repeating: 120, count: 160))  // a and b
+        // A silent coach changes nothing; the coached one still hears the room.
+        push(100, to: a)
+        push(20, to: b)
+        state.tick()
+        #expect(heard(by: a) == [Int16](repeating: 20, count: 160))
+        #expect(heard(by: coach) == [Int16](repeating: 120, count: 160))
+    }
+
     @Test("packets of any size come out as 20 ms frames; an overflowing queue drops its oldest samples")
     func fifo() {
         var fifo = SampleFIFO(capacity: 480)

@@ -109,6 +109,7 @@ struct RCMLVerbTests {
         ("<Response><Dial><Conference maxParticipants=\"251\">a</Conference></Dial></Response>", 1, "from 2 to 250"),
         ("<Response><Dial><Conference beep=\"loud\">a</Conference></Dial></Response>", 1, "onEnter"),
         ("<Response><Dial><Conference record=\"sometimes\">a</Conference></Dial></Response>", 1, "record-from-start"),
+        ("<Response><Dial><Conference coach=\"someone\">a</Conference></Dial></Response>", 1, "CallSid of a participant"),
         ("<Response><Dial/></Response>", 1, "needs 1 to 10"),
         ("<Response>\n<Dial><Jump>x</Jump></Dial></Response>", 2, "<Jump> cannot be nested in <Dial>"),
         ("<Response><Dial><Say>hi</Say></Dial></Response>", 1, "<Say> cannot be nested in <Dial>"),
