@@ -7,6 +7,9 @@ import NIOCore
 /// for everyone. Participants join and leave between ticks, so nobody else's audio skips.
 /// The room's recording is the full sum (everyone, announcements included), saturated. A
 /// coach's frame stays out of the sum and is added to the mix of the one participant coached.
+/// Everyone silent (sending nothing, muted, or below line-noise level) hears the same mix, the
+/// whole sum: for those who speak Opus it is encoded once per tick, by the room, rather than
+/// once per listener.
 public final class ConferenceMixer: Sendable {
     private let loop: any EventLoop
     private let state: NIOLoopBound<MixerState>
@@ -63,6 +66,11 @@ public final class MixerState {
     private var hasCoaches = false
     /// This tick's coaches who spoke, by slot (reused: no allocation per tick).
     private var speakingCoaches: [Int] = []
+    /// The room's one Opus encoder for the mix its silent listeners hear (made when first needed).
+    private var sharedEncoder: OpusCodec?
+    private var sharedPacket = [UInt8](repeating: 0, count: MixFrameQueue.packetBytes)
+    /// How many times the shared mix was encoded (once a tick at most, whatever the listeners).
+    public private(set) var sharedEncodings = 0
     var announcement: (samples: [Int16], position: Int)?
     /// The room's recording and the mix not yet handed to its file (about a second at a time).
     var recording: (file: RecordingFile, pending: [Int16])?
@@ -92,7 +100,7 @@ public final class MixerState {
                             let port = ports[slot]
                             let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
                             let got = port.incoming.withLock { $0.pop(into: frame) }
-                            heard[slot] = got && !port.muted
+                            heard[slot] = got && !port.muted && Self.isVoice(UnsafeBufferPointer(frame))
                             guard heard[slot] else { continue }
                             if hasCoaches, port.coaching != nil {
                                 speakingCoaches.append(slot)  // heard by the coached one only
@@ -108,9 +116,11 @@ public final class MixerState {
                             announcement = playing.position < playing.samples.count ? playing : nil
                         }
                         if recording != nil { record(UnsafeBufferPointer(total)) }
+                        var sharedLength = -1  // not encoded yet this tick
                         for slot in 0..<count {
                             let own = slot * 160
                             let subtractOwn = heard[slot] && ports[slot].coaching == nil
+                            var shareable = false
                             if !speakingCoaches.isEmpty, speakingCoaches.contains(where: { ports[$0].coaching === ports[slot] }) {
                                 // The coached participant: the room less their own voice, plus their coach's.
                                 for index in 0..<160 {
@@ -124,14 +134,39 @@ public final class MixerState {
                                 for index in 0..<160 { mix[index] = Int16(clamping: total[index] &- Int32(frames[own + index])) }
                             } else {
                                 for index in 0..<160 { mix[index] = Int16(clamping: total[index]) }
+                                shareable = true
                             }
                             let mixed = UnsafeBufferPointer(mix)
-                            ports[slot].outgoing.withLock { $0.push(mixed) }
+                            var encoded = 0
+                            if shareable, ports[slot].takesSharedOpus.load(ordering: .relaxed) {
+                                if sharedLength < 0 { sharedLength = encodeShared(mixed) }
+                                encoded = sharedLength
+                            }
+                            sharedPacket.withUnsafeBytes { packet in
+                                ports[slot].outgoing.withLock { $0.push(mixed, encoded: UnsafeRawBufferPointer(rebasing: packet[..<encoded])) }
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Whether a frame holds more than line noise (a mean level above about −47 dBm0, as the
+    /// recorder's silence detector has it). Quieter frames are left out of the sum, so their
+    /// senders count as silent listeners and may share the room's encoding.
+    static func isVoice(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
+        var level = 0
+        for sample in frame { level &+= abs(Int(sample)) }
+        return level > SessionCore.voiceLevel * frame.count
+    }
+
+    /// The mix every silent listener hears, encoded once into `sharedPacket`; its length.
+    private func encodeShared(_ mix: UnsafeBufferPointer<Int16>) -> Int {
+        if sharedEncoder == nil { sharedEncoder = OpusCodec() }
+        guard let encoder = sharedEncoder else { return 0 }
+        sharedEncodings += 1
+        return sharedPacket.withUnsafeMutableBytes { encoder.encode(mix, into: $0) }
     }
 
     /// The whole room's frame, saturated, goes to the recording; each second to the file.

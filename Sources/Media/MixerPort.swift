@@ -2,11 +2,15 @@ import Synchronization
 
 /// One participant's connection to a conference mixer, shared by the participant's RTP
 /// session (on its event loop) and the mixer (on its own): what the participant says goes in,
-/// the mix of everybody else comes out. Each direction is a sample queue behind its own lock,
+/// the mix of everybody else comes out (with the room's shared Opus encoding when the
+/// participant is silent and speaks Opus). Each direction is a queue behind its own lock,
 /// held for one copy of at most a packet.
 public final class MixerPort: Sendable {
     let incoming = Mutex(SampleFIFO(capacity: 160 * 8))
-    let outgoing = Mutex(SampleFIFO(capacity: 160 * 8))
+    let outgoing = Mutex(MixFrameQueue())
+    /// Set by the session while its far end speaks Opus: the mixer may then send it the one
+    /// Opus encoding of the mix that every silent participant hears.
+    public let takesSharedOpus = Atomic<Bool>(false)
     private let mutedFlag = Atomic<Bool>(false)
     /// Set for a coach (Twilio's `coach`): only this participant hears them; they hear everyone.
     public let coaching: MixerPort?
@@ -23,7 +27,13 @@ public final class MixerPort: Sendable {
 
     /// The next 20 ms of the mix for the participant, if there is one (the session's side).
     public func nextMix(into frame: UnsafeMutableBufferPointer<Int16>) -> Bool {
-        outgoing.withLock { $0.pop(into: frame) }
+        outgoing.withLock { $0.pop(into: frame, encoded: UnsafeMutableRawBufferPointer(start: nil, count: 0)) } != nil
+    }
+
+    /// The next 20 ms of the mix and, when the room encoded it once for all its silent Opus
+    /// listeners, that packet in `encoded`: its length (0: none), nil when nothing is queued.
+    public func nextMix(into frame: UnsafeMutableBufferPointer<Int16>, encoded: UnsafeMutableRawBufferPointer) -> Int? {
+        outgoing.withLock { $0.pop(into: frame, encoded: encoded) }
     }
 
     /// A muted participant still hears the room; the room does not hear them.

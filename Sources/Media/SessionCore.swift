@@ -32,7 +32,11 @@ final class SessionCore {
     var peer: SessionCore?
     /// The conference this session is in: what the far end says goes to the mixer, and the
     /// mix goes out at each tick (unless something plays to this participant alone).
-    var mixerPort: MixerPort?
+    var mixerPort: MixerPort? {
+        didSet { mixerPort?.takesSharedOpus.store(opus != nil, ordering: .relaxed) }
+    }
+    /// A shared Opus packet from the mixer, on its way out.
+    private let sharedPacket = UnsafeMutableRawBufferPointer.allocate(byteCount: MixFrameQueue.packetBytes, alignment: 8)
     /// The 20 ms frame being sent (played audio, the mix, silence), encoded at each tick.
     private let frame = UnsafeMutableBufferPointer<Int16>.allocate(capacity: SessionCore.frameSamples)
     private var recording: (file: RecordingFile, pending: [Int16])?
@@ -91,6 +95,7 @@ final class SessionCore {
     deinit {
         frame.deallocate()
         decoded.deallocate()
+        sharedPacket.deallocate()
     }
 
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
@@ -108,6 +113,7 @@ final class SessionCore {
             opus = (codec, nil)
         }
         if self.parameters?.codec != parameters.codec { received = ReceivedAudio(codec: parameters.codec) }
+        mixerPort?.takesSharedOpus.store(opus != nil, ordering: .relaxed)
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
         stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.comfortNoisePayloadType, parameters.sends)
@@ -424,7 +430,16 @@ final class SessionCore {
             if filled < Self.frameSamples { UnsafeMutableBufferPointer(rebasing: frame[filled...]).update(repeating: 0) }
             playing = current.loopsLeft == 0 ? nil : current
             if current.loopsLeft == 0 { emit(.playbackFinished) }
-        } else if mixerPort?.nextMix(into: frame) != true {
+        } else if let port = mixerPort, let encoded = port.nextMix(into: frame, encoded: sharedPacket) {
+            if encoded > 0, opus != nil {
+                // The room's one encoding of the mix everyone silent hears: sent as it is.
+                let packet = UnsafeRawBufferPointer(rebasing: sharedPacket[..<encoded])
+                startPacket()
+                outgoing.writeBytes(packet)
+                send(to: remote, payloadType: stream.payloadType, samples: OpusCodec.rtpDuration(of: packet))
+                return
+            }
+        } else {
             frame.update(repeating: 0)
         }
         sendFrame(UnsafeBufferPointer(frame), to: remote)

@@ -106,16 +106,16 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
 
 
 def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp",
-                  mediaenc=None, codecs=("g711",), dump_dir=None):
+                  mediaenc=None, codecs=("g711",), dump_dir=None, tone_hz=440):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
     log with sip_trace; offering the codec modules `codecs`; with dump_dir, writing what it
-    decodes and encodes there as WAV, through its sndfile module); returns (process, log
-    path). baresip also binds the port above its SIP port (TLS); when another program holds
+    decodes and encodes there as WAV, through its sndfile module; sending a tone of tone_hz,
+    or silence for 0); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
     it, it starts again on another port."""
     for _ in range(5):
         process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc,
-                                          codecs, dump_dir)
+                                          codecs, dump_dir, tone_hz)
         time.sleep(0.5)
         if "Address already in use" not in open(log_path).read():
             return process, log_path
@@ -124,17 +124,17 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
     return process, log_path
 
 
-def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir):
+def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir, tone_hz):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
     # baresip's aufile source must have the codec's rate and channels: 8 kHz mono for G.711, 48 kHz stereo for Opus.
     rate, channels = (48000, 2) if "opus" in codecs else (8000, 1)
-    with wave.open(source, "wb") as tone:  # 30 s of a 440 Hz tone
+    with wave.open(source, "wb") as tone:  # 30 s of the tone
         tone.setnchannels(channels)
         tone.setsampwidth(2)
         tone.setframerate(rate)
-        tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate))) * channels for i in range(rate * 30)))
+        tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * tone_hz * i / rate))) * channels for i in range(rate * 30)))
     with open(os.path.join(config_dir, "config"), "w") as config:
         config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports {transport}\n"
                      "module_path /usr/lib/baresip/modules\n" + "".join(f"module {codec}.so\n" for codec in codecs) +

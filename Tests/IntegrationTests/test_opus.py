@@ -11,6 +11,8 @@ import wave
 import numpy
 import requests
 
+from audio_check import tone, write_alaw_pcap
+from rcml_calls import bind, sipp, speaking_scenario
 from sip_peers import create_client, start_baresip, wait_for
 from webhook_server import webhook
 
@@ -72,3 +74,40 @@ def test_an_opus_caller_is_answered_in_opus_and_heard_both_ways(parley, tmp_path
     windows = [heard[start:start + rate // 10] for start in range(0, len(heard) - rate // 10, rate // 10)]
     loud = [window for window in windows if amplitude(window, 1000, rate) > 4000]
     assert 15 <= len(loud) <= 22, [round(amplitude(window, 1000, rate)) for window in windows]
+
+
+def test_silent_opus_listeners_in_a_room_hear_a_g711_speaker(parley, tmp_path):
+    # Two baresip Clients offering only Opus and sending silence join a room; a SIPp caller
+    # then plays a 700 Hz tone into it in A-law. The listeners are silent, so the room encodes
+    # its mix in Opus once for both (the mixer's shared encoding), and each decodes the tone.
+    room = webhook().serve("/opus/room", '<Response><Dial timeLimit="10"><Conference beep="false">opus-room</Conference></Dial></Response>')
+    app = parley.client().applications.create(friendly_name="opus room", voice_url=room)
+    listeners = []
+    try:
+        for index in (1, 2):
+            create_client(parley, f"listener{index}", f"Listener-pass-{index}", VoiceApplicationSid=app.sid)
+            dump = tmp_path / f"listener{index}"
+            dump.mkdir()
+            listeners.append((start_baresip(parley, f"listener{index}", f"Listener-pass-{index}", codecs=("opus",), dump_dir=str(dump),
+                                            tone_hz=0, commands=[f"/dial sip:+3222060796@127.0.0.1:{parley.sip_port}"]), dump))
+        base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
+        assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "opus-room"}).json()["conferences"], timeout=10)
+        conference = parley.http("GET", base + ".json", params={"FriendlyName": "opus-room"}).json()["conferences"][0]["sid"]
+        assert wait_for(lambda: len(parley.client().conferences(conference).participants.list()) == 2, timeout=10)
+        bind(parley, "+32476206112", "/opus/speaker", '<Response><Dial timeLimit="6"><Conference beep="false">opus-room</Conference></Dial></Response>')
+        pcap = str(tmp_path / "speaker.pcap")
+        write_alaw_pcap(pcap, tone(700, 6))
+        speaker = sipp(parley, speaking_scenario(str(tmp_path), "speaker", pcap, caller_id="0470111111"), number="+32476206112", background=True)
+        out, err = speaker.communicate(timeout=40)
+        assert speaker.returncode == 0, out[-1500:] + err[-500:]
+        assert wait_for(lambda: parley.client().conferences(conference).fetch().status == "completed", timeout=15)
+    finally:
+        for (process, _), _ in listeners:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+    for (_, log), dump in listeners:
+        [decoded] = glob.glob(str(dump / "dump-*-dec.wav"))
+        rate, heard = wav(open(decoded, "rb").read())
+        windows = [heard[start:start + rate // 2] for start in range(0, len(heard) - rate // 2, rate // 2)]
+        loud = [window for window in windows if amplitude(window, 700, rate) > 2000]
+        assert len(loud) >= 6, ([round(amplitude(window, 700, rate)) for window in windows], open(log).read()[-1500:])

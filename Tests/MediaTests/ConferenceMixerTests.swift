@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Media
@@ -11,32 +12,39 @@ struct ConferenceMixerTests {
 
     func heard(by port: MixerPort) -> [Int16]? {
         var frame = [Int16](repeating: 0, count: 160)
-        let got = frame.withUnsafeMutableBufferPointer { buffer in port.outgoing.withLock { $0.pop(into: buffer) } }
+        let got = frame.withUnsafeMutableBufferPointer { buffer in port.nextMix(into: buffer) }
         return got ? frame : nil
     }
 
-    @Test("each participant hears the sum of the others, never itself; muted ones add nothing; sums saturate")
+    @Test("each participant hears the sum of the others, never itself; muted or near-silent ones add nothing; sums saturate")
     func mixMinusOwn() {
         let state = MixerState()
         let (a, b, c) = (MixerPort(), MixerPort(), MixerPort())
         state.ports = [a, b, c]
-        push(100, to: a)
-        push(20, to: b)
-        push(3, to: c)
+        push(1000, to: a)
+        push(200, to: b)
+        push(130, to: c)
         state.tick()
-        #expect(heard(by: a) == [Int16](repeating: 23, count: 160))
-        #expect(heard(by: b) == [Int16](repeating: 103, count: 160))
-        #expect(heard(by: c) == [Int16](repeating: 120, count: 160))
+        #expect(heard(by: a) == [Int16](repeating: 330, count: 160))
+        #expect(heard(by: b) == [Int16](repeating: 1130, count: 160))
+        #expect(heard(by: c) == [Int16](repeating: 1200, count: 160))
 
         b.muted = true
-        push(100, to: a)
-        push(20, to: b)
+        push(1000, to: a)
+        push(200, to: b)
         state.tick()  // c sent nothing this time: it hears a only
         #expect(heard(by: a) == [Int16](repeating: 0, count: 160))
-        #expect(heard(by: b) == [Int16](repeating: 100, count: 160))
-        #expect(heard(by: c) == [Int16](repeating: 100, count: 160))
+        #expect(heard(by: b) == [Int16](repeating: 1000, count: 160))
+        #expect(heard(by: c) == [Int16](repeating: 1000, count: 160))
 
         b.muted = false
+        push(1000, to: a)
+        push(50, to: c)  // below line-noise level (about −47 dBm0): left out
+        state.tick()
+        #expect(heard(by: b) == [Int16](repeating: 1000, count: 160))
+        #expect(heard(by: a) == [Int16](repeating: 0, count: 160))
+        #expect(heard(by: c) == [Int16](repeating: 1000, count: 160))
+
         push(30000, to: a)
         push(30000, to: b)
         push(-30000, to: c, count: 80)  // half a frame: not enough, so not taken yet
@@ -51,19 +59,62 @@ struct ConferenceMixerTests {
         let (a, b) = (MixerPort(), MixerPort())
         let coach = MixerPort(coaching: a)
         state.ports = [a, coach, b]
-        push(100, to: a)
-        push(20, to: b)
-        push(7, to: coach)
+        push(1000, to: a)
+        push(200, to: b)
+        push(130, to: coach)
         state.tick()
-        #expect(heard(by: a) == [Int16](repeating: 27, count: 160))  // b and the coach
-        #expect(heard(by: b) == [Int16](repeating: 100, count: 160))  // a only
-        #expect(heard(by: coach) == [Int16](repeating: 120, count: 160))  // a and b
+        #expect(heard(by: a) == [Int16](repeating: 330, count: 160))  // b and the coach
+        #expect(heard(by: b) == [Int16](repeating: 1000, count: 160))  // a only
+        #expect(heard(by: coach) == [Int16](repeating: 1200, count: 160))  // a and b
         // A silent coach changes nothing; the coached one still hears the room.
-        push(100, to: a)
-        push(20, to: b)
+        push(1000, to: a)
+        push(200, to: b)
         state.tick()
-        #expect(heard(by: a) == [Int16](repeating: 20, count: 160))
-        #expect(heard(by: coach) == [Int16](repeating: 120, count: 160))
+        #expect(heard(by: a) == [Int16](repeating: 200, count: 160))
+        #expect(heard(by: coach) == [Int16](repeating: 1200, count: 160))
+    }
+
+    @Test("silent Opus listeners get one shared encoding of the mix, the same bytes each; a speaker gets its own mix")
+    func sharedEncoding() throws {
+        let state = MixerState()
+        let speaker = MixerPort()
+        let listeners = [MixerPort(), MixerPort(), MixerPort()]
+        for listener in listeners { listener.takesSharedOpus.store(true, ordering: .relaxed) }
+        let narrowband = MixerPort()  // silent too, but G.711: gets samples only
+        state.ports = [speaker] + listeners + [narrowband]
+        let tone = (0..<160).map { Int16(8000 * sin(2 * Double.pi * 440 * Double($0) / 8000)) }
+
+        func take(_ port: MixerPort) -> (samples: [Int16], packet: [UInt8])? {
+            var frame = [Int16](repeating: 0, count: 160)
+            var packet = [UInt8](repeating: 0, count: MixFrameQueue.packetBytes)
+            let length = frame.withUnsafeMutableBufferPointer { frame in
+                packet.withUnsafeMutableBytes { port.nextMix(into: frame, encoded: $0) }
+            }
+            return length.map { (frame, Array(packet.prefix($0))) }
+        }
+
+        tone.withUnsafeBufferPointer { speaker.hear($0) }
+        let hiss = (0..<160).map { Int16($0 % 2 == 0 ? 40 : -40) }  // line noise: still silent
+        hiss.withUnsafeBufferPointer { listeners[1].hear($0) }
+        state.tick()
+        #expect(state.sharedEncodings == 1)
+        let taken = try listeners.map { try #require(take($0)) }
+        #expect(!taken[0].packet.isEmpty && taken.allSatisfy { $0.packet == taken[0].packet && $0.samples == tone })
+        let decoder = try #require(OpusCodec())
+        var decoded = [Int16](repeating: 0, count: 960)
+        let count = taken[0].packet.withUnsafeBytes { packet in decoded.withUnsafeMutableBufferPointer { decoder.decode(packet, into: $0) } }
+        #expect(count == 160)
+        #expect(try #require(take(narrowband)).packet.isEmpty)
+        #expect(try #require(take(speaker)).packet.isEmpty)  // hears the room less itself: its own mix
+
+        // The first listener speaks: it gets its own mix; the others still share one encoding.
+        tone.withUnsafeBufferPointer { speaker.hear($0) }
+        tone.withUnsafeBufferPointer { listeners[0].hear($0) }
+        state.tick()
+        #expect(state.sharedEncodings == 2)
+        #expect(try #require(take(listeners[0])).packet.isEmpty)
+        let others = try listeners.dropFirst().map { try #require(take($0)).packet }
+        #expect(!others[0].isEmpty && others[0] == others[1])
     }
 
     @Test("packets of any size come out as 20 ms frames; an overflowing queue drops its oldest samples")
@@ -82,5 +133,25 @@ struct ConferenceMixerTests {
         #expect(fifo.count == 480)
         #expect(frame.withUnsafeMutableBufferPointer { fifo.pop(into: $0) })
         #expect(frame.first == 2000 && frame.last == 2159)  // the 80 left and packet 1 dropped: packet 2 comes first
+    }
+
+    @Test("mix frames queue in order with their encodings; a full queue drops its oldest frame")
+    func frameQueue() {
+        var queue = MixFrameQueue()
+        for number in 0..<10 {  // two more than it holds
+            let frame = [Int16](repeating: Int16(number), count: 160)
+            let packet = [UInt8](repeating: UInt8(number), count: number % 2 == 0 ? 0 : 3)
+            frame.withUnsafeBufferPointer { frame in packet.withUnsafeBytes { queue.push(frame, encoded: $0) } }
+        }
+        #expect(queue.count == MixFrameQueue.capacity)
+        var frame = [Int16](repeating: 0, count: 160)
+        var packet = [UInt8](repeating: 0, count: MixFrameQueue.packetBytes)
+        var popped: [(Int16, Int)] = []
+        while let length = frame.withUnsafeMutableBufferPointer({ frame in packet.withUnsafeMutableBytes { queue.pop(into: frame, encoded: $0) } }) {
+            #expect(packet.prefix(length).allSatisfy { Int16($0) == frame[0] })
+            popped.append((frame[0], length))
+        }
+        #expect(popped.map(\.0) == Array(2...9).map(Int16.init))  // 0 and 1 dropped
+        #expect(popped.map(\.1) == [0, 3, 0, 3, 0, 3, 0, 3])
     }
 }
