@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 
 /// A leg's handle on its RTP session: commands go to the session's event loop, events come
 /// back as an AsyncStream. Closing it stops the clock for it, closes the socket and returns
@@ -11,6 +12,9 @@ public final class MediaSession: Sendable {
     let loop: MediaLoop
     private let ports: RTPPortPool
     private let continuation: AsyncStream<MediaEvent>.Continuation
+    /// The session's audio rate (16 kHz once it speaks Opus): what `play` is given at 8 kHz
+    /// is converted to it here, off the media loop.
+    private let rate = Atomic<Int>(8000)
 
     init(
         port: Int, core: NIOLoopBound<SessionCore>, ticker: NIOLoopBound<LoopTicker>, loop: MediaLoop, ports: RTPPortPool,
@@ -27,12 +31,15 @@ public final class MediaSession: Sendable {
 
     /// Starts or changes the media (a re-INVITE's hold or new address).
     public func start(_ parameters: MediaParameters) {
+        rate.store(parameters.codec == .opus ? SessionCore.widebandRate : 8000, ordering: .relaxed)
         loop.execute { [core] in core.value.start(parameters) }
     }
 
     /// Plays 8 kHz mono samples `loops` times (0: until stopped); `.playbackFinished` at the end.
     public func play(_ samples: [Int16], loops: Int = 1) {
-        loop.execute { [core] in core.value.play(samples, loops: loops) }
+        let rate = rate.load(ordering: .relaxed)
+        let audio = rate == 8000 ? samples : Resampler.convert(samples, from: 8000, to: rate)
+        loop.execute { [core] in core.value.play(audio, loops: loops) }
     }
 
     public func stopPlayback() {

@@ -6,7 +6,10 @@ import Synchronization
 /// participant is silent and speaks Opus). Each direction is a queue behind its own lock,
 /// held for one copy of at most a packet.
 public final class MixerPort: Sendable {
-    let incoming = Mutex(SampleFIFO(capacity: 160 * 8))
+    let incoming = Mutex(SampleFIFO(capacity: 320 * 8))
+    /// The rate of the participant's audio on both sides of the port: 16 kHz for a wideband
+    /// (Opus) session, else 8 kHz. Set by the session; the mixer converts to and from its own.
+    public let rate = Atomic<Int>(8000)
     let outgoing = Mutex(MixFrameQueue())
     /// Set by the session while its far end speaks Opus: the mixer may then send it the one
     /// Opus encoding of the mix that every silent participant hears.

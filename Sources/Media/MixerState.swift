@@ -1,9 +1,20 @@
 /// The mixer's state, confined to its loop; the frame buffers are reused every tick. Public so
 /// the benchmarks can run its tick directly.
+///
+/// The room mixes at 8 kHz while every participant is narrowband, at 16 kHz as soon as one is
+/// wideband (an Opus session): a narrowband participant's frames are then converted up on the
+/// way in and its mix down on the way out, each through resamplers of its own, and the
+/// announcements (8 kHz) up and the recording (8 kHz) down through the room's.
 public final class MixerState {
     public var ports: [MixerPort] = [] {
-        didSet { hasCoaches = ports.contains { $0.coaching != nil } }
+        didSet {
+            hasCoaches = ports.contains { $0.coaching != nil }
+            let present = Set(ports.map(ObjectIdentifier.init))
+            converters = converters.filter { present.contains($0.key) }
+        }
     }
+    /// The rate of the last tick's mix.
+    public private(set) var rate = 8000
     private var hasCoaches = false
     /// This tick's coaches who spoke, by slot (reused: no allocation per tick).
     private var speakingCoaches: [Int] = []
@@ -15,10 +26,17 @@ public final class MixerState {
     var announcement: (samples: [Int16], position: Int)?
     /// The room's recording and the mix not yet handed to its file (about a second at a time).
     var recording: (file: RecordingFile, pending: [Int16])?
+    /// For each narrowband participant of a wideband room: its audio up, its mix down.
+    private var converters: [ObjectIdentifier: (up: StreamResampler, down: StreamResampler)] = [:]
+    /// The room's own: announcements up and the recording down, in a wideband room.
+    private var roomConverters: (up: StreamResampler, down: StreamResampler)?
     private var frames: [Int16] = []
     private var heard: [Bool] = []
-    private var total = [Int32](repeating: 0, count: 160)
-    private var mix = [Int16](repeating: 0, count: 160)
+    private var total = [Int32](repeating: 0, count: 960)
+    private var mix = [Int16](repeating: 0, count: 960)
+    /// One 8 kHz frame, and one at the room's rate, for conversions.
+    private var narrow = [Int16](repeating: 0, count: 160)
+    private var wide = [Int16](repeating: 0, count: 960)
 
     public init() {}
 
@@ -26,8 +44,10 @@ public final class MixerState {
     public func tick() {
         let count = ports.count
         guard count > 0 else { return }
-        if frames.count < count * 160 {
-            frames = [Int16](repeating: 0, count: count * 160)
+        rate = ports.contains { $0.rate.load(ordering: .relaxed) > 8000 } ? SessionCore.widebandRate : 8000
+        let n = rate / 50
+        if frames.count < count * n {
+            frames = [Int16](repeating: 0, count: count * n)
             heard = [Bool](repeating: false, count: count)
         }
         let ports = self.ports
@@ -35,62 +55,119 @@ public final class MixerState {
             heard.withUnsafeMutableBufferPointer { heard in
                 total.withUnsafeMutableBufferPointer { total in
                     mix.withUnsafeMutableBufferPointer { mix in
-                        for index in 0..<160 { total[index] = 0 }
+                        for index in 0..<n { total[index] = 0 }
                         speakingCoaches.removeAll(keepingCapacity: true)
                         for slot in 0..<count {
                             let port = ports[slot]
-                            let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
-                            let got = port.incoming.withLock { $0.pop(into: frame) }
+                            let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * n)..<(slot * n + n)])
+                            let got = take(from: port, into: frame)
                             heard[slot] = got && !port.muted && Self.isVoice(UnsafeBufferPointer(frame))
                             guard heard[slot] else { continue }
                             if hasCoaches, port.coaching != nil {
                                 speakingCoaches.append(slot)  // heard by the coached one only
                                 continue
                             }
-                            for index in 0..<160 { total[index] &+= Int32(frame[index]) }
+                            for index in 0..<n { total[index] &+= Int32(frame[index]) }
                         }
-                        if var playing = announcement {
-                            for index in 0..<160 where playing.position < playing.samples.count {
-                                total[index] &+= Int32(playing.samples[playing.position])
-                                playing.position += 1
-                            }
-                            announcement = playing.position < playing.samples.count ? playing : nil
-                        }
-                        if recording != nil { record(UnsafeBufferPointer(total)) }
+                        addAnnouncement(to: UnsafeMutableBufferPointer(rebasing: total[0..<n]))
+                        if recording != nil { record(UnsafeBufferPointer(rebasing: total[0..<n])) }
                         var sharedLength = -1  // not encoded yet this tick
                         for slot in 0..<count {
-                            let own = slot * 160
+                            let own = slot * n
                             let subtractOwn = heard[slot] && ports[slot].coaching == nil
                             var shareable = false
                             if !speakingCoaches.isEmpty, speakingCoaches.contains(where: { ports[$0].coaching === ports[slot] }) {
                                 // The coached participant: the room less their own voice, plus their coach's.
-                                for index in 0..<160 {
+                                for index in 0..<n {
                                     var value = subtractOwn ? total[index] &- Int32(frames[own + index]) : total[index]
                                     for coach in speakingCoaches where ports[coach].coaching === ports[slot] {
-                                        value &+= Int32(frames[coach * 160 + index])
+                                        value &+= Int32(frames[coach * n + index])
                                     }
                                     mix[index] = Int16(clamping: value)
                                 }
                             } else if subtractOwn {
-                                for index in 0..<160 { mix[index] = Int16(clamping: total[index] &- Int32(frames[own + index])) }
+                                for index in 0..<n { mix[index] = Int16(clamping: total[index] &- Int32(frames[own + index])) }
                             } else {
-                                for index in 0..<160 { mix[index] = Int16(clamping: total[index]) }
+                                for index in 0..<n { mix[index] = Int16(clamping: total[index]) }
                                 shareable = true
                             }
-                            let mixed = UnsafeBufferPointer(mix)
+                            let mixed = UnsafeBufferPointer(rebasing: mix[0..<n])
                             var encoded = 0
-                            if shareable, ports[slot].takesSharedOpus.load(ordering: .relaxed) {
+                            if shareable, ports[slot].takesSharedOpus.load(ordering: .relaxed), ports[slot].rate.load(ordering: .relaxed) == rate {
                                 if sharedLength < 0 { sharedLength = encodeShared(mixed) }
                                 encoded = sharedLength
                             }
-                            sharedPacket.withUnsafeBytes { packet in
-                                ports[slot].outgoing.withLock { $0.push(mixed, encoded: UnsafeRawBufferPointer(rebasing: packet[..<encoded])) }
-                            }
+                            give(mixed, to: ports[slot], encoded: encoded)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// A participant's next frame at the room's rate (converted up for a narrowband one in a
+    /// wideband room); false when it sent none.
+    private func take(from port: MixerPort, into frame: UnsafeMutableBufferPointer<Int16>) -> Bool {
+        guard port.rate.load(ordering: .relaxed) != rate, let up = converters(for: port)?.up else {
+            return port.incoming.withLock { $0.pop(into: frame) }
+        }
+        return narrow.withUnsafeMutableBufferPointer { narrow in
+            guard port.incoming.withLock({ $0.pop(into: narrow) }) else { return false }
+            up.convertFrame(UnsafeBufferPointer(narrow), into: frame)
+            return true
+        }
+    }
+
+    /// A participant's mix (and the shared encoding's length in `sharedPacket`) into its port,
+    /// converted down for a narrowband one in a wideband room.
+    private func give(_ mixed: UnsafeBufferPointer<Int16>, to port: MixerPort, encoded: Int) {
+        if port.rate.load(ordering: .relaxed) != rate, let down = converters(for: port)?.down {
+            narrow.withUnsafeMutableBufferPointer { narrow in
+                down.convertFrame(mixed, into: narrow)
+                let frame = UnsafeBufferPointer(narrow)
+                port.outgoing.withLock { $0.push(frame, encoded: UnsafeRawBufferPointer(start: nil, count: 0)) }
+            }
+            return
+        }
+        sharedPacket.withUnsafeBytes { packet in
+            port.outgoing.withLock { $0.push(mixed, encoded: UnsafeRawBufferPointer(rebasing: packet[..<encoded])) }
+        }
+    }
+
+    private func converters(for port: MixerPort) -> (up: StreamResampler, down: StreamResampler)? {
+        if let made = converters[ObjectIdentifier(port)] { return made }
+        guard let up = StreamResampler(from: 8000, to: rate), let down = StreamResampler(from: rate, to: 8000) else { return nil }
+        converters[ObjectIdentifier(port)] = (up, down)
+        return (up, down)
+    }
+
+    private func makeRoomConverters() -> (up: StreamResampler, down: StreamResampler)? {
+        if roomConverters == nil, let up = StreamResampler(from: 8000, to: rate), let down = StreamResampler(from: rate, to: 8000) {
+            roomConverters = (up, down)
+        }
+        return roomConverters
+    }
+
+    /// The announcement's next 20 ms (8 kHz; converted up in a wideband room) added to the sum.
+    private func addAnnouncement(to total: UnsafeMutableBufferPointer<Int32>) {
+        guard var playing = announcement else { return }
+        narrow.withUnsafeMutableBufferPointer { narrow in
+            narrow.update(repeating: 0)
+            for index in 0..<160 where playing.position < playing.samples.count {
+                narrow[index] = playing.samples[playing.position]
+                playing.position += 1
+            }
+            if rate == 8000 {
+                for index in 0..<160 { total[index] &+= Int32(narrow[index]) }
+            } else if let up = makeRoomConverters()?.up {
+                wide.withUnsafeMutableBufferPointer { wide in
+                    let frame = UnsafeMutableBufferPointer(rebasing: wide[0..<total.count])
+                    up.convertFrame(UnsafeBufferPointer(narrow), into: frame)
+                    for index in 0..<total.count { total[index] &+= Int32(frame[index]) }
+                }
+            }
+        }
+        announcement = playing.position < playing.samples.count ? playing : nil
     }
 
     /// Whether a frame holds more than line noise (a mean level above about −47 dBm0, as the
@@ -104,17 +181,28 @@ public final class MixerState {
 
     /// The mix every silent listener hears, encoded once into `sharedPacket`; its length.
     private func encodeShared(_ mix: UnsafeBufferPointer<Int16>) -> Int {
-        if sharedEncoder == nil { sharedEncoder = OpusCodec() }
+        if sharedEncoder?.sampleRate != rate { sharedEncoder = OpusCodec(sampleRate: rate) }
         guard let encoder = sharedEncoder else { return 0 }
         sharedEncodings += 1
         return sharedPacket.withUnsafeMutableBytes { encoder.encode(mix, into: $0) }
     }
 
-    /// The whole room's frame, saturated, goes to the recording; each second to the file.
+    /// The whole room's frame, saturated, goes to the 8 kHz recording (converted down in a
+    /// wideband room); each second to the file.
     private func record(_ total: UnsafeBufferPointer<Int32>) {
         guard var current = recording else { return }
         recording = nil  // the pending array stays uniquely referenced while it grows
-        for sample in total { current.pending.append(Int16(clamping: sample)) }
+        if rate == 8000 {
+            for sample in total { current.pending.append(Int16(clamping: sample)) }
+        } else if let down = makeRoomConverters()?.down {
+            wide.withUnsafeMutableBufferPointer { wide in
+                for index in 0..<total.count { wide[index] = Int16(clamping: total[index]) }
+                narrow.withUnsafeMutableBufferPointer { narrow in
+                    down.convertFrame(UnsafeBufferPointer(rebasing: wide[0..<total.count]), into: narrow)
+                    current.pending.append(contentsOf: narrow)
+                }
+            }
+        }
         if current.pending.count >= 8000 {
             current.file.append(current.pending)
             current.pending = []

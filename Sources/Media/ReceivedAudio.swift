@@ -17,11 +17,12 @@ final class ReceivedAudio {
     private var noiseAmplitude: Int?
     private var noise = SystemRandomNumberGenerator()
 
-    init(codec: MediaCodec) {
+    /// `sampleRate`: the session's audio rate, at which frames come out.
+    init(codec: MediaCodec, sampleRate: Int) {
         self.codec = codec
         let opus = codec == .opus
         buffer = JitterBuffer(clockRate: codec.clockRate, frameUnits: opus ? 960 : 160, maximumPayload: opus ? OpusCodec.maximumPacketBytes : 320)
-        frame = .allocate(capacity: SessionCore.frameSamples)
+        frame = .allocate(capacity: sampleRate / 50)
         frame.initialize(repeating: 0)
     }
 

@@ -5,6 +5,9 @@ import NIOCore
 /// end's address, RFC 4733 keys, in-band keys, decoded audio for the recorder), and what goes out at each
 /// 20 ms tick (the playing audio, else silence), with its sequence number and timestamp.
 /// Bridged to a peer session, it relays the far end's audio to the peer as it arrives.
+/// Audio runs at the session's `rate`: 16 kHz for Opus (wideband), 8 kHz for G.711; what only
+/// works at 8 kHz (in-band DTMF, recordings) gets a downsampled copy, and what comes from
+/// outside at another rate (a bridged peer's audio) is converted on the way in.
 final class SessionCore {
     let socket: UDPSocket
     /// The RTCP socket (the RTP port + 1), when it could be bound.
@@ -33,12 +36,21 @@ final class SessionCore {
     /// The conference this session is in: what the far end says goes to the mixer, and the
     /// mix goes out at each tick (unless something plays to this participant alone).
     var mixerPort: MixerPort? {
-        didSet { mixerPort?.takesSharedOpus.store(opus != nil, ordering: .relaxed) }
+        didSet { tellPort() }
     }
     /// A shared Opus packet from the mixer, on its way out.
     private let sharedPacket = UnsafeMutableRawBufferPointer.allocate(byteCount: MixFrameQueue.packetBytes, alignment: 8)
-    /// The 20 ms frame being sent (played audio, the mix, silence), encoded at each tick.
-    private let frame = UnsafeMutableBufferPointer<Int16>.allocate(capacity: SessionCore.frameSamples)
+    /// The 20 ms frame being sent (played audio, the mix, silence), encoded at each tick; room
+    /// for 20 ms at the highest rate, `frameSamples` of it used.
+    private let frameStorage = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 960)
+    /// The audio's rate inside Parley: 16 kHz for Opus, 8 kHz for G.711.
+    private(set) var rate = 8000
+    private var frameSamples: Int { rate / 50 }
+    private var frame: UnsafeMutableBufferPointer<Int16> { UnsafeMutableBufferPointer(rebasing: frameStorage[0..<frameSamples]) }
+    /// For a wideband session: 16 → 8 kHz for in-band DTMF and the recording, with its output.
+    private var narrowband: (resampler: StreamResampler, samples: UnsafeMutableBufferPointer<Int16>)?
+    /// A bridged peer's decoded audio converted to this session's rate, when theirs differs.
+    private var relayInput: (resampler: StreamResampler, samples: UnsafeMutableBufferPointer<Int16>)?
     private var recording: (file: RecordingFile, pending: [Int16])?
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
@@ -56,7 +68,7 @@ final class SessionCore {
     /// packets as they come).
     private var received: ReceivedAudio?
     /// Decoded audio from a bridged peer waiting to fill 20 ms Opus frames.
-    private var transcoding = SampleFIFO(capacity: SessionCore.frameSamples * 8)
+    private var transcoding = SampleFIFO(capacity: 320 * 8)
     /// The packet being sent, reused for every packet: `sendto` copies it, so `clear()` keeps
     /// its storage.
     private var outgoing: ByteBuffer
@@ -77,7 +89,10 @@ final class SessionCore {
     private let rtpTimeout: TimeAmount
     private var timedOut = false
 
+    /// One 20 ms frame at 8 kHz (G.711's packet).
     static let frameSamples = 160
+    /// The rate of an Opus session's audio.
+    static let widebandRate = 16000
     /// Mean absolute sample value above which a frame counts as voice (about −47 dBm0), for
     /// the silence timeout of a recording.
     static let voiceLevel = 120
@@ -88,14 +103,16 @@ final class SessionCore {
         self.rtpTimeout = rtpTimeout
         self.emit = emit
         self.outgoing = ByteBufferAllocator().buffer(capacity: RTPHeader.size + OpusCodec.maximumPacketBytes + 16)
-        frame.initialize(repeating: 0)
+        frameStorage.initialize(repeating: 0)
         decoded.initialize(repeating: 0)
     }
 
     deinit {
-        frame.deallocate()
+        frameStorage.deallocate()
         decoded.deallocate()
         sharedPacket.deallocate()
+        narrowband?.samples.deallocate()
+        relayInput?.samples.deallocate()
     }
 
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
@@ -109,11 +126,20 @@ final class SessionCore {
         }
         if parameters.codec != .opus {
             opus = nil
-        } else if opus == nil, let codec = OpusCodec() {
+        } else if opus == nil, let codec = OpusCodec(sampleRate: Self.widebandRate) {
             opus = (codec, nil)
         }
-        if self.parameters?.codec != parameters.codec { received = ReceivedAudio(codec: parameters.codec) }
-        mixerPort?.takesSharedOpus.store(opus != nil, ordering: .relaxed)
+        if self.parameters?.codec != parameters.codec {
+            rate = opus?.codec.sampleRate ?? 8000
+            received = ReceivedAudio(codec: parameters.codec, sampleRate: rate)
+            narrowband?.samples.deallocate()
+            narrowband = nil
+            if rate != 8000, let resampler = StreamResampler(from: rate, to: 8000) {
+                narrowband = (resampler, .allocate(capacity: 1920))
+            }
+            transcoding = SampleFIFO(capacity: 320 * 8)
+        }
+        tellPort()
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
         stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.comfortNoisePayloadType, parameters.sends)
@@ -198,7 +224,7 @@ final class SessionCore {
                 // Bridged with nobody listening here and no Opus to encode on the other side:
                 // the packet goes on as it is (or through the μ-law ↔ A-law map), undecoded.
                 opus?.expected = header.sequenceNumber &+ 1
-                peer.relay(body, codec: stream.codec, decoded: UnsafeBufferPointer(rebasing: decoded[0..<0]))
+                peer.relay(body, codec: stream.codec, decoded: UnsafeBufferPointer(rebasing: decoded[0..<0]), rate: rate)
             } else if let opus {
                 receiveOpus(body, sequence: header.sequenceNumber, codec: opus.codec, expected: opus.expected)
             } else {
@@ -230,15 +256,21 @@ final class SessionCore {
     private func deliver(_ count: Int, payload: UnsafeRawBufferPointer?) {
         guard let codec = stream?.codec else { return }
         let samples = UnsafeBufferPointer(rebasing: decoded[0..<count])
-        peer?.relay(payload, codec: codec, decoded: samples)
+        peer?.relay(payload, codec: codec, decoded: samples, rate: rate)
         hear(samples)
     }
 
     /// Decoded audio from the far end goes to the mixer, to in-band DTMF detection (until
     /// the far end shows it sends RFC 4733 events, which then stand for its keys; not while
-    /// bridged, where only RFC 4733 keys count), the recording and the silence detector.
-    private func hear(_ samples: UnsafeBufferPointer<Int16>) {
-        mixerPort?.hear(samples)
+    /// bridged, where only RFC 4733 keys count), the recording and the silence detector;
+    /// the detector and the recording at 8 kHz.
+    private func hear(_ audio: UnsafeBufferPointer<Int16>) {
+        mixerPort?.hear(audio)
+        guard (!telephoneEventsSeen && peer == nil) || recording != nil else { return }
+        var samples = audio
+        if let narrowband {
+            samples = UnsafeBufferPointer(rebasing: narrowband.samples[0..<narrowband.resampler.process(audio, into: narrowband.samples)])
+        }
         if !telephoneEventsSeen, peer == nil {
             let emit = self.emit
             detector.process(samples) { emit(.digit($0)) }
@@ -259,8 +291,9 @@ final class SessionCore {
     /// Audio from the bridged peer's far end, sent on at once as this session's own packet
     /// (own SSRC, sequence and timestamp): the same codec passes through untouched (a
     /// concealed frame is not sent: the far end conceals its own loss), μ-law ↔ A-law is
-    /// re-encoded byte by byte, and to or from Opus the decoded samples are encoded afresh.
-    func relay(_ payload: UnsafeRawBufferPointer?, codec: MediaCodec, decoded: UnsafeBufferPointer<Int16>) {
+    /// re-encoded byte by byte, and to or from Opus the decoded samples (at the peer's `rate`)
+    /// are converted to this session's rate and encoded afresh.
+    func relay(_ payload: UnsafeRawBufferPointer?, codec: MediaCodec, decoded: UnsafeBufferPointer<Int16>, rate decodedRate: Int) {
         guard let stream, stream.sends, let remote else { return }
         if codec == stream.codec {
             guard let payload else { return }
@@ -268,10 +301,10 @@ final class SessionCore {
             outgoing.writeBytes(payload)
             send(to: remote, payloadType: stream.payloadType, samples: codec == .opus ? OpusCodec.rtpDuration(of: payload) : payload.count)
         } else if opus != nil {
-            transcoding.push(decoded)
+            transcoding.push(converted(decoded, from: decodedRate))
             while transcoding.pop(into: frame) { sendFrame(UnsafeBufferPointer(frame), to: remote) }
         } else if codec == .opus || payload == nil {
-            sendFrame(decoded, to: remote)
+            sendFrame(converted(decoded, from: decodedRate), to: remote)
         } else if let payload {
             let map = codec == .pcmu ? G711.ulawToALaw : G711.alawToULaw
             startPacket()
@@ -283,6 +316,23 @@ final class SessionCore {
             }
             send(to: remote, payloadType: stream.payloadType, samples: payload.count)
         }
+    }
+
+    /// A bridged peer's audio at this session's rate (through a resampler kept for that peer's rate).
+    private func converted(_ samples: UnsafeBufferPointer<Int16>, from sourceRate: Int) -> UnsafeBufferPointer<Int16> {
+        guard sourceRate != rate else { return samples }
+        if relayInput?.resampler.inputRate != sourceRate || relayInput?.resampler.outputRate != rate {
+            relayInput?.samples.deallocate()
+            relayInput = StreamResampler(from: sourceRate, to: rate).map { ($0, .allocate(capacity: 4096)) }
+        }
+        guard let relayInput else { return samples }
+        return UnsafeBufferPointer(rebasing: relayInput.samples[0..<relayInput.resampler.process(samples, into: relayInput.samples)])
+    }
+
+    /// Tells the conference port this session's rate and whether it takes the room's shared Opus.
+    private func tellPort() {
+        mixerPort?.rate.store(rate, ordering: .relaxed)
+        mixerPort?.takesSharedOpus.store(opus != nil, ordering: .relaxed)
     }
 
     /// Whether anything here takes the far end's decoded audio (a recording, a conference).
@@ -417,7 +467,8 @@ final class SessionCore {
         guard stream.sends, let remote, peer == nil else { return }
         if var current = playing {
             var filled = 0
-            while filled < Self.frameSamples {
+            let frame = self.frame
+            while filled < frame.count {
                 if current.position == current.samples.count {
                     current.loopsLeft -= 1
                     current.position = 0
@@ -427,7 +478,7 @@ final class SessionCore {
                 current.position += 1
                 filled += 1
             }
-            if filled < Self.frameSamples { UnsafeMutableBufferPointer(rebasing: frame[filled...]).update(repeating: 0) }
+            if filled < frame.count { UnsafeMutableBufferPointer(rebasing: frame[filled...]).update(repeating: 0) }
             playing = current.loopsLeft == 0 ? nil : current
             if current.loopsLeft == 0 { emit(.playbackFinished) }
         } else if let port = mixerPort, let encoded = port.nextMix(into: frame, encoded: sharedPacket) {

@@ -6,6 +6,7 @@ import glob
 import io
 import re
 import signal
+import time
 import wave
 
 import numpy
@@ -111,3 +112,34 @@ def test_silent_opus_listeners_in_a_room_hear_a_g711_speaker(parley, tmp_path):
         windows = [heard[start:start + rate // 2] for start in range(0, len(heard) - rate // 2, rate // 2)]
         loud = [window for window in windows if amplitude(window, 700, rate) > 2000]
         assert len(loud) >= 6, ([round(amplitude(window, 700, rate)) for window in windows], open(log).read()[-1500:])
+
+
+def test_opus_participants_meet_in_a_wideband_room(parley, tmp_path):
+    # Two baresip Clients offering only Opus meet in a room: one sends a 6 kHz tone, which
+    # 8 kHz audio cannot carry (its band ends at 4 kHz). The room mixes at 16 kHz because its
+    # participants are wideband, so the other one decodes the 6 kHz tone.
+    room = webhook().serve("/opus/wide", '<Response><Dial timeLimit="8"><Conference beep="false">wide-room</Conference></Dial></Response>')
+    app = parley.client().applications.create(friendly_name="wide room", voice_url=room)
+    peers = []
+    try:
+        for name, tone_hz in (("wide-listener", 0), ("wide-speaker", 6000)):
+            create_client(parley, name, "Wideband-pass-2", VoiceApplicationSid=app.sid)
+            dump = tmp_path / name
+            dump.mkdir()
+            peers.append((start_baresip(parley, name, "Wideband-pass-2", codecs=("opus",), dump_dir=str(dump), tone_hz=tone_hz,
+                                        commands=[f"/dial sip:+3222060797@127.0.0.1:{parley.sip_port}"]), dump))
+            time.sleep(1)
+        base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
+        assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "wide-room"}).json()["conferences"], timeout=10)
+        conference = parley.http("GET", base + ".json", params={"FriendlyName": "wide-room"}).json()["conferences"][0]["sid"]
+        assert wait_for(lambda: parley.client().conferences(conference).fetch().status == "completed", timeout=20)
+    finally:
+        for (process, _), _ in peers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+    (_, log), dump = peers[0]
+    [decoded] = glob.glob(str(dump / "dump-*-dec.wav"))
+    rate, heard = wav(open(decoded, "rb").read())
+    windows = [heard[start:start + rate // 2] for start in range(0, len(heard) - rate // 2, rate // 2)]
+    loud = [window for window in windows if amplitude(window, 6000, rate) > 2000]
+    assert len(loud) >= 6, ([round(amplitude(window, 6000, rate)) for window in windows], open(log).read()[-1500:])

@@ -154,4 +154,49 @@ struct ConferenceMixerTests {
         #expect(popped.map(\.0) == Array(2...9).map(Int16.init))  // 0 and 1 dropped
         #expect(popped.map(\.1) == [0, 3, 0, 3, 0, 3, 0, 3])
     }
+
+    @Test("with a wideband participant the room mixes at 16 kHz: 6 kHz passes between wideband ones, narrowband ones are converted both ways")
+    func widebandRoom() throws {
+        let state = MixerState()
+        let (a, c) = (MixerPort(), MixerPort())  // wideband (Opus sessions)
+        let b = MixerPort()  // narrowband (G.711)
+        a.rate.store(16000, ordering: .relaxed)
+        c.rate.store(16000, ordering: .relaxed)
+        state.ports = [a, b, c]
+        func tone(_ frequency: Double, rate: Int, frame: Int) -> [Int16] {
+            let count = rate / 50
+            return (0..<count).map { Int16(6000 * sin(2 * Double.pi * frequency * Double(frame * count + $0) / Double(rate))) }
+        }
+        func level(_ samples: [Int16], _ frequency: Double, rate: Int) -> Double {
+            var (re, im) = (0.0, 0.0)
+            for (index, sample) in samples.enumerated() {
+                let phase = 2 * Double.pi * frequency * Double(index) / Double(rate)
+                re += Double(sample) * cos(phase)
+                im += Double(sample) * sin(phase)
+            }
+            return 2 * (re * re + im * im).squareRoot() / Double(samples.count)
+        }
+        var heardByA: [Int16] = []
+        var heardByB: [Int16] = []
+        for frame in 0..<25 {
+            tone(1000, rate: 16000, frame: frame).withUnsafeBufferPointer { a.hear($0) }
+            tone(500, rate: 8000, frame: frame).withUnsafeBufferPointer { b.hear($0) }
+            tone(6000, rate: 16000, frame: frame).withUnsafeBufferPointer { c.hear($0) }
+            state.tick()
+            var wide = [Int16](repeating: 0, count: 320)
+            var narrow = [Int16](repeating: 0, count: 160)
+            #expect(wide.withUnsafeMutableBufferPointer { a.nextMix(into: $0) })
+            #expect(narrow.withUnsafeMutableBufferPointer { b.nextMix(into: $0) })
+            if frame >= 5 {  // past the resamplers' start
+                heardByA += wide
+                heardByB += narrow
+            }
+        }
+        #expect(state.rate == 16000)
+        #expect(level(heardByA, 6000, rate: 16000) > 4000)  // c's 6 kHz, which 8 kHz could not carry
+        #expect(level(heardByA, 500, rate: 16000) > 4000)  // b, converted up
+        #expect(level(heardByA, 1000, rate: 16000) < 300)  // never its own
+        #expect(level(heardByB, 1000, rate: 8000) > 4000)  // a, converted down
+        #expect(level(heardByB, 500, rate: 8000) < 300)
+    }
 }
