@@ -24,8 +24,13 @@ public final class ConferenceMixer: Sendable {
         }.get()
     }
 
+    /// Adds a participant; one already in stays in once (a room's start connects everyone,
+    /// including those who joined while it was starting).
     public func add(_ port: MixerPort) {
-        loop.execute { [state] in state.value.ports.append(port) }
+        loop.execute { [state] in
+            guard !state.value.ports.contains(where: { $0 === port }) else { return }
+            state.value.ports.append(port)
+        }
     }
 
     public func remove(_ port: MixerPort) {

@@ -86,6 +86,11 @@ public final class JitterBuffer {
     private var newest: (timestamp: Int64, transit: Int64)?
     /// Concealed ticks in a row with nothing held.
     private var emptyTicks = 0
+    /// Ticks in a row at which the frame due was missing though packets are held (none of them
+    /// on the playout point's frame grid, or all ahead of it). After as many as the ring holds
+    /// (gaps an overflowing burst leaves are shorter), playout starts again from the earliest.
+    private var strandedTicks = 0
+
     /// The extended timestamp of the next frame to play (nil until playout begins).
     private var playout: Int64?
 
@@ -153,12 +158,22 @@ public final class JitterBuffer {
     /// The frame for the tick at `now` (this side's clock, in clock units).
     public func pop(now: Int64) -> Frame {
         guard let offset else { return .idle }
-        let due = now - offset.base - Int64(offset.drift * Double(now - offset.reference))
+        var due = now - offset.base - Int64(offset.drift * Double(now - offset.reference))
         guard var position = playout else {
             // Playout begins with the earliest packet held, once it is due.
             guard let first = earliest(), first <= due else { return .idle }
             playout = first
             return pop(now: now)
+        }
+        if strandedTicks >= capacity, let first = earliest() {
+            // Packets keep arriving but none is ever due where playout stands (their
+            // timestamps left the frame grid the stream began on): begin again from the
+            // earliest one held, due now.
+            strandedTicks = 0
+            self.playout = first
+            self.offset = (now - first, offset.drift, now)
+            position = first
+            due = first
         }
         statistics.ticks += 1
         // How far the playout point is behind where the delay estimate puts it: kept within
@@ -180,6 +195,7 @@ public final class JitterBuffer {
             statistics.played += 1
             statistics.delayUnits += now - arrival
             emptyTicks = 0
+            strandedTicks = 0
             return .packet(bytes)
         }
         if earliest() == nil {
@@ -189,6 +205,8 @@ public final class JitterBuffer {
                 statistics.ticks -= 1
                 return .idle
             }
+        } else {
+            strandedTicks += 1
         }
         statistics.concealed += 1
         return .missing(next: holds(position + frameUnits) ? bytes(at: slot(position + frameUnits)) : nil)

@@ -15,6 +15,7 @@ public final class MediaSession: Sendable {
     /// The session's audio rate (16 kHz once it speaks Opus): what `play` is given at 8 kHz
     /// is converted to it here, off the media loop.
     private let rate = Atomic<Int>(8000)
+    private let closed = Atomic<Bool>(false)
 
     init(
         port: Int, core: NIOLoopBound<SessionCore>, ticker: NIOLoopBound<LoopTicker>, loop: MediaLoop, ports: RTPPortPool,
@@ -100,7 +101,9 @@ public final class MediaSession: Sendable {
         case differentLoops
     }
 
+    /// Closes the session once; later calls return at once.
     public func close() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
         let closing = try? await loop.submit { [core, ticker, loop] in
             let session = core.value
             ticker.value.sessions.removeAll { $0 === session }

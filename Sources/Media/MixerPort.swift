@@ -2,8 +2,8 @@ import Synchronization
 
 /// One participant's connection to a conference mixer, shared by the participant's RTP
 /// session (on its event loop) and the mixer (on its own): what the participant says goes in,
-/// the mix of everybody else comes out (with the room's shared Opus encoding when the
-/// participant is silent and speaks Opus). Each direction is a queue behind its own lock,
+/// the mix of everybody else comes out (with the room's shared encoding in the participant's
+/// codec when the participant is silent). Each direction is a queue behind its own lock,
 /// held for one copy of at most a packet.
 public final class MixerPort: Sendable {
     let incoming = Mutex(SampleFIFO(capacity: 320 * 8))
@@ -11,9 +11,9 @@ public final class MixerPort: Sendable {
     /// (Opus) session, else 8 kHz. Set by the session; the mixer converts to and from its own.
     public let rate = Atomic<Int>(8000)
     let outgoing = Mutex(MixFrameQueue())
-    /// Set by the session while its far end speaks Opus: the mixer may then send it the one
-    /// Opus encoding of the mix that every silent participant hears.
-    public let takesSharedOpus = Atomic<Bool>(false)
+    /// The codec of the participant's far end, set by its session: the mixer then gives it,
+    /// while it is silent, the room's one encoding of the mix in that codec.
+    public let sharedEncoding = Atomic<SharedEncoding>(.none)
     private let mutedFlag = Atomic<Bool>(false)
     /// Set for a coach (Twilio's `coach`): only this participant hears them; they hear everyone.
     public let coaching: MixerPort?
@@ -33,8 +33,9 @@ public final class MixerPort: Sendable {
         outgoing.withLock { $0.pop(into: frame, encoded: UnsafeMutableRawBufferPointer(start: nil, count: 0)) } != nil
     }
 
-    /// The next 20 ms of the mix and, when the room encoded it once for all its silent Opus
-    /// listeners, that packet in `encoded`: its length (0: none), nil when nothing is queued.
+    /// The next 20 ms of the mix and, when the room encoded it once for all its silent
+    /// listeners of this codec, that payload in `encoded`: its length (0: none), nil when
+    /// nothing is queued.
     public func nextMix(into frame: UnsafeMutableBufferPointer<Int16>, encoded: UnsafeMutableRawBufferPointer) -> Int? {
         outgoing.withLock { $0.pop(into: frame, encoded: encoded) }
     }
@@ -44,4 +45,9 @@ public final class MixerPort: Sendable {
         get { mutedFlag.load(ordering: .relaxed) }
         set { mutedFlag.store(newValue, ordering: .relaxed) }
     }
+}
+
+/// The codecs in which a room encodes its silent mix once for everyone who takes it.
+public enum SharedEncoding: UInt8, AtomicRepresentable, Sendable, CaseIterable {
+    case none, pcmu, pcma, opus
 }

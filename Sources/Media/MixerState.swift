@@ -5,6 +5,10 @@
 /// wideband (an Opus session): a narrowband participant's frames are then converted up on the
 /// way in and its mix down on the way out, each through resamplers of its own, and the
 /// announcements (8 kHz) up and the recording (8 kHz) down through the room's.
+///
+/// Everyone silent (sending nothing, muted, or below line-noise level) hears the same mix,
+/// the whole sum: the room encodes it once per tick in each codec its silent participants
+/// speak (μ-law, A-law, Opus), and each of them sends that payload under its own RTP header.
 public final class MixerState {
     public var ports: [MixerPort] = [] {
         didSet {
@@ -20,8 +24,15 @@ public final class MixerState {
     private var speakingCoaches: [Int] = []
     /// The room's one Opus encoder for the mix its silent listeners hear (made when first needed).
     private var sharedEncoder: OpusCodec?
-    private var sharedPacket = [UInt8](repeating: 0, count: MixFrameQueue.packetBytes)
-    /// How many times the shared mix was encoded (once a tick at most, whatever the listeners).
+    /// This tick's shared payloads, one slot of `MixFrameQueue.packetBytes` per codec, and
+    /// their lengths (−1: not encoded yet).
+    private var sharedPackets = [UInt8](repeating: 0, count: SharedEncoding.allCases.count * MixFrameQueue.packetBytes)
+    private var sharedLengths = [Int](repeating: -1, count: SharedEncoding.allCases.count)
+    /// The silent mix converted to 8 kHz once a tick, for narrowband listeners of a wideband room.
+    private var silentDown: StreamResampler?
+    private var silentNarrow = [Int16](repeating: 0, count: 160)
+    private var silentNarrowReady = false
+    /// How many times a shared mix was encoded (once a tick and codec at most, whatever the listeners).
     public private(set) var sharedEncodings = 0
     var announcement: (samples: [Int16], position: Int)?
     /// The room's recording and the mix not yet handed to its file (about a second at a time).
@@ -71,7 +82,8 @@ public final class MixerState {
                         }
                         addAnnouncement(to: UnsafeMutableBufferPointer(rebasing: total[0..<n]))
                         if recording != nil { record(UnsafeBufferPointer(rebasing: total[0..<n])) }
-                        var sharedLength = -1  // not encoded yet this tick
+                        for index in sharedLengths.indices { sharedLengths[index] = -1 }
+                        silentNarrowReady = false
                         for slot in 0..<count {
                             let own = slot * n
                             let subtractOwn = heard[slot] && ports[slot].coaching == nil
@@ -92,12 +104,12 @@ public final class MixerState {
                                 shareable = true
                             }
                             let mixed = UnsafeBufferPointer(rebasing: mix[0..<n])
-                            var encoded = 0
-                            if shareable, ports[slot].takesSharedOpus.load(ordering: .relaxed), ports[slot].rate.load(ordering: .relaxed) == rate {
-                                if sharedLength < 0 { sharedLength = encodeShared(mixed) }
-                                encoded = sharedLength
+                            let encoding = shareable ? ports[slot].sharedEncoding.load(ordering: .relaxed) : .none
+                            if encoding != .none {
+                                giveShared(mixed, to: ports[slot], encoding: encoding)
+                            } else {
+                                give(mixed, to: ports[slot])
                             }
-                            give(mixed, to: ports[slot], encoded: encoded)
                         }
                     }
                 }
@@ -118,19 +130,40 @@ public final class MixerState {
         }
     }
 
-    /// A participant's mix (and the shared encoding's length in `sharedPacket`) into its port,
-    /// converted down for a narrowband one in a wideband room.
-    private func give(_ mixed: UnsafeBufferPointer<Int16>, to port: MixerPort, encoded: Int) {
-        if port.rate.load(ordering: .relaxed) != rate, let down = converters(for: port)?.down {
-            narrow.withUnsafeMutableBufferPointer { narrow in
-                down.convertFrame(mixed, into: narrow)
-                let frame = UnsafeBufferPointer(narrow)
-                port.outgoing.withLock { $0.push(frame, encoded: UnsafeRawBufferPointer(start: nil, count: 0)) }
-            }
+    /// A participant's own mix into its port, converted down for a narrowband one in a
+    /// wideband room.
+    private func give(_ mixed: UnsafeBufferPointer<Int16>, to port: MixerPort) {
+        guard port.rate.load(ordering: .relaxed) != rate, let down = converters(for: port)?.down else {
+            port.outgoing.withLock { $0.push(mixed, encoded: UnsafeRawBufferPointer(start: nil, count: 0)) }
             return
         }
-        sharedPacket.withUnsafeBytes { packet in
-            port.outgoing.withLock { $0.push(mixed, encoded: UnsafeRawBufferPointer(rebasing: packet[..<encoded])) }
+        narrow.withUnsafeMutableBufferPointer { narrow in
+            down.convertFrame(mixed, into: narrow)
+            let frame = UnsafeBufferPointer(narrow)
+            port.outgoing.withLock { $0.push(frame, encoded: UnsafeRawBufferPointer(start: nil, count: 0)) }
+        }
+    }
+
+    /// The silent mix into a silent participant's port with the room's one encoding of it in
+    /// the participant's codec (encoded for the first such participant of the tick; for a
+    /// narrowband one in a wideband room, from the mix converted down once a tick).
+    private func giveShared(_ mixed: UnsafeBufferPointer<Int16>, to port: MixerPort, encoding: SharedEncoding) {
+        let slot = Int(encoding.rawValue)
+        let narrowband = port.rate.load(ordering: .relaxed) != rate
+        if narrowband, !silentNarrowReady {
+            if silentDown == nil { silentDown = StreamResampler(from: rate, to: 8000) }
+            silentNarrow.withUnsafeMutableBufferPointer { silentDown?.convertFrame(mixed, into: $0) }
+            silentNarrowReady = true
+        }
+        silentNarrow.withUnsafeBufferPointer { silentNarrow in
+            let frame = narrowband ? silentNarrow : mixed
+            if sharedLengths[slot] < 0 { sharedLengths[slot] = encodeShared(frame, encoding: encoding) }
+            let length = sharedLengths[slot]
+            sharedPackets.withUnsafeBytes { packets in
+                let start = slot * MixFrameQueue.packetBytes
+                let payload = UnsafeRawBufferPointer(rebasing: packets[start..<(start + length)])
+                port.outgoing.withLock { $0.push(frame, encoded: payload) }
+            }
         }
     }
 
@@ -179,12 +212,25 @@ public final class MixerState {
         return level > SessionCore.voiceLevel * frame.count
     }
 
-    /// The mix every silent listener hears, encoded once into `sharedPacket`; its length.
-    private func encodeShared(_ mix: UnsafeBufferPointer<Int16>) -> Int {
-        if sharedEncoder?.sampleRate != rate { sharedEncoder = OpusCodec(sampleRate: rate) }
-        guard let encoder = sharedEncoder else { return 0 }
+    /// The mix every silent listener hears, encoded once in `encoding` into its slot of
+    /// `sharedPackets`; the payload's length.
+    private func encodeShared(_ mix: UnsafeBufferPointer<Int16>, encoding: SharedEncoding) -> Int {
+        let slot = Int(encoding.rawValue)
         sharedEncodings += 1
-        return sharedPacket.withUnsafeMutableBytes { encoder.encode(mix, into: $0) }
+        return sharedPackets.withUnsafeMutableBytes { packets in
+            let payload = UnsafeMutableRawBufferPointer(rebasing: packets[(slot * MixFrameQueue.packetBytes)..<((slot + 1) * MixFrameQueue.packetBytes)])
+            switch encoding {
+            case .opus:
+                if sharedEncoder?.sampleRate != mix.count * 50 { sharedEncoder = OpusCodec(sampleRate: mix.count * 50) }
+                return sharedEncoder?.encode(mix, into: payload) ?? 0
+            case .pcmu, .pcma:
+                let table = encoding == .pcmu ? G711.linearToULaw : G711.linearToALaw
+                for (index, sample) in mix.enumerated() { payload[index] = table[Int(UInt16(bitPattern: sample))] }
+                return mix.count
+            case .none:
+                return 0
+            }
+        }
     }
 
     /// The whole room's frame, saturated, goes to the 8 kHz recording (converted down in a

@@ -18,9 +18,13 @@ public final class RTPPortPool: Sendable {
         free.withLock { $0.popLast() }
     }
 
-    /// Puts a port back, to be lent last (ports are reused as late as possible).
+    /// Puts a port back, to be lent last (ports are reused as late as possible). A port
+    /// already free stays free once: lent twice, two sessions would share a socket address.
     public func give(_ port: Int) {
-        free.withLock { $0.insert(port, at: 0) }
+        free.withLock { free in
+            guard !free.contains(port) else { return }
+            free.insert(port, at: 0)
+        }
     }
 
     public var available: Int { free.withLock { $0.count } }

@@ -26,6 +26,10 @@ final class SessionCore {
     private var sequenceNumber = UInt16.random(in: 0...UInt16.max)
     private var timestamp = UInt32.random(in: 0...UInt32.max)
     private var firstPacketSent = false
+    /// When the last packet went out and the timestamp units it covered.
+    private var lastSend: (at: NIODeadline, units: Int)?
+    /// Packets' worth of time with nothing sent that counts as a pause (200 ms: more than jitter).
+    private static let pauseFrames = 10
 
     private var playing: (samples: [Int16], position: Int, loopsLeft: Int)?
     /// The session this one is bridged to (same event loop): the far end's audio is relayed
@@ -38,7 +42,7 @@ final class SessionCore {
     var mixerPort: MixerPort? {
         didSet { tellPort() }
     }
-    /// A shared Opus packet from the mixer, on its way out.
+    /// A shared payload from the mixer, on its way out.
     private let sharedPacket = UnsafeMutableRawBufferPointer.allocate(byteCount: MixFrameQueue.packetBytes, alignment: 8)
     /// The 20 ms frame being sent (played audio, the mix, silence), encoded at each tick; room
     /// for 20 ms at the highest rate, `frameSamples` of it used.
@@ -139,10 +143,10 @@ final class SessionCore {
             }
             transcoding = SampleFIFO(capacity: 320 * 8)
         }
-        tellPort()
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
         self.parameters = parameters
         stream = (parameters.codec, parameters.payloadType, parameters.telephoneEventPayloadType, parameters.comfortNoisePayloadType, parameters.sends)
+        tellPort()
         if moved {
             if connected { socket.disconnect() }
             connected = false
@@ -329,10 +333,17 @@ final class SessionCore {
         return UnsafeBufferPointer(rebasing: relayInput.samples[0..<relayInput.resampler.process(samples, into: relayInput.samples)])
     }
 
-    /// Tells the conference port this session's rate and whether it takes the room's shared Opus.
+    /// Tells the conference port this session's rate and codec (for the room's shared encoding).
     private func tellPort() {
         mixerPort?.rate.store(rate, ordering: .relaxed)
-        mixerPort?.takesSharedOpus.store(opus != nil, ordering: .relaxed)
+        let encoding: SharedEncoding =
+            switch stream?.codec {
+            case .opus?: .opus
+            case .pcmu?: .pcmu
+            case .pcma?: .pcma
+            default: .none
+            }
+        mixerPort?.sharedEncoding.store(encoding, ordering: .relaxed)
     }
 
     /// Whether anything here takes the far end's decoded audio (a recording, a conference).
@@ -428,8 +439,22 @@ final class SessionCore {
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
     private func send(to remote: PeerAddress, payloadType: UInt8, samples: Int) {
+        let now = NIODeadline.now()
+        var marker = !firstPacketSent
+        if let last = lastSend, last.units > 0, let clockRate = stream?.codec.clockRate {
+            // After a pause in what goes out (a relay whose far end said nothing for a while),
+            // the timestamp moves on by the time that passed (RFC 3550: it follows the sampling
+            // clock) and the marker starts the new talkspurt. Left out, the far end's jitter
+            // buffer takes the pause for added network delay and keeps that much buffered.
+            let missing = Int((now - last.at).nanoseconds * Int64(clockRate) / 1_000_000_000) - last.units
+            if missing >= last.units * Self.pauseFrames {
+                timestamp &+= UInt32(truncatingIfNeeded: missing / last.units * last.units)
+                marker = true
+            }
+        }
+        lastSend = (now, samples)
         let header = RTPHeader(
-            marker: !firstPacketSent, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
+            marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
         outgoing.withUnsafeMutableReadableBytes { header.write(to: $0) }
         if let srtp {
             let plain = outgoing.readableBytes
@@ -482,12 +507,12 @@ final class SessionCore {
             playing = current.loopsLeft == 0 ? nil : current
             if current.loopsLeft == 0 { emit(.playbackFinished) }
         } else if let port = mixerPort, let encoded = port.nextMix(into: frame, encoded: sharedPacket) {
-            if encoded > 0, opus != nil {
+            if encoded > 0 {
                 // The room's one encoding of the mix everyone silent hears: sent as it is.
                 let packet = UnsafeRawBufferPointer(rebasing: sharedPacket[..<encoded])
                 startPacket()
                 outgoing.writeBytes(packet)
-                send(to: remote, payloadType: stream.payloadType, samples: OpusCodec.rtpDuration(of: packet))
+                send(to: remote, payloadType: stream.payloadType, samples: opus != nil ? OpusCodec.rtpDuration(of: packet) : encoded)
                 return
             }
         } else {

@@ -67,7 +67,8 @@ actor ConferenceRoom {
     private let logger: Logger
     private var mixer: ConferenceMixer?
     private var participants: [CallSid: Participant] = [:]
-    private var written = false
+    /// Making the mixer and writing the record, started by the first join.
+    private var preparation: Task<ConferenceMixer?, Never>?
     private var kicked: Set<CallSid> = []
     private let onEmpty: @Sendable (ConferenceSid) -> Void
     private let fetcher: RCMLFetcher
@@ -100,23 +101,27 @@ actor ConferenceRoom {
     /// Connects a call's media to the room; refused when the room is full or over, or when the
     /// participant to coach is not in it.
     func join(_ call: CallRecord, session: MediaSession, options: RCMLVerb.ConferenceNoun) async throws(Refusal) -> AsyncStream<Event> {
+        // The first join makes the mixer and writes the record; joins arriving meanwhile wait
+        // for that same work (an actor suspends at each await: two joins must not make two).
+        if preparation == nil {
+            let (media, conferences, record, logger) = (self.media, self.conferences, self.record, self.logger)
+            preparation = Task {
+                try? await conferences.insert(record)
+                do {
+                    return try await media.makeMixer()
+                } catch {
+                    logger.error("no conference mixer", metadata: ["conference": "\(record.sid)", "error": "\(error)"])
+                    return nil
+                }
+            }
+        }
+        guard let prepared = await preparation?.value else { throw .fullOrOver }
+        mixer = prepared
         guard record.status != .completed, participants.count < options.maxParticipants else { throw .fullOrOver }
         var coached: MixerPort?
         if let coach = options.coach {
             guard let sid = CallSid(coach), let participant = participants[sid] else { throw .noSuchParticipantToCoach(coach) }
             coached = participant.port
-        }
-        if mixer == nil {
-            do {
-                mixer = try await media.makeMixer()
-            } catch {
-                logger.error("no conference mixer", metadata: ["conference": "\(record.sid)", "error": "\(error)"])
-                throw .fullOrOver
-            }
-        }
-        if !written {
-            written = true
-            try? await conferences.insert(record)
         }
         if callback == nil, let url = options.statusCallback { listen(url, method: options.statusCallbackMethod, events: options.statusCallbackEvents) }
         if options.record, recordingWanted == nil { recordingWanted = (options.recordingStatusCallback, options.recordingStatusCallbackMethod) }

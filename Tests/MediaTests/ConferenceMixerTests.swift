@@ -74,14 +74,16 @@ struct ConferenceMixerTests {
         #expect(heard(by: coach) == [Int16](repeating: 1200, count: 160))
     }
 
-    @Test("silent Opus listeners get one shared encoding of the mix, the same bytes each; a speaker gets its own mix")
+    @Test("silent listeners get one shared encoding of the mix per codec, the same bytes each; a speaker gets its own mix")
     func sharedEncoding() throws {
         let state = MixerState()
         let speaker = MixerPort()
         let listeners = [MixerPort(), MixerPort(), MixerPort()]
-        for listener in listeners { listener.takesSharedOpus.store(true, ordering: .relaxed) }
-        let narrowband = MixerPort()  // silent too, but G.711: gets samples only
-        state.ports = [speaker] + listeners + [narrowband]
+        for listener in listeners { listener.sharedEncoding.store(.opus, ordering: .relaxed) }
+        let narrowband = MixerPort()  // silent too, but takes no shared encoding: samples only
+        let ulaw = MixerPort()  // a silent μ-law listener
+        ulaw.sharedEncoding.store(.pcmu, ordering: .relaxed)
+        state.ports = [speaker] + listeners + [narrowband, ulaw]
         let tone = (0..<160).map { Int16(8000 * sin(2 * Double.pi * 440 * Double($0) / 8000)) }
 
         func take(_ port: MixerPort) -> (samples: [Int16], packet: [UInt8])? {
@@ -97,7 +99,7 @@ struct ConferenceMixerTests {
         let hiss = (0..<160).map { Int16($0 % 2 == 0 ? 40 : -40) }  // line noise: still silent
         hiss.withUnsafeBufferPointer { listeners[1].hear($0) }
         state.tick()
-        #expect(state.sharedEncodings == 1)
+        #expect(state.sharedEncodings == 2)  // Opus and μ-law, once each
         let taken = try listeners.map { try #require(take($0)) }
         #expect(!taken[0].packet.isEmpty && taken.allSatisfy { $0.packet == taken[0].packet && $0.samples == tone })
         let decoder = try #require(OpusCodec())
@@ -105,13 +107,14 @@ struct ConferenceMixerTests {
         let count = taken[0].packet.withUnsafeBytes { packet in decoded.withUnsafeMutableBufferPointer { decoder.decode(packet, into: $0) } }
         #expect(count == 160)
         #expect(try #require(take(narrowband)).packet.isEmpty)
+        #expect(try #require(take(ulaw)).packet == tone.map { G711.linearToULaw[Int(UInt16(bitPattern: $0))] })
         #expect(try #require(take(speaker)).packet.isEmpty)  // hears the room less itself: its own mix
 
         // The first listener speaks: it gets its own mix; the others still share one encoding.
         tone.withUnsafeBufferPointer { speaker.hear($0) }
         tone.withUnsafeBufferPointer { listeners[0].hear($0) }
         state.tick()
-        #expect(state.sharedEncodings == 2)
+        #expect(state.sharedEncodings == 4)
         #expect(try #require(take(listeners[0])).packet.isEmpty)
         let others = try listeners.dropFirst().map { try #require(take($0)).packet }
         #expect(!others[0].isEmpty && others[0] == others[1])

@@ -66,7 +66,7 @@ func transcodingBenchmarks() {
         Benchmark("conference mix, one 20 ms tick, \(participants) Opus participants, \(who): decode + mix + encode") { benchmark in
             let state = MixerState()
             let ports = (0..<participants).map { _ in MixerPort() }
-            for port in ports { port.takesSharedOpus.store(true, ordering: .relaxed) }
+            for port in ports { port.sharedEncoding.store(.opus, ordering: .relaxed) }
             state.ports = ports
             let codecs = (0..<participants).map { _ in OpusCodec(sampleRate: 8000, complexity: 5)! }
             var pcm = [Int16](repeating: 0, count: 960)
