@@ -151,7 +151,7 @@ public final class MixerState {
         let slot = Int(encoding.rawValue)
         let narrowband = port.rate.load(ordering: .relaxed) != rate
         if narrowband, !silentNarrowReady {
-            if silentDown == nil { silentDown = StreamResampler(from: rate, to: 8000) }
+            if silentDown == nil { silentDown = StreamResampler(from: rate, to: 8000, capacity: 320) }
             silentNarrow.withUnsafeMutableBufferPointer { silentDown?.convertFrame(mixed, into: $0) }
             silentNarrowReady = true
         }
@@ -169,13 +169,13 @@ public final class MixerState {
 
     private func converters(for port: MixerPort) -> (up: StreamResampler, down: StreamResampler)? {
         if let made = converters[ObjectIdentifier(port)] { return made }
-        guard let up = StreamResampler(from: 8000, to: rate), let down = StreamResampler(from: rate, to: 8000) else { return nil }
+        guard let up = StreamResampler(from: 8000, to: rate, capacity: 320), let down = StreamResampler(from: rate, to: 8000, capacity: 320) else { return nil }
         converters[ObjectIdentifier(port)] = (up, down)
         return (up, down)
     }
 
     private func makeRoomConverters() -> (up: StreamResampler, down: StreamResampler)? {
-        if roomConverters == nil, let up = StreamResampler(from: 8000, to: rate), let down = StreamResampler(from: rate, to: 8000) {
+        if roomConverters == nil, let up = StreamResampler(from: 8000, to: rate, capacity: 320), let down = StreamResampler(from: rate, to: 8000, capacity: 320) {
             roomConverters = (up, down)
         }
         return roomConverters

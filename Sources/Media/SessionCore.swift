@@ -51,10 +51,10 @@ final class SessionCore {
     private(set) var rate = 8000
     private var frameSamples: Int { rate / 50 }
     private var frame: UnsafeMutableBufferPointer<Int16> { UnsafeMutableBufferPointer(rebasing: frameStorage[0..<frameSamples]) }
-    /// For a wideband session: 16 → 8 kHz for in-band DTMF and the recording, with its output.
-    private var narrowband: (resampler: StreamResampler, samples: UnsafeMutableBufferPointer<Int16>)?
+    /// For a wideband session: 16 → 8 kHz for in-band DTMF and the recording.
+    private var narrowband: StreamResampler?
     /// A bridged peer's decoded audio converted to this session's rate, when theirs differs.
-    private var relayInput: (resampler: StreamResampler, samples: UnsafeMutableBufferPointer<Int16>)?
+    private var relayInput: StreamResampler?
     private var recording: (file: RecordingFile, pending: [Int16])?
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
@@ -115,8 +115,6 @@ final class SessionCore {
         frameStorage.deallocate()
         decoded.deallocate()
         sharedPacket.deallocate()
-        narrowband?.samples.deallocate()
-        relayInput?.samples.deallocate()
     }
 
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
@@ -136,11 +134,7 @@ final class SessionCore {
         if self.parameters?.codec != parameters.codec {
             rate = opus?.codec.sampleRate ?? 8000
             received = ReceivedAudio(codec: parameters.codec, sampleRate: rate)
-            narrowband?.samples.deallocate()
-            narrowband = nil
-            if rate != 8000, let resampler = StreamResampler(from: rate, to: 8000) {
-                narrowband = (resampler, .allocate(capacity: 1920))
-            }
+            narrowband = rate == 8000 ? nil : StreamResampler(from: rate, to: 8000)
             transcoding = SampleFIFO(capacity: 320 * 8)
         }
         let moved = self.parameters.map { $0.remoteHost != parameters.remoteHost || $0.remotePort != parameters.remotePort } ?? true
@@ -271,10 +265,7 @@ final class SessionCore {
     private func hear(_ audio: UnsafeBufferPointer<Int16>) {
         mixerPort?.hear(audio)
         guard (!telephoneEventsSeen && peer == nil) || recording != nil else { return }
-        var samples = audio
-        if let narrowband {
-            samples = UnsafeBufferPointer(rebasing: narrowband.samples[0..<narrowband.resampler.process(audio, into: narrowband.samples)])
-        }
+        let samples = narrowband?.convert(audio) ?? audio
         if !telephoneEventsSeen, peer == nil {
             let emit = self.emit
             detector.process(samples) { emit(.digit($0)) }
@@ -325,12 +316,10 @@ final class SessionCore {
     /// A bridged peer's audio at this session's rate (through a resampler kept for that peer's rate).
     private func converted(_ samples: UnsafeBufferPointer<Int16>, from sourceRate: Int) -> UnsafeBufferPointer<Int16> {
         guard sourceRate != rate else { return samples }
-        if relayInput?.resampler.inputRate != sourceRate || relayInput?.resampler.outputRate != rate {
-            relayInput?.samples.deallocate()
-            relayInput = StreamResampler(from: sourceRate, to: rate).map { ($0, .allocate(capacity: 4096)) }
+        if relayInput?.inputRate != sourceRate || relayInput?.outputRate != rate {
+            relayInput = StreamResampler(from: sourceRate, to: rate)
         }
-        guard let relayInput else { return samples }
-        return UnsafeBufferPointer(rebasing: relayInput.samples[0..<relayInput.resampler.process(samples, into: relayInput.samples)])
+        return relayInput?.convert(samples) ?? samples
     }
 
     /// Tells the conference port this session's rate and codec (for the room's shared encoding).

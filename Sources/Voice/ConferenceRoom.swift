@@ -288,14 +288,13 @@ actor ConferenceRoom {
         case nil: break
         case let url? where url.isEmpty: return
         case let url?:
-            do {
-                music = try await audio.samples(of: url)
-            } catch where error.code == AudioCache.Failure.notPlayableCode {
+            switch await RoomAudio.fetch(url, method: participant.options.waitMethod, from: audio, logger: logger) {
+            case .samples(let samples): music = samples
+            case .document(let target):
                 guard record.status == .initial, participants[participant.call.sid] != nil else { return }
-                participant.events.yield(.playDocument(WebhookTarget(url: url, method: participant.options.waitMethod)))
+                participant.events.yield(.playDocument(target))
                 return
-            } catch {
-                logger.warning("conference wait audio failed", metadata: ["url": "\(url)", "error": "\(error.message)"])
+            case .unavailable: break
             }
         }
         guard record.status == .initial, participants[participant.call.sid] != nil else { return }

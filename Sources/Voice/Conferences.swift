@@ -83,12 +83,10 @@ public final class Conferences: Sendable {
         var music: [Int16]?
         var document: WebhookTarget?
         if let holdUrl, hold {
-            do {
-                music = try await audio.samples(of: holdUrl)
-            } catch where error.code == AudioCache.Failure.notPlayableCode {
-                document = WebhookTarget(url: holdUrl, method: holdMethod)
-            } catch {
-                logger.warning("hold audio failed", metadata: ["url": "\(holdUrl)", "error": "\(error.message)"])
+            switch await RoomAudio.fetch(holdUrl, method: holdMethod, from: audio, logger: logger) {
+            case .samples(let samples): music = samples
+            case .document(let target): document = target
+            case .unavailable: break
             }
         }
         return await room.setHold(call, hold, music: music, document: document)

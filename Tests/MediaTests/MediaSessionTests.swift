@@ -235,6 +235,12 @@ struct MediaSessionTests {
             await next.close()
         }
         #expect(engine.ports.available == engine.ports.capacity)
+        // A session closed twice gives its port back once; a port given twice is lent once.
+        let twice = try await engine.openSession()
+        await twice.close()
+        await twice.close()
+        engine.ports.give(twice.port)
+        #expect(engine.ports.available == engine.ports.capacity)
         await engine.shutdown()
     }
 }
@@ -272,6 +278,37 @@ struct MediaBridgeTests {
         await first.unbridge()
         let before = callee.received.count
         #expect(try await eventually { callee.received.count > before + 3 })  // its clock sends again (silence)
+        await first.close()
+        await second.close()
+        await engine.shutdown()
+    }
+
+    @Test("after a pause in what a bridge relays, the timestamp moves on by the time that passed and the marker is set")
+    func relayAfterPause() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41120...41139, threads: 1)
+        let (caller, callee) = (try await FarEnd(), try await FarEnd())
+        let first = try await engine.openSession()
+        let second = try await engine.openSession(near: first)
+        first.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: caller.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
+        second.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: callee.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
+        try await first.bridge(with: second)
+        let speech = [UInt8](repeating: 0x7A, count: 160)
+        for sequence in 0..<6 {
+            if sequence == 3 { try await Task.sleep(for: .milliseconds(600)) }  // the caller says nothing
+            try caller.send(caller.packet(payloadType: 0, sequence: UInt16(sequence), timestamp: UInt32(sequence * 160), payload: speech), to: first.port)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        func relayed() -> [RTPHeader] {
+            callee.received.compactMap { bytes in
+                bytes.withUnsafeBytes { raw in RTPHeader.parse(raw).flatMap { Array(bytes[$0.payload]) == speech ? $0.header : nil } }
+            }
+        }
+        #expect(try await eventually { relayed().count == 6 })
+        let headers = relayed()
+        let steps = zip(headers, headers.dropFirst()).map { $1.timestamp &- $0.timestamp }
+        #expect(steps[0] == 160 && steps[1] == 160 && steps[3] == 160 && steps[4] == 160)
+        #expect(steps[2] >= 4000 && steps[2] % 160 == 0)  // 600 ms passed: at least 500 ms of it counted, on the frame grid
+        #expect(headers[3].marker && !headers[4].marker)
         await first.close()
         await second.close()
         await engine.shutdown()
