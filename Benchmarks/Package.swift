@@ -35,6 +35,7 @@ let package = Package(
             name: "MediaPaths",
             dependencies: [
                 "CLibSRTP",
+                "CMixFloor",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Media", package: "parley"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -45,6 +46,8 @@ let package = Package(
         ),
         // libsrtp2 called directly: the reference for Parley's SRTP cost.
         .systemLibrary(name: "CLibSRTP", path: "Sources/CLibSRTP"),
+        // The conference mixer's arithmetic in plain C: the floor for Parley's mixing loops.
+        .target(name: "CMixFloor", path: "Sources/CMixFloor", cSettings: [.unsafeFlags(["-O2"])]),
         // speexdsp's jitter buffer, the reference the jitter-buffer traces are replayed through.
         .systemLibrary(name: "CSpeexJitter", path: "Sources/CSpeexJitter"),
         .executableTarget(

@@ -78,7 +78,7 @@ public final class MixerState {
                                 speakingCoaches.append(slot)  // heard by the coached one only
                                 continue
                             }
-                            for index in 0..<n { total[index] &+= Int32(frame[index]) }
+                            MixArithmetic.add(UnsafeBufferPointer(frame), to: UnsafeMutableBufferPointer(rebasing: total[0..<n]))
                         }
                         addAnnouncement(to: UnsafeMutableBufferPointer(rebasing: total[0..<n]))
                         if recording != nil { record(UnsafeBufferPointer(rebasing: total[0..<n])) }
@@ -97,11 +97,10 @@ public final class MixerState {
                                     }
                                     mix[index] = Int16(clamping: value)
                                 }
-                            } else if subtractOwn {
-                                for index in 0..<n { mix[index] = Int16(clamping: total[index] &- Int32(frames[own + index])) }
                             } else {
-                                for index in 0..<n { mix[index] = Int16(clamping: total[index]) }
-                                shareable = true
+                                let ownFrame = subtractOwn ? UnsafeBufferPointer(rebasing: frames[own..<(own + n)]) : nil
+                                MixArithmetic.mix(UnsafeBufferPointer(rebasing: total[0..<n]), minus: ownFrame, into: UnsafeMutableBufferPointer(rebasing: mix[0..<n]))
+                                shareable = !subtractOwn
                             }
                             let mixed = UnsafeBufferPointer(rebasing: mix[0..<n])
                             let encoding = shareable ? ports[slot].sharedEncoding.load(ordering: .relaxed) : .none
@@ -207,9 +206,7 @@ public final class MixerState {
     /// recorder's silence detector has it). Quieter frames are left out of the sum, so their
     /// senders count as silent listeners and may share the room's encoding.
     static func isVoice(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
-        var level = 0
-        for sample in frame { level &+= abs(Int(sample)) }
-        return level > SessionCore.voiceLevel * frame.count
+        MixArithmetic.level(frame) > SessionCore.voiceLevel * frame.count
     }
 
     /// The mix every silent listener hears, encoded once in `encoding` into its slot of

@@ -45,28 +45,6 @@ let benchmarks: @Sendable () -> Void = {
     transcodingBenchmarks()
     srtpBenchmarks()
 
-    // The conference mixer: every participant speaks each frame (the worst case), so each
-    // tick takes N frames in, sums them and hands N mixes out. Figures are per tick.
-    for participants in [3, 10, 100, 1000] {
-        Benchmark(
-            "conference mix, one 20 ms tick, \(participants) G.711 participants all speaking",
-            configuration: .init(scalingFactor: participants >= 100 ? .one : .kilo)
-        ) { benchmark in
-            let state = MixerState()
-            let ports = (0..<participants).map { _ in MixerPort() }
-            state.ports = ports
-            let speech = (0..<160).map { Int16(2000 * sin(Double($0) * 0.3)) }
-            var frame = [Int16](repeating: 0, count: 160)
-            state.tick()  // sizes the mixer's buffers
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                speech.withUnsafeBufferPointer { samples in for port in ports { port.hear(samples) } }
-                state.tick()
-                frame.withUnsafeMutableBufferPointer { buffer in for port in ports { _ = port.nextMix(into: buffer) } }
-            }
-            blackHole(frame)
-        }
-    }
-
+    mixingBenchmarks()
     relayBenchmarks()
 }
