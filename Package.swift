@@ -52,12 +52,13 @@ let package = Package(
         ),
         // Where a SIP dialog, a media session and (later) an RCML document meet: routing and call legs.
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx", providers: [.apt(["libpocketsphinx-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         // Linux's epoll and eventfd, which Swift's Glibc module leaves out: the media loops' readiness.
         .systemLibrary(name: "CEpoll"),
-        .target(name: "Speech", dependencies: ["CEspeakNG", "Media"]),
+        .target(name: "Speech", dependencies: ["CEspeakNG", "CPocketSphinx", "Media"]),
         .target(
             name: "Media",
             dependencies: [

@@ -1,0 +1,144 @@
+import CPocketSphinx
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Speech-to-text for `<Gather input="speech">` through pocketsphinx (CMU Sphinx) and its US
+/// English model. A call's speech comes as 20 ms frames at 16 kHz (the model's rate) and is
+/// decoded once the utterance has ended, in one pass: the whole utterance's cepstral mean
+/// then normalises it, which a live decoder can only estimate. With `hints` the words the
+/// caller may say become a grammar, so the result is one of them or nothing; without, the
+/// model's general language model transcribes freely (far less reliably on telephone audio).
+/// Decoding is CPU work of tens to hundreds of milliseconds, so it runs on a queue of its own,
+/// never on a media loop or in Swift's cooperative pool; decoders (each holds the models,
+/// about half a second to load) are kept and reused.
+public final class SpeechRecognizer: Sendable {
+    /// What the caller said.
+    public struct Transcript: Sendable, Equatable {
+        public var text: String
+        /// The decoder's posterior probability of the sentence (0...1); nil under a grammar of
+        /// hints, where pocketsphinx computes none.
+        public var confidence: Double?
+    }
+
+    /// The rate frames must come at.
+    public static let sampleRate = 16000
+    /// RCML languages the model understands (US English; British English is near enough).
+    public static let languages: Set<String> = ["en", "en-us", "en-gb"]
+
+    private let model: URL
+    private let queue = DispatchQueue(label: "parley.pocketsphinx", attributes: .concurrent)
+    private let idle = Mutex<[SphinxDecoder]>([])
+
+    /// Nil when the model is not installed (Debian's `pocketsphinx-en-us`).
+    public init?(modelDirectory: String = "/usr/share/pocketsphinx/model/en-us") {
+        model = URL(fileURLWithPath: modelDirectory)
+        let needed = ["en-us/mdef", "en-us.lm.bin", "cmudict-en-us.dict"]
+        guard needed.allSatisfy({ FileManager.default.fileExists(atPath: model.appendingPathComponent($0).path) }) else { return nil }
+    }
+
+    public static func supports(language: String) -> Bool {
+        languages.contains(language.lowercased())
+    }
+
+    /// Loads one decoder ahead of the first Gather, so the first caller does not wait for it.
+    public func warmUp() async {
+        await onQueue { decoder in _ = decoder }
+    }
+
+    /// Collects the frames until the stream ends, then decodes them; nil when nothing was
+    /// recognised (silence, noise, or words outside the hints).
+    public func transcribe(_ frames: AsyncStream<[Int16]>, hints: [String]) async -> Transcript? {
+        var samples: [Int16] = []
+        for await frame in frames { samples.append(contentsOf: frame) }
+        guard !samples.isEmpty, !Task.isCancelled else { return nil }
+        let utterance = samples
+        return await onQueue { decoder in decoder.decode(utterance, hints: hints) }
+    }
+
+    /// Runs `work` on the queue with a decoder of its own, made when none is idle.
+    private func onQueue<Value: Sendable>(_ work: @escaping @Sendable (SphinxDecoder) -> Value?) async -> Value? {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                guard let decoder = idle.withLock({ $0.popLast() }) ?? SphinxDecoder(model: model) else {
+                    continuation.resume(returning: nil)
+                    return
+                }
+                let result = work(decoder)
+                idle.withLock { $0.append(decoder) }
+                continuation.resume(returning: result)
+            }
+        }
+    }
+}
+
+/// One pocketsphinx decoder with its models loaded. Not thread-safe in itself: it is
+/// `Sendable` because `SpeechRecognizer` hands each decoder to one recognition at a time
+/// (taken out of its idle list under a lock, put back when the recognition is done).
+final class SphinxDecoder: @unchecked Sendable {
+    private let decoder: OpaquePointer
+    /// The grammar the "hints" search holds, so the same hints are not compiled again.
+    private var grammar: String?
+
+    init?(model: URL) {
+        let arguments = [
+            "-hmm", model.appendingPathComponent("en-us").path,
+            "-lm", model.appendingPathComponent("en-us.lm.bin").path,
+            "-dict", model.appendingPathComponent("cmudict-en-us.dict").path,
+            // Its spectral noise subtraction learns the noise from the utterance's first frames
+            // and, on clean or digitally silent lead-ins, eats the speech (single words went
+            // unrecognised); telephone audio is band-limited and compressed before it comes here.
+            "-remove_noise", "no",
+            "-logfn", "/dev/null",
+        ]
+        var pointers = arguments.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        let made = pointers.withUnsafeMutableBufferPointer { argv in
+            cmd_ln_parse_r(nil, ps_args(), Int32(argv.count), argv.baseAddress, 1).flatMap { config in
+                defer { cmd_ln_free_r(config) }
+                return ps_init(config)
+            }
+        }
+        guard let made else { return nil }
+        decoder = made
+    }
+
+    deinit {
+        ps_free(decoder)
+    }
+
+    func decode(_ samples: [Int16], hints: [String]) -> SpeechRecognizer.Transcript? {
+        let phrases = hints.compactMap(knownPhrase)
+        if phrases.isEmpty {
+            ps_set_search(decoder, "_default")
+        } else {
+            let jsgf = "#JSGF V1.0; grammar hints; public <hint> = " + phrases.joined(separator: " | ") + ";"
+            if jsgf != grammar {
+                guard ps_set_jsgf_string(decoder, "hints", jsgf) == 0 else { return nil }
+                grammar = jsgf
+            }
+            ps_set_search(decoder, "hints")
+        }
+        guard ps_start_utt(decoder) == 0 else { return nil }
+        _ = samples.withUnsafeBufferPointer { ps_process_raw(decoder, $0.baseAddress, $0.count, 0, 1) }
+        ps_end_utt(decoder)
+        var score: Int32 = 0
+        guard let hypothesis = ps_get_hyp(decoder, &score) else { return nil }
+        let text = String(cString: hypothesis).trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        let confidence = phrases.isEmpty ? logmath_exp(ps_get_logmath(decoder), ps_get_prob(decoder)) : nil
+        return SpeechRecognizer.Transcript(text: text, confidence: confidence)
+    }
+
+    /// A hint as the grammar's alternative: lower case, words of letters and apostrophes only,
+    /// each in the dictionary; nil when any is not (the grammar could not be compiled).
+    private func knownPhrase(_ hint: String) -> String? {
+        let words = hint.lowercased().split(separator: " ").map(String.init)
+        guard !words.isEmpty else { return nil }
+        for word in words {
+            guard word.allSatisfy({ $0.isLetter || $0 == "'" }), let phones = ps_lookup_word(decoder, word) else { return nil }
+            free(phones)
+        }
+        return words.joined(separator: " ")
+    }
+}
