@@ -53,4 +53,6 @@ public enum MediaEvent: Sendable, Equatable {
     case rtpTimeout
     /// While recording, the far end has been quiet for the silence timeout given to `record`.
     case silence
+    /// While a speech engine listens, the caller has begun to speak.
+    case speechStarted
 }

@@ -64,6 +64,29 @@ public final class MediaSession: Sendable {
         return await file.finish()
     }
 
+    /// The rate of the frames handed to a speech engine (what speech models are trained at).
+    public static let speechSampleRate = 16000
+
+    /// Hands the caller's next utterance to a speech engine: frames of the far end's audio at
+    /// `speechSampleRate`, from just before the caller starts speaking (`.speechStarted` is
+    /// reported then) until `endSilence` of quiet follows or `maxLength` has passed; the
+    /// stream then ends. Nothing is handed over while the caller says nothing.
+    public func listenForSpeech(endSilence: Duration, maxLength: Duration) -> AsyncStream<[Int16]> {
+        let (frames, continuation) = AsyncStream<[Int16]>.makeStream(bufferingPolicy: .bufferingNewest(3000))
+        let (silence, length) = (Self.milliseconds(endSilence), Self.milliseconds(maxLength))
+        loop.execute { [core] in core.value.listenForSpeech(continuation, endSilenceMilliseconds: silence, maxLengthMilliseconds: length) }
+        return frames
+    }
+
+    /// Ends the utterance's stream now (a key was pressed instead, the Gather timed out).
+    public func stopListening() {
+        loop.execute { [core] in core.value.stopListening() }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
     /// Connects this session's far end with `other`'s, both ways, until `unbridge`. Both
     /// sessions must live on one event loop (open the second `near` the first).
     public func bridge(with other: MediaSession) async throws {
@@ -109,6 +132,7 @@ public final class MediaSession: Sendable {
             ticker.value.sessions.removeAll { $0 === session }
             session.peer?.peer = nil
             session.peer = nil
+            session.stopListening()
             for socket in [session.socket] + (session.rtcpSocket.map { [$0] } ?? []) {
                 loop.deregister(socket.descriptor)
                 socket.close()

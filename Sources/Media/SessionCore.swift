@@ -56,6 +56,9 @@ final class SessionCore {
     /// A bridged peer's decoded audio converted to this session's rate, when theirs differs.
     private var relayInput: StreamResampler?
     private var recording: (file: RecordingFile, pending: [Int16])?
+    /// While a speech engine listens: the end-pointer, where the utterance's frames go (at
+    /// the speech rate), and for a narrowband session the conversion up to it.
+    private var speech: (detector: UtteranceDetector, frames: AsyncStream<[Int16]>.Continuation, up: StreamResampler?)?
     /// While recording with a silence timeout: when the far end last spoke, and the limit.
     private var silence: (lastVoice: NIODeadline, limit: TimeAmount, reported: Bool)?
     private var events = TelephoneEventReceiver()
@@ -173,6 +176,18 @@ final class SessionCore {
         return recording.file
     }
 
+    func listenForSpeech(_ frames: AsyncStream<[Int16]>.Continuation, endSilenceMilliseconds: Int, maxLengthMilliseconds: Int) {
+        stopListening()
+        let speechRate = MediaSession.speechSampleRate
+        let detector = UtteranceDetector(rate: speechRate, endSilenceMilliseconds: endSilenceMilliseconds, maxLengthMilliseconds: maxLengthMilliseconds)
+        speech = (detector, frames, rate == speechRate ? nil : StreamResampler(from: rate, to: speechRate))
+    }
+
+    func stopListening() {
+        speech?.frames.finish()
+        speech = nil
+    }
+
     /// One datagram from the far end.
     func receive(_ packet: UnsafeRawBufferPointer, from source: PeerAddress) {
         guard stream != nil else { return }
@@ -264,6 +279,7 @@ final class SessionCore {
     /// the detector and the recording at 8 kHz.
     private func hear(_ audio: UnsafeBufferPointer<Int16>) {
         mixerPort?.hear(audio)
+        if speech != nil { listen(audio) }
         guard (!telephoneEventsSeen && peer == nil) || recording != nil else { return }
         let samples = narrowband?.convert(audio) ?? audio
         if !telephoneEventsSeen, peer == nil {
@@ -280,6 +296,25 @@ final class SessionCore {
             recording.file.append(recording.pending)
             self.recording?.pending = []
             self.recording?.pending.reserveCapacity(8160)
+        }
+    }
+
+    /// The far end's audio to the speech engine listening, once the caller speaks: the lead-in
+    /// and what follows until the end-pointer says the utterance is over.
+    private func listen(_ audio: UnsafeBufferPointer<Int16>) {
+        let wide = speech?.up?.convert(audio) ?? audio
+        guard let step = speech?.detector.hear(wide) else { return }
+        switch step {
+        case .waiting:
+            return
+        case .started(let leadIn):
+            speech?.frames.yield(leadIn)
+            emit(.speechStarted)
+        case .speaking:
+            speech?.frames.yield(Array(wide))
+        case .ended:
+            speech?.frames.yield(Array(wide))
+            stopListening()
         }
     }
 

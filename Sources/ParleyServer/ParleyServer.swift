@@ -81,6 +81,12 @@ public struct ParleyServer: Sendable {
             logger.warning("espeak-ng could not start: <Say> will fail", metadata: ["error": "\(error)"])
             speech = nil
         }
+        let recognizer = SpeechRecognizer()
+        if let recognizer {
+            Task.detached(priority: .background) { await recognizer.warmUp() }
+        } else {
+            logger.warning("pocketsphinx's US English model is not installed: <Gather input=\"speech\"> takes keys only")
+        }
         let fetcher = RCMLFetcher(
             accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
             logger: Logger(label: "parley.webhooks"))
@@ -95,7 +101,8 @@ public struct ParleyServer: Sendable {
             logger: Logger(label: "parley.conferences"))
         let queues = Queues(records: store.queues, media: media, clock: clock)
         let runtime = RCMLRuntime(
-            fetcher: fetcher, audio: audio, speech: speech, recordings: recordings, conferences: conferences, queues: queues)
+            fetcher: fetcher, audio: audio, speech: speech, recognizer: recognizer, recordings: recordings, conferences: conferences,
+            queues: queues)
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,

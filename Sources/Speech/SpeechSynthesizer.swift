@@ -20,7 +20,8 @@ public final class SpeechSynthesizer: Sendable {
         "nl": "nl", "nl-nl": "nl", "nl-be": "nl", "de": "de", "de-de": "de", "de-be": "de",
     ]
 
-    private let queue = DispatchQueue(label: "parley.espeak")
+    /// espeak-ng's state is the process's, not an instance's: every synthesizer uses this one queue.
+    private static let queue = DispatchQueue(label: "parley.espeak")
     private let cache = Mutex<[String: [Int16]]>([:])
     private let capacity: Int
     /// espeak-ng's output rate, known once it is initialised (on the queue).
@@ -32,11 +33,11 @@ public final class SpeechSynthesizer: Sendable {
     }
 
     public init(capacity: Int = 512) throws(Failure) {
-        let rate = queue.sync { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0) }
+        let rate = Self.queue.sync { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0) }
         guard rate > 0 else { throw .unavailable }
         sampleRate = Int(rate)
         self.capacity = capacity
-        queue.sync { espeak_SetSynthCallback(collectSamples) }
+        Self.queue.sync { espeak_SetSynthCallback(collectSamples) }
     }
 
     /// The espeak-ng voice of an RCML language, if Parley speaks it.
@@ -52,7 +53,7 @@ public final class SpeechSynthesizer: Sendable {
         if let cached = cache.withLock({ $0[key] }) { return cached }
         let rate = sampleRate
         let samples = await withCheckedContinuation { continuation in
-            queue.async {
+            Self.queue.async {
                 let sink = SampleSink()
                 espeak_SetVoiceByName(name)
                 let unmanaged = Unmanaged.passRetained(sink)

@@ -135,8 +135,8 @@ public final class RCMLFetcher: Sendable {
 
     /// A Notification for a problem met while running a document (a verb Parley cannot run,
     /// audio it cannot play).
-    public func notify(code: Int, message: String, url: String, account: AccountSid, call: CallSid?) async {
-        await record(Failure(code: code, message: message), url: url, method: nil, parameters: [], account: account, call: call)
+    public func notify(code: Int, message: String, url: String, account: AccountSid, call: CallSid?, level: NotificationLevel = .error) async {
+        await record(Failure(code: code, message: message), url: url, method: nil, parameters: [], account: account, call: call, level: level)
     }
 
     private func record(

@@ -58,7 +58,7 @@ extension RCMLLeg {
         guard !Task.isCancelled else { return }
         await answer()
         if let speech = runtime.speech, let samples = try? await speech.speak(Self.applicationErrorText, voice: .woman, language: "en") {
-            _ = await playUntilDone(samples, loops: 1, interruptible: false)
+            await playUntilDone(samples, loops: 1)
         }
         endUnlessCancelled()
     }
@@ -82,18 +82,18 @@ extension RCMLLeg {
             case .play(let play):
                 await answer()
                 guard let samples = await samples(of: play, documentURL: documentURL) else { return nil }
-                _ = await playUntilDone(samples, loops: play.loop, interruptible: false)
+                await playUntilDone(samples, loops: play.loop)
             case .say(let say):
                 await answer()
                 guard let samples = await speech(say, documentURL: documentURL) else { return nil }
-                _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
+                await playUntilDone(samples, loops: say.loop)
             case .dial(let dial):
                 switch await self.dial(dial, documentURL: documentURL) {
                 case .proceed: continue
                 case .busy:
                     // The document ends here: the caller hears that the line was busy, as from
                     // an exchange, rather than a silent hang-up.
-                    if index == verbs.count - 1 { _ = await playUntilDone(ToneGenerator.busy(), loops: 3, interruptible: false) }
+                    if index == verbs.count - 1 { await playUntilDone(ToneGenerator.busy(), loops: 3) }
                 case .document(let next): return next
                 case .over: return nil
                 }
@@ -110,11 +110,11 @@ extension RCMLLeg {
                 return await self.record(record, documentURL: documentURL)
             case .gather(let gather):
                 await answer()
-                let digits = await collect(gather, documentURL: documentURL)
+                let input = await self.gather(gather, documentURL: documentURL)
                 guard !Task.isCancelled, ending == nil else { return nil }
-                if !digits.isEmpty {
+                if let input {
                     let action = resolve(gather.action ?? documentURL, against: documentURL)
-                    return await request(action, method: gather.method, extra: [("Digits", digits)])
+                    return await request(action, method: gather.method, extra: input.parameters)
                 }
             case .hangup:
                 endUnlessCancelled()
@@ -130,51 +130,17 @@ extension RCMLLeg {
         return nil
     }
 
-    /// Gather: prompts play until the first key; then keys are read until `numDigits`, the
-    /// finish key or `timeout` seconds of silence. Gives the keys (without the finish key).
-    private func collect(_ gather: RCMLVerb.Gather, documentURL: String) async -> String {
-        var digits = ""
-        inbox.mailbox.removeAll { $0 == .playbackFinished }
-        for prompt in gather.prompts {
-            guard digits.isEmpty, !Task.isCancelled else { break }
-            switch prompt {
-            case .play(let play):
-                guard let samples = await samples(of: play, documentURL: documentURL) else { return "" }
-                if let key = await playUntilDone(samples, loops: play.loop, interruptible: true) { digits.append(key) }
-            case .say(let say):
-                guard let samples = await speech(say, documentURL: documentURL) else { return "" }
-                if let key = await playUntilDone(samples, loops: say.loop, interruptible: true) { digits.append(key) }
-            case .pause(let seconds):
-                if case .digit(let key)? = await nextEvent(timeout: .seconds(seconds), keysOnly: true) { digits.append(key) }
-            default:
-                continue
-            }
-        }
-        while !Task.isCancelled {
-            if let last = digits.last, last == gather.finishOnKey {
-                digits.removeLast()
-                break
-            }
-            if let limit = gather.numDigits, digits.count >= limit { break }
-            guard case .digit(let key)? = await nextEvent(timeout: .seconds(gather.timeout), keysOnly: true) else { break }
-            digits.append(key)
-        }
-        return digits
-    }
-
-    /// Plays samples to the end; when `interruptible`, the first key stops it and is returned.
-    func playUntilDone(_ samples: [Int16], loops: Int, interruptible: Bool) async -> Character? {
+    /// Plays samples to the end; the first event `stoppedBy` accepts (a key, the caller
+    /// speaking) stops it and is returned.
+    @discardableResult
+    func playUntilDone(_ samples: [Int16], loops: Int, stoppedBy stops: (MediaEvent) -> Bool = { _ in false }) async -> MediaEvent? {
         inbox.mailbox.removeAll()
         session.play(samples, loops: loops)
         while let event = await nextEvent(timeout: nil, keysOnly: false) {
-            switch event {
-            case .playbackFinished:
-                return nil
-            case .digit(let key) where interruptible:
+            if event == .playbackFinished { return nil }
+            if stops(event) {
                 session.stopPlayback()
-                return key
-            default:
-                continue
+                return event
             }
         }
         session.stopPlayback()

@@ -114,10 +114,10 @@ extension RCMLLeg {
             switch verb {
             case .say(let say):
                 guard let samples = await speech(say, documentURL: documentURL) else { return .stopped }
-                _ = await playUntilDone(samples, loops: say.loop, interruptible: false)
+                await playUntilDone(samples, loops: say.loop)
             case .play(let play):
                 guard let samples = await samples(of: play, documentURL: documentURL) else { return .stopped }
-                _ = await playUntilDone(samples, loops: play.loop, interruptible: false)
+                await playUntilDone(samples, loops: play.loop)
             case .pause(let seconds):
                 guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return .stopped }
             case .leave:

@@ -11,7 +11,7 @@ extension RCMLLeg {
     /// URL is requested again, as Twilio does); nil when the call is over.
     func record(_ verb: RCMLVerb.Record, documentURL: String) async -> RCMLFetcher.Fetched? {
         if verb.playBeep {
-            _ = await playUntilDone(ToneGenerator.beep(), loops: 1, interruptible: false)
+            await playUntilDone(ToneGenerator.beep(), loops: 1)
             guard !Task.isCancelled, ending == nil else { return nil }
         }
         let library = runtime.recordings

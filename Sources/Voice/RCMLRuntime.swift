@@ -8,6 +8,8 @@ public struct RCMLRuntime: Sendable {
     let audio: AudioCache
     /// Nil when espeak-ng could not start: Say then fails with a Notification.
     let speech: SpeechSynthesizer?
+    /// Nil when pocketsphinx's model is not installed: Gather then takes keys only.
+    let recognizer: SpeechRecognizer?
     let recordings: RecordingLibrary
     let conferences: Conferences
     let queues: Queues
@@ -16,9 +18,10 @@ public struct RCMLRuntime: Sendable {
     let dialer = Dialer()
 
     public init(
-        fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recordings: RecordingLibrary, conferences: Conferences,
-        queues: Queues
+        fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recognizer: SpeechRecognizer?, recordings: RecordingLibrary,
+        conferences: Conferences, queues: Queues
     ) {
+        self.recognizer = recognizer
         self.conferences = conferences
         self.queues = queues
         self.fetcher = fetcher

@@ -44,8 +44,24 @@ public enum RCMLVerb: Sendable, Equatable {
         /// The key that ends input (not part of the digits); nil when none does.
         public var finishOnKey: Character?
         public var numDigits: Int?
-        /// Say, Play and Pause verbs, interrupted by the first key.
+        /// Say, Play and Pause verbs, interrupted by the first key (or the caller speaking).
         public var prompts: [RCMLVerb]
+        /// Whether keys are taken (Twilio's and Restcomm's default).
+        public var dtmf = true
+        /// Set when speech is taken too: how to recognise it.
+        public var speech: SpeechInput?
+    }
+
+    /// `<Gather input="speech">`'s settings.
+    public struct SpeechInput: Sendable, Equatable {
+        /// The BCP-47 language the caller speaks (en-US by default).
+        public var language: String
+        /// Words and phrases the caller is expected to say (the `hints` attribute, comma-separated).
+        public var hints: [String]
+        /// Seconds of quiet after speech that end it (`speechTimeout`; "auto": one second).
+        public var endSilence: Int
+        /// The longest utterance in seconds (`maxSpeechTime`).
+        public var maxLength: Int
     }
 
     public struct Record: Sendable, Equatable {
@@ -199,18 +215,20 @@ public enum RCMLVerb: Sendable, Equatable {
             try reader.noChildren()
             return .pause(seconds: try reader.integer("length", default: 1, in: 1...14400))
         case "Gather":
-            let input = reader.string("input")?.lowercased() ?? "dtmf"
-            guard input == "dtmf" else {
-                throw RCMLError(line: element.line, reason: "<Gather input=\"\(input)\">: only dtmf is supported yet")
+            let inputs = Set((reader.string("input") ?? "dtmf").lowercased().split(separator: " ").map(String.init))
+            guard !inputs.isEmpty, inputs.isSubset(of: ["dtmf", "speech"]) else {
+                throw RCMLError(line: element.line, reason: "<Gather input> must be dtmf, speech or \"dtmf speech\"")
             }
+            let timeout = try reader.integer("timeout", default: 5, in: 1...600)
             let finish = reader.string("finishOnKey") ?? "#"
             guard finish.count <= 1, finish.allSatisfy({ "0123456789*#".contains($0) }) else {
                 throw RCMLError(line: element.line, reason: "<Gather finishOnKey> must be one of 0-9, * or #, or empty")
             }
             let prompts = try element.children.map { child throws(RCMLError) in try verb(child, nested: true) }
             return .gather(Gather(
-                action: reader.string("action"), method: try reader.method(), timeout: try reader.integer("timeout", default: 5, in: 1...600),
-                finishOnKey: finish.first, numDigits: try reader.optionalInteger("numDigits", in: 1...128), prompts: prompts))
+                action: reader.string("action"), method: try reader.method(), timeout: timeout,
+                finishOnKey: finish.first, numDigits: try reader.optionalInteger("numDigits", in: 1...128), prompts: prompts,
+                dtmf: inputs.contains("dtmf"), speech: inputs.contains("speech") ? try speechInput(element, reader: reader, timeout: timeout) : nil))
         case "Record":
             try reader.noChildren()
             let finish = reader.string("finishOnKey") ?? "1234567890*#"
@@ -351,6 +369,21 @@ public enum RCMLVerb: Sendable, Equatable {
                 line: reader.element.line,
                 reason: "<Dial record=\"\(other)\">: must be true, false, do-not-record, record-from-answer, record-from-ringing or their -dual forms")
         }
+    }
+
+    /// `<Gather input="speech">`'s attributes. `speechTimeout` defaults to `timeout` (as
+    /// Twilio's); "auto" ends speech after a second of quiet.
+    private static func speechInput(_ element: RCMLElement, reader: AttributeReader, timeout: Int) throws(RCMLError) -> SpeechInput {
+        let endSilence: Int
+        if reader.string("speechTimeout")?.lowercased() == "auto" {
+            endSilence = 1
+        } else {
+            endSilence = try reader.integer("speechTimeout", default: timeout, in: 1...60)
+        }
+        let hints = (reader.string("hints") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return SpeechInput(
+            language: reader.string("language") ?? "en-US", hints: hints, endSilence: endSilence,
+            maxLength: try reader.integer("maxSpeechTime", default: 60, in: 1...60))
     }
 
     /// Attribute access with the element's name and line in every error.

@@ -42,7 +42,7 @@ final class APIFixture {
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
             numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
             media: engine,
-            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recordings: recordings, conferences: conferences,
+            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recognizer: nil, recordings: recordings, conferences: conferences,
                 queues: queues), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(

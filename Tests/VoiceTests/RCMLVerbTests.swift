@@ -8,6 +8,25 @@ struct RCMLVerbTests {
         try RCMLVerb.program(RCMLDocument(parsing: text))
     }
 
+    @Test("Gather input: speech alone or with keys; language, hints, speechTimeout (default the timeout, auto a second), maxSpeechTime")
+    func gatherSpeech() throws {
+        let verbs = try program("""
+            <Response>
+              <Gather input="speech" timeout="7" hints=" sales, talk to an agent ,, billing" language="en-GB" maxSpeechTime="20"/>
+              <Gather input="DTMF speech" speechTimeout="auto"/>
+              <Gather input="speech dtmf" speechTimeout="3"/>
+            </Response>
+            """)
+        guard verbs.count == 3, case .gather(let first) = verbs[0], case .gather(let second) = verbs[1], case .gather(let third) = verbs[2] else {
+            Issue.record("not three gathers: \(verbs)")
+            return
+        }
+        #expect(!first.dtmf)
+        #expect(first.speech == .init(language: "en-GB", hints: ["sales", "talk to an agent", "billing"], endSilence: 7, maxLength: 20))
+        #expect(second.dtmf && second.speech == .init(language: "en-US", hints: [], endSilence: 1, maxLength: 60))
+        #expect(third.dtmf && third.speech?.endSilence == 3)
+    }
+
     @Test("defaults of restcomm-compat §2.2, attribute names and values in any case, comments and declarations ignored")
     func defaults() throws {
         var verbs = try program("""
@@ -27,6 +46,7 @@ struct RCMLVerbTests {
         guard case .gather(let gather) = verbs[0] else { Issue.record("not a gather"); return }
         #expect(gather.numDigits == 2 && gather.method == .get && gather.timeout == 5 && gather.finishOnKey == "#" && gather.action == nil)
         #expect(gather.prompts == [.play(.init(url: "https://x/a.wav", digits: nil, loop: 2)), .pause(seconds: 1)])
+        #expect(gather.dtmf && gather.speech == nil)
         #expect(verbs[1] == .play(.init(url: nil, digits: "12w#", loop: 1)))
         #expect(verbs[2] == .redirect(url: "next.xml", method: .post))
         #expect(verbs[3] == .reject(busy: true))
@@ -124,6 +144,9 @@ struct RCMLVerbTests {
         ("<Response><Reject reason=\"later\"/></Response>", 1, "must be rejected or busy"),
         ("<Response><Play digits=\"12x\"/></Response>", 1, "may hold 0-9"),
         ("<Response><Gather finishOnKey=\"##\"/></Response>", 1, "finishOnKey"),
+        ("<Response><Gather input=\"voice\"/></Response>", 1, "must be dtmf, speech or"),
+        ("<Response><Gather input=\"speech\" speechTimeout=\"soon\"/></Response>", 1, "speechTimeout"),
+        ("<Response><Gather input=\"speech\" maxSpeechTime=\"61\"/></Response>", 1, "from 1 to 60"),
         ("<Response><Play/></Response>", 1, "needs a URL or a digits attribute"),
         ("<Response><Say voice=\"robot\">hi</Say></Response>", 1, "must be man or woman"),
         ("<Response><Say language=\"tlh\">hi</Say></Response>", 1, "Parley speaks"),
