@@ -31,49 +31,48 @@ func mixingBenchmarks() {
 
         // Each participant's frame differs (shifted speech), so neither loop can fold them.
         let frames = (0..<participants).flatMap { slot in (0..<160).map { speech[($0 + slot) % 160] } }
-        Benchmark(
-            "mix arithmetic alone, one 20 ms tick, \(participants) participants: Swift",
-            configuration: .init(scalingFactor: scaling)
-        ) { benchmark in
-            var total = [Int32](repeating: 0, count: 160)
-            var mixes = [Int16](repeating: 0, count: participants * 160)
+        arithmeticBenchmark("Swift", participants: participants, frames: frames, scaling: scaling) { frames, total, mixes in
             var levels = 0
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                frames.withUnsafeBufferPointer { frames in
-                    total.withUnsafeMutableBufferPointer { total in
-                        mixes.withUnsafeMutableBufferPointer { mixes in
-                            total.update(repeating: 0)
-                            for slot in 0..<participants {
-                                let frame = UnsafeBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
-                                levels &+= MixArithmetic.level(frame)
-                                MixArithmetic.add(frame, to: total)
-                            }
-                            for slot in 0..<participants {
-                                let own = UnsafeBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
-                                let mix = UnsafeMutableBufferPointer(rebasing: mixes[(slot * 160)..<(slot * 160 + 160)])
-                                MixArithmetic.mix(UnsafeBufferPointer(total), minus: own, into: mix)
-                            }
-                        }
+            for slot in 0..<participants {
+                let frame = UnsafeBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
+                levels &+= MixArithmetic.level(frame)
+                MixArithmetic.add(frame, to: total)
+            }
+            for slot in 0..<participants {
+                let own = UnsafeBufferPointer(rebasing: frames[(slot * 160)..<(slot * 160 + 160)])
+                let mix = UnsafeMutableBufferPointer(rebasing: mixes[(slot * 160)..<(slot * 160 + 160)])
+                MixArithmetic.mix(UnsafeBufferPointer(total), minus: own, into: mix)
+            }
+            return levels
+        }
+        arithmeticBenchmark("plain C (-O2)", participants: participants, frames: frames, scaling: scaling) { frames, total, mixes in
+            Int(mix_floor_tick(frames.baseAddress, Int32(participants), 160, total.baseAddress, mixes.baseAddress))
+        }
+    }
+}
+
+/// One tick of mixing arithmetic over `frames` (160 samples a participant), timed alone: `tick`
+/// gets the frames, a zeroed sum and room for every mix, and gives the levels' total.
+private func arithmeticBenchmark(
+    _ language: String, participants: Int, frames: [Int16], scaling: BenchmarkScalingFactor,
+    tick: @escaping @Sendable (UnsafeBufferPointer<Int16>, UnsafeMutableBufferPointer<Int32>, UnsafeMutableBufferPointer<Int16>) -> Int
+) {
+    Benchmark("mix arithmetic alone, one 20 ms tick, \(participants) participants: \(language)", configuration: .init(scalingFactor: scaling)) { benchmark in
+        var total = [Int32](repeating: 0, count: 160)
+        var mixes = [Int16](repeating: 0, count: participants * 160)
+        var levels = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            frames.withUnsafeBufferPointer { frames in
+                total.withUnsafeMutableBufferPointer { total in
+                    mixes.withUnsafeMutableBufferPointer { mixes in
+                        total.update(repeating: 0)
+                        levels &+= tick(frames, total, mixes)
                     }
                 }
             }
-            blackHole(levels)
-            blackHole(mixes)
         }
-        Benchmark(
-            "mix arithmetic alone, one 20 ms tick, \(participants) participants: plain C (-O2)",
-            configuration: .init(scalingFactor: scaling)
-        ) { benchmark in
-            var total = [Int32](repeating: 0, count: 160)
-            var mixes = [Int16](repeating: 0, count: participants * 160)
-            var levels: Int64 = 0
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                levels &+= mix_floor_tick(frames, Int32(participants), 160, &total, &mixes)
-            }
-            blackHole(levels)
-            blackHole(mixes)
-        }
+        blackHole(levels)
+        blackHole(mixes)
     }
 }
