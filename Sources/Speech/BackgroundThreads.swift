@@ -3,7 +3,8 @@ import Synchronization
 
 /// A few threads of lowered priority (nice 10) for CPU-heavy work that must never hold up the
 /// media loops' 20 ms clocks: speech decoding takes tens of milliseconds to seconds of CPU, and
-/// on a machine of two cores the kernel then gives the real-time loops the CPU first.
+/// on a machine of two cores the kernel then gives the real-time loops the CPU first. The
+/// threads wait for work as long as the process lives.
 final class BackgroundThreads: Sendable {
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let waiting = DispatchSemaphore(value: 0)

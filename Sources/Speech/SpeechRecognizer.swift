@@ -5,15 +5,15 @@ import Synchronization
 
 /// Speech-to-text for `<Gather input="speech">` through pocketsphinx (CMU Sphinx) and its US
 /// English model. A call's speech comes as 20 ms frames at 16 kHz (the model's rate) and is
-/// decoded once the utterance has ended, in one pass (normalised by its own cepstral mean, as
-/// the model's front end asks). With `hints` the words the
-/// caller may say become a grammar, so the result is one of them or nothing (speech outside
-/// them is not rejected: it may give the nearest hint); without, the
-/// model's general language model transcribes freely (far less reliably on telephone audio).
-/// Decoding is CPU work of tens of milliseconds (a grammar) to a second (free speech), so it
-/// runs on background threads of lowered priority, never on a media loop or in Swift's
-/// cooperative pool; decoders (each holds the models, about half a second to load) are kept
-/// and reused.
+/// decoded once the utterance has ended, in one pass, normalised by its own cepstral mean as
+/// the model's front end asks. With `hints` the phrases the caller may say become a grammar:
+/// the result is one of them or nothing (speech outside them is not rejected: it may give the
+/// nearest hint). Without, the model's general language model transcribes freely, far less
+/// reliably on telephone audio. Decoding is CPU work of tens of milliseconds (a grammar) to a
+/// second (free speech), so it runs on background threads of lowered priority, never on a
+/// media loop or in Swift's cooperative pool; decoders (each holds the models, about half a
+/// second to load) are kept and reused. One recogniser serves a whole server: its threads
+/// live as long as the process.
 public final class SpeechRecognizer: Sendable {
     /// What the caller said.
     public struct Transcript: Sendable, Equatable {
@@ -29,15 +29,17 @@ public final class SpeechRecognizer: Sendable {
     public static let languages: Set<String> = ["en", "en-us", "en-gb"]
 
     private let model: URL
-    /// One fewer than the cores, so decoding leaves a core to the media loops.
-    private let threads = BackgroundThreads(count: ProcessInfo.processInfo.activeProcessorCount - 1, name: "parley.pocketsphinx")
+    private let threads: BackgroundThreads
     private let idle = Mutex<[SphinxDecoder]>([])
 
     /// Nil when the model is not installed (Debian's `pocketsphinx-en-us`).
     public init?(modelDirectory: String = "/usr/share/pocketsphinx/model/en-us") {
-        model = URL(fileURLWithPath: modelDirectory)
+        let model = URL(fileURLWithPath: modelDirectory)
         let needed = ["en-us/mdef", "en-us.lm.bin", "cmudict-en-us.dict"]
         guard needed.allSatisfy({ FileManager.default.fileExists(atPath: model.appendingPathComponent($0).path) }) else { return nil }
+        self.model = model
+        // One fewer than the cores, so decoding always leaves a core to the media loops.
+        threads = BackgroundThreads(count: ProcessInfo.processInfo.activeProcessorCount - 1, name: "parley.pocketsphinx")
     }
 
     public static func supports(language: String) -> Bool {
@@ -46,21 +48,21 @@ public final class SpeechRecognizer: Sendable {
 
     /// Loads one decoder ahead of the first Gather, so the first caller does not wait for it.
     public func warmUp() async {
-        await onQueue { decoder in _ = decoder }
+        await onBackgroundThread { decoder in _ = decoder }
     }
 
     /// Collects the frames until the stream ends, then decodes them; nil when nothing was
-    /// recognised (silence, noise, or words outside the hints).
+    /// recognised.
     public func transcribe(_ frames: AsyncStream<[Int16]>, hints: [String]) async -> Transcript? {
         var samples: [Int16] = []
         for await frame in frames { samples.append(contentsOf: frame) }
         guard !samples.isEmpty, !Task.isCancelled else { return nil }
         let utterance = samples
-        return await onQueue { decoder in decoder.decode(utterance, hints: hints) }
+        return await onBackgroundThread { decoder in decoder.decode(utterance, hints: hints) }
     }
 
     /// Runs `work` on a background thread with a decoder of its own, made when none is idle.
-    private func onQueue<Value: Sendable>(_ work: @escaping @Sendable (SphinxDecoder) -> Value?) async -> Value? {
+    private func onBackgroundThread<Value: Sendable>(_ work: @escaping @Sendable (SphinxDecoder) -> Value?) async -> Value? {
         await withCheckedContinuation { continuation in
             threads.run { [self] in
                 guard let decoder = idle.withLock({ $0.popLast() }) ?? SphinxDecoder(model: model) else {
