@@ -72,7 +72,9 @@ public final class MixerState {
                             let port = ports[slot]
                             let frame = UnsafeMutableBufferPointer(rebasing: frames[(slot * n)..<(slot * n + n)])
                             let got = take(from: port, into: frame)
-                            heard[slot] = got && !port.muted && Self.isVoice(UnsafeBufferPointer(frame))
+                            // Line noise is left out of the sum: its sender counts as a silent
+                            // listener and may share the room's encoding.
+                            heard[slot] = got && !port.muted && SessionCore.isVoice(UnsafeBufferPointer(frame))
                             guard heard[slot] else { continue }
                             if hasCoaches, port.coaching != nil {
                                 speakingCoaches.append(slot)  // heard by the coached one only
@@ -200,13 +202,6 @@ public final class MixerState {
             }
         }
         announcement = playing.position < playing.samples.count ? playing : nil
-    }
-
-    /// Whether a frame holds more than line noise (a mean level above about −47 dBm0, as the
-    /// recorder's silence detector has it). Quieter frames are left out of the sum, so their
-    /// senders count as silent listeners and may share the room's encoding.
-    static func isVoice(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
-        MixArithmetic.level(frame) > SessionCore.voiceLevel * frame.count
     }
 
     /// The mix every silent listener hears, encoded once in `encoding` into its slot of

@@ -100,9 +100,14 @@ final class SessionCore {
     static let frameSamples = 160
     /// The rate of an Opus session's audio.
     static let widebandRate = 16000
-    /// Mean absolute sample value above which a frame counts as voice (about −47 dBm0), for
-    /// the silence timeout of a recording.
+    /// Mean absolute sample value above which a frame counts as voice (about −47 dBm0).
     static let voiceLevel = 120
+
+    /// Whether a frame holds more than line noise: what the recorder's silence timeout, the
+    /// conference's line-noise gate and the speech end-pointer all go by.
+    static func isVoice(_ frame: UnsafeBufferPointer<Int16>) -> Bool {
+        !frame.isEmpty && MixArithmetic.level(frame) > voiceLevel * frame.count
+    }
 
     init(socket: UDPSocket, rtcpSocket: UDPSocket?, rtpTimeout: TimeAmount, emit: @escaping @Sendable (MediaEvent) -> Void) {
         self.socket = socket
@@ -287,9 +292,7 @@ final class SessionCore {
             detector.process(samples) { emit(.digit($0)) }
         }
         guard recording != nil else { return }
-        var level = 0
-        for sample in samples { level += abs(Int(sample)) }
-        if !samples.isEmpty, level / samples.count > Self.voiceLevel { silence?.lastVoice = lastReceived }
+        if Self.isVoice(samples) { silence?.lastVoice = lastReceived }
         recording?.pending.append(contentsOf: samples)
         if let recording, recording.pending.count >= 8000 {
             // A second of audio goes to the file's queue; the next second starts afresh.
@@ -370,8 +373,9 @@ final class SessionCore {
         mixerPort?.sharedEncoding.store(encoding, ordering: .relaxed)
     }
 
-    /// Whether anything here takes the far end's decoded audio (a recording, a conference).
-    private var listening: Bool { recording != nil || mixerPort != nil }
+    /// Whether anything here takes the far end's decoded audio (a recording, a conference, a
+    /// speech engine).
+    private var listening: Bool { recording != nil || mixerPort != nil || speech != nil }
 
     /// Empties the reused packet buffer and leaves room for the RTP header `send` stamps.
     private func startPacket() {

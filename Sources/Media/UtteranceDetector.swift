@@ -24,8 +24,8 @@ struct UtteranceDetector {
     private var voicedInRow = 0
     private var quietInRow = 0
     private var length = 0
-    private(set) var inUtterance = false
-    private(set) var over = false
+    private var inUtterance = false
+    private var over = false
 
     init(rate: Int, endSilenceMilliseconds: Int, maxLengthMilliseconds: Int) {
         self.rate = rate
@@ -35,7 +35,7 @@ struct UtteranceDetector {
 
     mutating func hear(_ chunk: UnsafeBufferPointer<Int16>) -> Step {
         guard !over, !chunk.isEmpty else { return over ? .ended : (inUtterance ? .speaking : .waiting) }
-        let voiced = MixArithmetic.level(chunk) > SessionCore.voiceLevel * chunk.count
+        let voiced = SessionCore.isVoice(chunk)
         guard inUtterance else {
             leadIn.append(contentsOf: chunk)
             let keep = rate * Self.leadInMilliseconds / 1000
