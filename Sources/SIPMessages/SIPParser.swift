@@ -84,7 +84,8 @@ public enum SIPParser {
                 length = Int(String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)).map { max(0, $0) } ?? 0
             }
         }
-        guard headerEnd.end + length <= maximumSize else { throw .tooLarge }
+        // Compared without adding: a declared length near Int.max would overflow the sum.
+        guard length <= maximumSize - headerEnd.end else { throw .tooLarge }
         return headerEnd.end + length
     }
 

@@ -80,6 +80,10 @@ struct SIPParserTests {
         #expect(request.body == bytes("ab"))
         #expect(try SIPParser.messageLength(bytes("OPTIONS sip:a@b SIP/2.0\r\nl: 3\r\n\r\nabcOPTIONS")) == 36)
         #expect(try SIPParser.messageLength(bytes("OPTIONS sip:a@b SIP/2.0\r\n")) == nil)
+        // Found by the fuzzer: a length near Int.max overflowed the framing's sum and trapped.
+        #expect(throws: SIPParseError.tooLarge) {
+            try SIPParser.messageLength(bytes("REGISTER sip:a@b SIP/2.0\r\nContent-Length: 9223372036854775803\r\n\r\n"))
+        }
     }
 
     @Test(
