@@ -35,6 +35,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Where peers reach Parley: advertised addresses, the route toward a peer, names, CIDR blocks.
+        .target(name: "Addressing"),
         // RFC 3261 messages: parsing and serialising only, no I/O (also the fuzz target's subject).
         .target(name: "SIPMessages"),
         // RFC 4566 session descriptions and RFC 3264 offer/answer, handing media a plain description.
@@ -42,6 +44,7 @@ let package = Package(
         .target(
             name: "SIP",
             dependencies: [
+                "Addressing",
                 "SIPMessages",
                 "Store",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -72,6 +75,7 @@ let package = Package(
         .target(
             name: "Voice",
             dependencies: [
+                "Addressing",
                 "Media",
                 "Speech",
                 "SDP",
@@ -97,6 +101,7 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
+                "Addressing",
                 "API",
                 "Media",
                 "Speech",
@@ -118,15 +123,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AddressingTests", dependencies: ["Addressing"]),
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
-        .testTarget(name: "SIPTests", dependencies: ["SIP", "SIPMessages", "Store"]),
+        .testTarget(name: "SIPTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "VoiceTests", dependencies: ["Voice"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Media"]),
         .testTarget(
             name: "APITests",
             dependencies: [
+                "Addressing",
                 "API",
                 "Media",
                 "SIP",

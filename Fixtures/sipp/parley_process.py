@@ -22,8 +22,9 @@ def free_port():
 
 
 class ParleyProcess:
-    """A Parley with a fresh data directory and known administrator credentials; stops itself
-    when the `with` block ends."""
+    """A Parley with a fresh data directory and known administrator credentials, taking PSTN
+    calls from SIPp on loopback (an explicit trunk source); stops itself when the `with` block
+    ends."""
 
     def __init__(self, binary, *extra):
         self.data_dir = tempfile.mkdtemp(prefix="parley-load-")
@@ -32,7 +33,8 @@ class ParleyProcess:
         env = {**os.environ, "PARLEY_ADMIN_SID": self.sid, "PARLEY_ADMIN_TOKEN": self.token}
         self.process = subprocess.Popen(
             [binary, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
-             "--sip-host", "127.0.0.1", "--sip-port", str(self.sip_port), "--log-level", "warning", *extra],
+             "--sip-host", "127.0.0.1", "--sip-port", str(self.sip_port), "--trunk-source", "127.0.0.1",
+             "--log-level", "warning", *extra],
             env=env, stdout=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.http_port}"
         for _ in range(100):

@@ -14,18 +14,24 @@ struct ServeCommand: AsyncParsableCommand {
     var httpHost: String?
     @Option(help: "HTTP port (PARLEY_HTTP_PORT; default 8080).")
     var httpPort: String?
-    @Option(help: "SIP listen address (PARLEY_SIP_HOST; default 0.0.0.0).")
+    @Option(help: "SIP and RTP listen address, IPv4 or IPv6 such as :: (PARLEY_SIP_HOST; default 0.0.0.0).")
     var sipHost: String?
     @Option(help: "SIP port, UDP and TCP (PARLEY_SIP_PORT; default 5060).")
     var sipPort: String?
+    @Option(help: "HOST[:PORT] written in Via and Contact instead of the local address, e.g. a NAT's public address (PARLEY_SIP_ADVERTISE; default: the interface toward each peer).")
+    var sipAdvertise: String?
+    @Option(help: "Address written in SDP instead of the local one (PARLEY_RTP_ADVERTISE; default: the SIP advertised host, else the interface toward each peer).")
+    var rtpAdvertise: String?
     @Option(help: "RTP port range LO-HI (PARLEY_RTP_PORTS; default 20000-29999).")
     var rtpPorts: String?
     @Option(help: "Seconds without RTP before a call is hung up as dead (PARLEY_RTP_TIMEOUT; default 30).")
     var rtpTimeout: String?
     @Option(help: "Base of URLs handed to applications (PARLEY_PUBLIC_URL; default http://127.0.0.1:<http-port>).")
     var publicUrl: String?
-    @Option(help: "SIP URI of the carrier gateway, e.g. sip:127.0.0.1:5070 (PARLEY_TRUNK).")
+    @Option(help: "Carrier gateways in order of preference, comma-separated: sip: URIs, host names or addresses, e.g. sip:gw.example.net:5060 (PARLEY_TRUNK).")
     var trunk: String?
+    @Option(help: "Further sources of PSTN calls, comma-separated: ADDRESS, ADDRESS/BITS or ADDRESS:PORT (PARLEY_TRUNK_SOURCE).")
+    var trunkSource: String?
     @Option(help: "Digest realm of SIP clients (PARLEY_SIP_REALM; default parley).")
     var sipRealm: String?
     @Option(help: "Digest algorithms offered to SIP clients, most preferred first: MD5, SHA-256 or both as SHA-256,MD5 (PARLEY_SIP_DIGEST_ALGORITHMS; default MD5).")
@@ -44,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try ServerConfiguration(
                 flags: .init(
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
-                    sipPort: sipPort, rtpPorts: rtpPorts, rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk,
+                    sipPort: sipPort, sipAdvertise: sipAdvertise, rtpAdvertise: rtpAdvertise, rtpPorts: rtpPorts,
+                    rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk, trunkSource: trunkSource,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,
                     numberPool: numberPool,
                     testClock: testClock),

@@ -56,7 +56,9 @@ public struct ParleyServer: Sendable {
                 "sip": "\(configuration.sipHost):\(configuration.sipPort)",
                 "rtp-ports": "\(configuration.rtpPorts.lowerBound)-\(configuration.rtpPorts.upperBound)",
                 "public-url": "\(configuration.publicURL)",
-                "trunk": "\(configuration.trunk ?? "none")",
+                "sip-advertise": "\(configuration.sipAdvertise?.description ?? "per peer")",
+                "rtp-advertise": "\(configuration.rtpAdvertise ?? "per peer")",
+                "trunk": "\(configuration.trunks.isEmpty ? "none" : configuration.trunks.map(\.description).joined(separator: ","))",
             ])
 
         let health = ListenerHealth(expected: ["http", "sip"])
@@ -67,10 +69,14 @@ public struct ParleyServer: Sendable {
             clients: store.clients, realm: configuration.sipRealm,
             algorithms: configuration.digestAlgorithms, clock: clock, logger: Logger(label: "parley.sip"))
         let registrar = Registrar(authenticator: authenticator, clock: clock)
-        // PSTN calls come from the trunk; loopback is always a trunk, for local tests and load.
-        var trunkAddresses: Set<String> = ["127.0.0.1", "::1"]
-        if let trunk = configuration.trunk.flatMap(SIPURI.init) { trunkAddresses.insert(trunk.host) }
-        let localAddress = configuration.sipHost == "0.0.0.0" ? "127.0.0.1" : configuration.sipHost
+        // PSTN calls come from the configured trunks only; their names are resolved before
+        // the listeners start and again every minute.
+        let trunks = Trunks(gateways: configuration.trunks, sources: configuration.trunkSources)
+        await Task.detached { trunks.refresh() }.value
+        for gateway in trunks.gateways where gateway.addresses.isEmpty {
+            logger.warning("trunk does not resolve yet; PSTN calls cannot use it", metadata: ["trunk": "\(gateway.uri)"])
+        }
+        let addresses = configuration.advertisedAddresses
         let media = try await MediaEngine.start(
             host: configuration.sipHost, ports: configuration.rtpPorts, rtpTimeout: .seconds(configuration.rtpTimeout))
         let live = LiveCalls()
@@ -105,12 +111,12 @@ public struct ParleyServer: Sendable {
             queues: queues)
         let router = InboundCallRouter(
             numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
-            runtime: runtime, authenticator: authenticator, trunkAddresses: trunkAddresses, localAddress: localAddress,
+            runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
-        let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, logger: Logger(label: "parley.sip"))
+        let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, addresses: addresses, logger: Logger(label: "parley.sip"))
         let outbound = OutboundCalls(
             endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
-            trunk: configuration.trunk.flatMap(SIPURI.init), localAddress: localAddress, media: media, runtime: runtime,
+            trunks: trunks, addresses: addresses, media: media, runtime: runtime,
             live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, health: health, logger: logger)
@@ -135,7 +141,10 @@ public struct ParleyServer: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [sip, http, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1))],
+                services: [
+                    sip, http, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1)),
+                    TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await media.shutdown()

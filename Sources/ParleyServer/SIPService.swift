@@ -14,7 +14,7 @@ struct SIPService: Service {
 
     func run() async throws {
         let transport = try await SIPTransport.bind(host: host, port: port, endpoint: endpoint, logger: logger)
-        endpoint.attach(host: host, port: transport.port) { bytes, host, port in transport.send(bytes, host: host, port: port) }
+        endpoint.attach(port: transport.port) { bytes, host, port in transport.send(bytes, host: host, port: port) }
         await health.markReady("sip", address: transport.localAddresses.joined(separator: " "))
         logger.info("SIP listening", metadata: ["addresses": "\(transport.localAddresses.joined(separator: " "))"])
         try? await gracefulShutdown()

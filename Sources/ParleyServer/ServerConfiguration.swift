@@ -1,6 +1,8 @@
+import Addressing
 import Foundation
 import Logging
 import SIP
+import SIPMessages
 
 /// Everything `parley serve` is told, after flags and `PARLEY_*` variables are merged
 /// (a flag wins over its variable, a variable over the embedded default).
@@ -10,13 +12,21 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var httpPort: Int
     public var sipHost: String
     public var sipPort: Int
+    /// The SIP host (and port) written in Via and Contact instead of the local one: the public
+    /// address of a NAT in front of Parley.
+    public var sipAdvertise: HostPort?
+    /// The address written in SDP instead of the local one.
+    public var rtpAdvertise: String?
     public var rtpPorts: ClosedRange<Int>
     /// Seconds without RTP after which a call is considered dead and hung up.
     public var rtpTimeout: Int
     /// Base of the URLs Parley hands to applications (recording URLs, callbacks).
     public var publicURL: String
-    /// The carrier gateway that brings PSTN calls in and takes them out, as a SIP URI.
-    public var trunk: String?
+    /// The carrier gateways that take PSTN calls out, in order of preference; their addresses
+    /// may also bring PSTN calls in.
+    public var trunks: [SIPURI]
+    /// Further sources PSTN calls may come from (an address, a CIDR block, or `address:port`).
+    public var trunkSources: [Trunks.Source]
     public var sipRealm: String
     /// Digest algorithms the registrar offers, most preferred first.
     public var digestAlgorithms: [DigestAlgorithm]
@@ -29,14 +39,15 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, rtpPorts, rtpTimeout, publicURL,
-            trunk, sipRealm, digestAlgorithms, logLevel, numberPool: String?
+        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipAdvertise, rtpAdvertise, rtpPorts, rtpTimeout, publicURL,
+            trunk, trunkSource, sipRealm, digestAlgorithms, logLevel, numberPool: String?
         public var testClock: Bool
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
-            sipHost: String? = nil, sipPort: String? = nil, rtpPorts: String? = nil, rtpTimeout: String? = nil,
-            publicURL: String? = nil, trunk: String? = nil, sipRealm: String? = nil,
+            sipHost: String? = nil, sipPort: String? = nil, sipAdvertise: String? = nil, rtpAdvertise: String? = nil,
+            rtpPorts: String? = nil, rtpTimeout: String? = nil,
+            publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, sipRealm: String? = nil,
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
             testClock: Bool = false
         ) {
@@ -48,10 +59,13 @@ public struct ServerConfiguration: Sendable, Equatable {
             self.httpPort = httpPort
             self.sipHost = sipHost
             self.sipPort = sipPort
+            self.sipAdvertise = sipAdvertise
+            self.rtpAdvertise = rtpAdvertise
             self.rtpPorts = rtpPorts
             self.rtpTimeout = rtpTimeout
             self.publicURL = publicURL
             self.trunk = trunk
+            self.trunkSource = trunkSource
             self.sipRealm = sipRealm
             self.logLevel = logLevel
         }
@@ -65,8 +79,28 @@ public struct ServerConfiguration: Sendable, Equatable {
         dataDirectory = pick(flags.dataDirectory, "PARLEY_DATA_DIR") ?? "./parley-data"
         httpHost = pick(flags.httpHost, "PARLEY_HTTP_HOST") ?? "0.0.0.0"
         httpPort = try Self.port(pick(flags.httpPort, "PARLEY_HTTP_PORT"), option: "--http-port") ?? 8080
-        sipHost = pick(flags.sipHost, "PARLEY_SIP_HOST") ?? "0.0.0.0"
+        let sipHostText = pick(flags.sipHost, "PARLEY_SIP_HOST") ?? "0.0.0.0"
+        guard let sipBind = HostPort(sipHostText), sipBind.port == nil, IPAddress.isLiteral(sipBind.host) else {
+            throw ConfigurationError.invalid(option: "--sip-host", reason: "'\(sipHostText)' is not an IPv4 or IPv6 address")
+        }
+        sipHost = sipBind.host
         sipPort = try Self.port(pick(flags.sipPort, "PARLEY_SIP_PORT"), option: "--sip-port") ?? 5060
+        if let text = pick(flags.sipAdvertise, "PARLEY_SIP_ADVERTISE") {
+            guard let advertised = HostPort(text) else {
+                throw ConfigurationError.invalid(option: "--sip-advertise", reason: "'\(text)' is not HOST or HOST:PORT")
+            }
+            sipAdvertise = advertised
+        } else {
+            sipAdvertise = nil
+        }
+        if let text = pick(flags.rtpAdvertise, "PARLEY_RTP_ADVERTISE") {
+            guard let advertised = HostPort(text), advertised.port == nil, IPAddress.isLiteral(advertised.host) else {
+                throw ConfigurationError.invalid(option: "--rtp-advertise", reason: "'\(text)' is not an IPv4 or IPv6 address")
+            }
+            rtpAdvertise = advertised.host
+        } else {
+            rtpAdvertise = nil
+        }
         rtpPorts = try Self.portRange(pick(flags.rtpPorts, "PARLEY_RTP_PORTS")) ?? 20000...29999
         let timeout = pick(flags.rtpTimeout, "PARLEY_RTP_TIMEOUT") ?? "30"
         guard let seconds = Int(timeout), (1...3600).contains(seconds) else {
@@ -74,7 +108,18 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         rtpTimeout = seconds
         publicURL = pick(flags.publicURL, "PARLEY_PUBLIC_URL") ?? "http://127.0.0.1:\(httpPort)"
-        trunk = pick(flags.trunk, "PARLEY_TRUNK")
+        trunks = try Self.list(pick(flags.trunk, "PARLEY_TRUNK")).map { text in
+            guard let uri = Self.trunkURI(text) else {
+                throw ConfigurationError.invalid(option: "--trunk", reason: "'\(text)' is not a sip: URI, a host name or an address")
+            }
+            return uri
+        }
+        trunkSources = try Self.list(pick(flags.trunkSource, "PARLEY_TRUNK_SOURCE")).map { text in
+            guard let source = Trunks.Source(text) else {
+                throw ConfigurationError.invalid(option: "--trunk-source", reason: "'\(text)' is not ADDRESS, ADDRESS/BITS or ADDRESS:PORT")
+            }
+            return source
+        }
         sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"
         numberPool = pick(flags.numberPool, "PARLEY_NUMBER_POOL")
         let algorithms = pick(flags.digestAlgorithms, "PARLEY_SIP_DIGEST_ALGORITHMS") ?? "MD5"
@@ -94,9 +139,26 @@ public struct ServerConfiguration: Sendable, Equatable {
         guard URL(string: publicURL)?.scheme?.hasPrefix("http") == true else {
             throw ConfigurationError.invalid(option: "--public-url", reason: "'\(publicURL)' is not an http(s) URL")
         }
-        if let trunk, !(trunk.hasPrefix("sip:") && trunk.count > 4) {
-            throw ConfigurationError.invalid(option: "--trunk", reason: "'\(trunk)' is not a sip: URI")
+    }
+
+    /// What Parley writes where peers must reach it.
+    public var advertisedAddresses: AdvertisedAddresses {
+        AdvertisedAddresses(bindHost: sipHost, sip: sipAdvertise, rtp: rtpAdvertise)
+    }
+
+    /// The comma-separated items of a flag's value.
+    private static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A trunk as a `sip:` URI (`sip:gw.example.net:5060`), or a host with an optional port.
+    private static func trunkURI(_ text: String) -> SIPURI? {
+        if text.lowercased().hasPrefix("sip:") {
+            guard let uri = SIPURI(text), uri.scheme == "sip", !uri.host.isEmpty else { return nil }
+            return uri
         }
+        guard let hostPort = HostPort(text), !hostPort.host.contains(":") || IPAddress.isIPv6(hostPort.host) else { return nil }
+        return SIPURI(host: hostPort.host, port: hostPort.port)
     }
 
     private static func port(_ text: String?, option: String) throws -> Int? {

@@ -95,7 +95,7 @@ public final class IncomingCall: DialogPeer, Sendable {
         let dialog = DialogRoute(
             callID: callID, local: (request.headers["To"] ?? "") + ";tag=\(localTag)", remote: request.headers["From"] ?? "",
             remoteTarget: contact.uriText, routeSet: request.headers.values("Record-Route"))
-        let bye = dialog.request("BYE", cseq: cseq, via: endpoint.newVia(transport: source.transport), contact: nil)
+        let bye = dialog.request("BYE", cseq: cseq, via: endpoint.newVia(transport: source.transport, toward: source.address), contact: nil)
         let hop = dialog.nextHop
         let source = self.source
         let endpoint = self.endpoint

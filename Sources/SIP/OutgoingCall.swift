@@ -123,7 +123,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
         case .retransmission(let ack):
             if let ack { sendInDialog(ack) }
         case .first(let canceled):
-            let ack = dialog.request("ACK", cseq: 1, via: endpoint.newVia(transport: destination.transport), contact: nil).serialized()
+            let ack = dialog.request("ACK", cseq: 1, via: endpoint.newVia(transport: destination.transport, toward: destination.host), contact: nil).serialized()
             state.withLock { $0.ack = ack }
             sendInDialog(ack)
             if canceled {
@@ -181,7 +181,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
     }
 
     private func sendBye() {
-        let via = endpoint.newVia(transport: destination.transport)
+        let via = endpoint.newVia(transport: destination.transport, toward: destination.host)
         let request = state.withLock { state -> SIPRequest? in
             guard let dialog = state.dialog, !state.ended else { return nil }
             state.localCSeq += 1

@@ -1,3 +1,4 @@
+import Addressing
 import Foundation
 import Logging
 import SIPMessages
@@ -18,7 +19,9 @@ public final class SIPEndpoint: Sendable {
     private let dropped = Atomic<Int>(0)
     /// Unfinished INVITE transactions by branch key, and calls by Call-ID and our tag.
     private let calls = Mutex(CallTables())
-    private let local = Mutex(LocalAddress(sentBy: "127.0.0.1:5060", send: nil))
+    private let listener = Mutex(Listener(port: 5060, send: nil))
+    /// What Parley writes in Via and Contact toward each peer.
+    public let addresses: AdvertisedAddresses
     /// Open TCP connections by remote `address:port`: how requests reach peers that connected.
     private let connections = Mutex<[String: @Sendable ([UInt8]) -> Void]>([:])
     let clientTransactions = ClientTransactions()
@@ -31,36 +34,52 @@ public final class SIPEndpoint: Sendable {
         var byOrigin: [String: String] = [:]
     }
 
-    /// Where Parley is reached (its Via sent-by and Contact) and how it sends UDP datagrams to
-    /// any address, once the transport is bound.
-    private struct LocalAddress {
-        var sentBy: String
+    /// The port the transport is bound to and how it sends UDP datagrams to any address.
+    private struct Listener {
+        var port: Int
         var send: (@Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void)?
-        var contact: String { "<sip:\(sentBy)>" }
     }
 
-    public init(registrar: Registrar, callHandler: (any CallHandler)? = nil, logger: Logger) {
+    public init(
+        registrar: Registrar, callHandler: (any CallHandler)? = nil, addresses: AdvertisedAddresses = AdvertisedAddresses(bindHost: "127.0.0.1"),
+        logger: Logger
+    ) {
         self.registrar = registrar
         self.callHandler = callHandler
+        self.addresses = addresses
         self.logger = logger
     }
 
-    /// Connects the endpoint to its bound transport: `host:port` goes in Via and Contact (where
-    /// in-dialog requests reach Parley), `send` carries requests Parley starts over UDP.
-    public func attach(host: String, port: Int, send: @escaping @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void) {
-        let reachable = host == "0.0.0.0" ? "127.0.0.1" : host
-        local.withLock { $0 = LocalAddress(sentBy: "\(reachable):\(port)", send: send) }
+    /// Connects the endpoint to its bound transport: `port` goes in Via and Contact (unless an
+    /// advertised port replaces it), `send` carries requests Parley starts over UDP.
+    public func attach(port: Int, send: @escaping @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void) {
+        listener.withLock { $0 = Listener(port: port, send: send) }
     }
 
-    /// A top Via for a request Parley sends, with a fresh RFC 3261 branch.
-    func newVia(transport: SIPSource.Transport = .udp) -> String {
-        "SIP/2.0/\(transport.rawValue.uppercased()) \(local.withLock { $0.sentBy });branch=z9hG4bK\(RandomHex.string(byteCount: 8));rport"
+    /// Parley's host toward `peer`, as it goes in a From or a Contact.
+    public func localHost(toward peer: String) -> String {
+        HostPort(host: addresses.sipHost(toward: peer)).uriHost
+    }
+
+    /// Parley's `host:port` toward `peer`: the sent-by of its Via and the address of its Contact.
+    func sentBy(toward peer: String) -> String {
+        HostPort(host: addresses.sipHost(toward: peer), port: addresses.sipPort(bound: listener.withLock { $0.port })).description
+    }
+
+    /// The Contact Parley gives `peer`: where in-dialog requests reach it over `transport`.
+    func contact(toward peer: String, transport: SIPSource.Transport) -> String {
+        "<sip:\(sentBy(toward: peer))" + (transport == .udp ? "" : ";transport=\(transport.rawValue)") + ">"
+    }
+
+    /// A top Via for a request Parley sends toward `peer`, with a fresh RFC 3261 branch.
+    func newVia(transport: SIPSource.Transport = .udp, toward peer: String) -> String {
+        "SIP/2.0/\(transport.rawValue.uppercased()) \(sentBy(toward: peer));branch=z9hG4bK\(RandomHex.string(byteCount: 8));rport"
     }
 
     func sendOut(_ bytes: [UInt8], to destination: SIPDestination) {
         switch destination.transport {
         case .udp:
-            local.withLock { $0.send }?(bytes, destination.host, destination.port)
+            listener.withLock { $0.send }?(bytes, destination.host, destination.port)
         case .tcp:
             guard let send = connections.withLock({ $0["\(destination.host):\(destination.port)"] }) else {
                 logger.debug("no TCP connection to send on", metadata: ["destination": "\(destination.host):\(destination.port)"])
@@ -80,28 +99,28 @@ public final class SIPEndpoint: Sendable {
     }
 
     /// Starts an outbound call: an INVITE for `requestURI` with `sdp`, sent to `destination`,
-    /// from `from` (a name-addr; Parley adds its tag) to `to`.
+    /// from `from` (a name-addr; Parley adds its tag) to `to`, with the hops it may still take.
     public func startCall(
-        requestURI: String, from: String, to: String, sdp: String, destination: SIPDestination,
+        requestURI: String, from: String, to: String, sdp: String, destination: SIPDestination, maxForwards: Int = 70,
         headers extra: [(String, String)] = []
     ) -> OutgoingCall {
-        let via = newVia(transport: destination.transport)
+        let via = newVia(transport: destination.transport, toward: destination.host)
         let branch = Via(via)?.branch ?? ""
         let tag = Registrar.tag()
-        let contact = local.withLock { $0.contact }
+        let localContact = contact(toward: destination.host, transport: destination.transport)
         var headers = SIPHeaders()
         headers.add("Via", via)
-        headers.add("Max-Forwards", "70")
+        headers.add("Max-Forwards", "\(maxForwards)")
         headers.add("From", "\(from);tag=\(tag)")
         headers.add("To", to)
         headers.add("Call-ID", RandomHex.string(byteCount: 12) + "@parley")
         headers.add("CSeq", "1 INVITE")
-        headers.add("Contact", contact)
+        headers.add("Contact", localContact)
         headers.add("Allow", allowed)
         for (name, value) in extra { headers.add(name, value) }
         headers.add("Content-Type", "application/sdp")
         let invite = SIPRequest(method: "INVITE", uri: requestURI, headers: headers, body: Array(sdp.utf8))
-        let call = OutgoingCall(invite: invite, branch: branch, destination: destination, localTag: tag, localContact: contact, endpoint: self)
+        let call = OutgoingCall(invite: invite, branch: branch, destination: destination, localTag: tag, localContact: localContact, endpoint: self)
         clientTransactions.register(ClientTransactions.key(branch: branch, method: "INVITE")) { [weak call] in call?.receive($0) }
         calls.withLock { $0.byDialog[call.callID + "|" + tag] = call }
         call.start()
@@ -283,7 +302,9 @@ public final class SIPEndpoint: Sendable {
             existing.resendLastResponse()
             return
         }
-        let call = IncomingCall(request: request, source: source, via: via, localContact: local.withLock { $0.contact }, endpoint: self)
+        let call = IncomingCall(
+            request: request, source: source, via: via, localContact: contact(toward: source.address, transport: source.transport),
+            endpoint: self)
         let merged = calls.withLock { tables -> Bool in
             if let other = tables.byOrigin[call.originKey], other != key { return true }
             tables.byBranch[key] = call

@@ -54,6 +54,10 @@ actor CallLeg: ControllableLeg, RCMLLeg {
 
     var isAnswered: Bool { record.status == .inProgress }
 
+    var forwardsForChildren: Int {
+        (call.request.headers["Max-Forwards"].flatMap { Int($0) } ?? OutboundCalls.initialMaxForwards) - 1
+    }
+
     /// REST `Status=completed`: BYE to the caller; the record ends `completed` once it is sent.
     func hangUp() {
         call.hangUp()

@@ -1,3 +1,4 @@
+import Addressing
 import Foundation
 import Logging
 import Media
@@ -20,8 +21,8 @@ public struct InboundCallRouter: CallHandler {
     let runtime: RCMLRuntime
     let clients: any ClientRepository
     let authenticator: DigestAuthenticator
-    let trunkAddresses: Set<String>
-    let negotiator: OfferAnswer
+    let trunks: Trunks
+    let addresses: AdvertisedAddresses
     let media: MediaEngine
     let live: LiveCalls
     let clock: any WallClock
@@ -29,8 +30,8 @@ public struct InboundCallRouter: CallHandler {
 
     public init(
         numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
-        clients: any ClientRepository, runtime: RCMLRuntime, authenticator: DigestAuthenticator, trunkAddresses: Set<String>,
-        localAddress: String, media: MediaEngine, live: LiveCalls, clock: any WallClock, logger: Logger
+        clients: any ClientRepository, runtime: RCMLRuntime, authenticator: DigestAuthenticator, trunks: Trunks,
+        addresses: AdvertisedAddresses, media: MediaEngine, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.live = live
         self.numbers = numbers
@@ -39,8 +40,8 @@ public struct InboundCallRouter: CallHandler {
         self.calls = calls
         self.clients = clients
         self.authenticator = authenticator
-        self.trunkAddresses = trunkAddresses
-        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: localAddress)
+        self.trunks = trunks
+        self.addresses = addresses
         self.media = media
         self.clock = clock
         self.logger = logger
@@ -54,7 +55,7 @@ public struct InboundCallRouter: CallHandler {
                 return await fromClient(call, from: from)
             }
         }
-        guard trunkAddresses.contains(call.source.address) else {
+        guard trunks.admits(address: call.source.address, port: call.source.port) else {
             return refuse(call, 403, "Forbidden: not a trunk")
         }
         guard let user = SIPURI(call.request.uri)?.user, let e164 = BelgianNumberPlan.normalise(user) else {
@@ -137,6 +138,8 @@ public struct InboundCallRouter: CallHandler {
         }
         let local: LocalMedia
         do {
+            // The SDP names the address of the interface that routes toward the caller.
+            let negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: addresses.rtpHost(toward: call.source.address))
             local = try LocalMedia(offer: offer, negotiator: negotiator, port: session.port)
         } catch {
             await session.close()

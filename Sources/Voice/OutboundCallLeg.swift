@@ -25,6 +25,8 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
     private let observer: AsyncStream<DialedCall.Event>.Continuation?
     private var progress: CallProgressReporter
     private let ringTimeout: Duration
+    /// The Max-Forwards its INVITEs carried.
+    private let maxForwards: Int
     private let calls: any CallRepository
     private let clock: any WallClock
     private let logger: Logger
@@ -38,8 +40,9 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, session: MediaSession,
         application: WebhookTarget?, statusCallback: StatusCallback?, observer: AsyncStream<DialedCall.Event>.Continuation?,
         runtime: RCMLRuntime,
-        ringTimeout: Duration, record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
+        ringTimeout: Duration, maxForwards: Int, record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
     ) {
+        self.maxForwards = maxForwards
         self.session = session
         self.application = application
         self.observer = observer
@@ -56,6 +59,8 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
     }
 
     var isAnswered: Bool { winner != nil }
+
+    var forwardsForChildren: Int { maxForwards - 1 }
 
     /// Runs the leg to its end; the record is final when this returns.
     func run() async {

@@ -1,3 +1,4 @@
+import Addressing
 import Foundation
 import Logging
 import Media
@@ -37,31 +38,38 @@ public enum OutboundCallError: Error, Equatable {
     /// An emergency or special short number: never called (a Notification says so too).
     case forbiddenDestination(String)
     case callerIDNotOwned(String)
-    /// A PSTN number was dialled but no `--trunk` is configured.
+    /// A PSTN number was dialled but no `--trunk` is configured, or none of them resolved.
     case noTrunk
+    /// A `sip:` address whose host name does not resolve.
+    case unresolvable(String)
+    /// The call that dials has used up its Max-Forwards: it came back through Parley too often.
+    case tooManyHops
     /// Every RTP port is in use.
     case noMediaPort
 }
 
-/// Starts outbound legs: the Voice service behind `POST Calls`. PSTN numbers go to the trunk with the caller ID in From; `client:` rings every
-/// registered contact; `sip:` goes to the address itself.
+/// Starts outbound legs: the Voice service behind `POST Calls`. PSTN numbers go to the first
+/// trunk gateway that resolved, with the caller ID in From; `client:` rings every registered
+/// contact; `sip:` goes to the address itself (its host name resolved).
 public final class OutboundCalls: Sendable {
     private let endpoint: SIPEndpoint
     private let registrar: Registrar
     private let numbers: any NumberRepository
     private let clients: any ClientRepository
     private let calls: any CallRepository
-    private let trunk: SIPURI?
-    private let negotiator: OfferAnswer
+    private let trunks: Trunks
+    private let addresses: AdvertisedAddresses
     private let media: MediaEngine
     private let runtime: RCMLRuntime
     private let clock: any WallClock
     private let logger: Logger
     private let live: LiveCalls
+    /// The Max-Forwards of a call Parley starts on its own (RFC 3261 §8.1.1.6).
+    static let initialMaxForwards = 70
 
     public init(
         endpoint: SIPEndpoint, registrar: Registrar, numbers: any NumberRepository, clients: any ClientRepository,
-        calls: any CallRepository, trunk: SIPURI?, localAddress: String, media: MediaEngine, runtime: RCMLRuntime,
+        calls: any CallRepository, trunks: Trunks, addresses: AdvertisedAddresses, media: MediaEngine, runtime: RCMLRuntime,
         live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.endpoint = endpoint
@@ -69,8 +77,8 @@ public final class OutboundCalls: Sendable {
         self.numbers = numbers
         self.clients = clients
         self.calls = calls
-        self.trunk = trunk
-        self.negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: localAddress)
+        self.trunks = trunks
+        self.addresses = addresses
         self.media = media
         self.runtime = runtime
         self.clock = clock
@@ -87,14 +95,17 @@ public final class OutboundCalls: Sendable {
         let callerID = try await ownedNumber(request.from, account: request.account)
         let placed = try await place(
             target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
-            timeout: request.timeout, application: request.application, statusCallback: request.statusCallback, observer: nil)
+            timeout: request.timeout, maxForwards: Self.initialMaxForwards, application: request.application, statusCallback: request.statusCallback, observer: nil)
         return placed.record
     }
 
     /// A Dial's target: rung with `callerID` (which must be the account's own number when
     /// the target is a PSTN number), its media on the dialling leg's event loop so the two
     /// can be bridged, its answer and end reported on the returned call's events.
-    func dial(_ address: String, callerID: String, parent: CallRecord, timeout: Int, near: MediaSession) async throws -> DialedCall {
+    func dial(
+        _ address: String, callerID: String, parent: CallRecord, timeout: Int, maxForwards: Int, near: MediaSession
+    ) async throws -> DialedCall {
+        guard maxForwards > 0 else { throw OutboundCallError.tooManyHops }
         try await refuseForbidden(address, account: parent.accountSid, url: address, call: parent.sid)
         guard let target = CallTarget(address) else { throw OutboundCallError.invalidTo(address) }
         let from: String
@@ -106,7 +117,7 @@ public final class OutboundCalls: Sendable {
         let (events, observer) = AsyncStream<DialedCall.Event>.makeStream()
         let placed = try await place(
             target, callerID: from, account: parent.accountSid, direction: .outboundDial, parent: parent.sid, near: near,
-            timeout: timeout, application: nil, statusCallback: nil, observer: observer)
+            timeout: timeout, maxForwards: maxForwards, application: nil, statusCallback: nil, observer: observer)
         return DialedCall(sid: placed.record.sid, leg: placed.leg, session: placed.session, events: events)
     }
 
@@ -129,7 +140,7 @@ public final class OutboundCalls: Sendable {
     /// Writes the record (queued), opens the media and sends the INVITEs; the leg runs on.
     private func place(
         _ target: CallTarget, callerID: String, account: AccountSid, direction: CallDirection, parent: CallSid?,
-        near: MediaSession?, timeout: Int, application: WebhookTarget?, statusCallback: StatusCallback?,
+        near: MediaSession?, timeout: Int, maxForwards: Int, application: WebhookTarget?, statusCallback: StatusCallback?,
         observer: AsyncStream<DialedCall.Event>.Continuation?
     ) async throws -> (record: CallRecord, leg: OutboundCallLeg, session: MediaSession) {
         let destinations = try await destinations(of: target, account: account)
@@ -149,19 +160,23 @@ public final class OutboundCalls: Sendable {
             await session.close()
             throw error
         }
+        // The offer and the From name the address of the interface that routes toward the
+        // first destination (forks to several contacts of one Client share one offer).
+        let peer = destinations.first?.address.host ?? addresses.bindHost
+        let negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: addresses.rtpHost(toward: peer))
         let offer = negotiator.offer(localPort: session.port, sessionID: String(UInt32.random(in: 1...UInt32.max)))
         let user = callerID.hasPrefix("client:") ? String(callerID.dropFirst("client:".count)) : callerID
-        let from = "<sip:\(user)@\(negotiator.localAddress)>"
+        let from = "<sip:\(user)@\(endpoint.localHost(toward: peer))>"
         let forks = destinations.map { destination in
             endpoint.startCall(
                 requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
-                destination: destination.address)
+                destination: destination.address, maxForwards: maxForwards)
         }
         record.sipCallID = forks.first?.callID
         let leg = OutboundCallLeg(
             forks: forks, offer: offer, negotiator: negotiator, session: session, application: application,
             statusCallback: statusCallback, observer: observer, runtime: runtime, ringTimeout: .seconds(timeout),
-            record: record, calls: calls, clock: clock, logger: logger)
+            maxForwards: maxForwards, record: record, calls: calls, clock: clock, logger: logger)
         live.add(record.sid, leg)
         let live = self.live
         Task {
@@ -179,11 +194,16 @@ public final class OutboundCalls: Sendable {
     private func destinations(of target: CallTarget, account: AccountSid) async throws -> [Destination] {
         switch target {
         case .number(let e164):
-            guard let trunk else { throw OutboundCallError.noTrunk }
-            let requestURI = "sip:\(e164)@\(trunk.host)" + (trunk.port.map { ":\($0)" } ?? "")
-            return [Destination(requestURI: requestURI, address: SIPDestination(host: trunk.host, port: trunk.port ?? 5060))]
+            guard let gateway = trunks.gateways.first(where: { $0.destination != nil }), let destination = gateway.destination else {
+                throw OutboundCallError.noTrunk
+            }
+            let host = HostPort(host: gateway.uri.host, port: gateway.uri.port)
+            return [Destination(requestURI: "sip:\(e164)@\(host)", address: destination)]
         case .sip(let uri):
-            return [Destination(requestURI: uri.description, address: SIPDestination(host: uri.host, port: uri.port ?? 5060))]
+            let host = uri.host
+            let resolved = await Task.detached { HostResolver.addresses(of: host) }.value
+            guard let address = resolved.first else { throw OutboundCallError.unresolvable(uri.host) }
+            return [Destination(requestURI: uri.description, address: SIPDestination(host: address, port: uri.port ?? 5060))]
         case .client(let login):
             guard let client = try await clients.withLogin(login).first(where: { $0.accountSid == account }) else { return [] }
             return await registrar.registrations(of: client.sid).compactMap { registration in

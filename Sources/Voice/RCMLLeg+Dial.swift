@@ -147,7 +147,10 @@ extension RCMLLeg {
                 callerID = record.from
             }
             do {
-                ringing.append(try await calls.dial(target.address, callerID: callerID, parent: record, timeout: verb.timeout, near: session))
+                ringing.append(
+                    try await calls.dial(
+                        target.address, callerID: callerID, parent: record, timeout: verb.timeout, maxForwards: forwardsForChildren,
+                        near: session))
             } catch OutboundCallError.forbiddenDestination {
                 continue  // the Notification is written
             } catch {
@@ -166,6 +169,10 @@ extension RCMLLeg {
             (13223, "Dial: \(target) is not a Belgian number, a Client or a SIP address")
         case OutboundCallError.noTrunk:
             (13224, "Dial: no trunk is configured for \(target)")
+        case OutboundCallError.tooManyHops:
+            (13225, "Dial: \(target) refused: the call came through Parley too many times (Max-Forwards used up)")
+        case OutboundCallError.unresolvable(let host):
+            (13224, "Dial: the host \(host) of \(target) does not resolve")
         default:
             (13225, "Dial: \(target) could not be called: \(error)")
         }

@@ -11,6 +11,9 @@ protocol RCMLLeg: Actor {
     /// How the leg ends, once a verb (or the REST API) decided it.
     var ending: CallStatus? { get }
     var inbox: LegInbox { get set }
+    /// The Max-Forwards of the INVITEs this leg's Dial sends: one less than its own call had,
+    /// so a call that comes back to Parley through itself runs out of hops (483) instead of looping.
+    var forwardsForChildren: Int { get }
     var interpreter: Task<Void, Never>? { get set }
     /// Answers if not answered yet (inbound), else nothing.
     func answer() async

@@ -1,3 +1,4 @@
+import Addressing
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -40,7 +41,7 @@ final class APIFixture {
         let queues = Queues(records: store.queues, media: engine, clock: SystemClock())
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
-            numbers: store.numbers, clients: store.clients, calls: store.calls, trunk: nil, localAddress: "127.0.0.1",
+            numbers: store.numbers, clients: store.clients, calls: store.calls, trunks: Trunks(gateways: []), addresses: AdvertisedAddresses(bindHost: "127.0.0.1"),
             media: engine,
             runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recognizer: nil, recordings: recordings, conferences: conferences,
                 queues: queues), live: live,

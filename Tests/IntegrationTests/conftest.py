@@ -44,21 +44,30 @@ class Parley:
     admin_token: str = ""
     log_path: str = field(default="")
     sip_port: int = field(default_factory=free_port)
-    # Where the "carrier" (a SIPp UAS in the tests) listens: Parley's --trunk.
+    # Where the "carrier" (a SIPp UAS in the tests) listens: Parley's --trunk. Loopback is a
+    # trunk only because the tests say so; the carrier's callers come from any loopback port.
     trunk_port: int = field(default_factory=free_port)
+    http_host: str = "127.0.0.1"
+    sip_host: str = "127.0.0.1"
+    # A command prefix that runs Parley elsewhere, e.g. `ip netns exec NAME`.
+    launcher: tuple = ()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.http_host}:{self.port}"
+
+    def trunk_args(self):
+        if "PARLEY_TRUNK" in self.env:
+            return []
+        return ["--trunk", f"sip:127.0.0.1:{self.trunk_port}"]
 
     def start(self, extra_args=("--test-clock",)):
         self.log_path = os.path.join(self.data_dir, f"parley-{time.time_ns()}.log")
         log = open(self.log_path, "w")
-        trunk = [] if "PARLEY_TRUNK" in self.env else ["--trunk", f"sip:127.0.0.1:{self.trunk_port}"]
         self.process = subprocess.Popen(
-            [PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1",
-             "--http-port", str(self.port), "--sip-host", "127.0.0.1", "--sip-port", str(self.sip_port),
-             "--number-pool", POOL_PATH, *trunk, *extra_args],
+            [*self.launcher, PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
+             "--http-port", str(self.port), "--sip-host", self.sip_host, "--sip-port", str(self.sip_port),
+             "--number-pool", POOL_PATH, *self.trunk_args(), *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:

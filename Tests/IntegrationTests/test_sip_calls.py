@@ -264,3 +264,14 @@ def test_a_caller_that_sends_no_rtp_is_hung_up_after_the_rtp_timeout(fresh_parle
     [call] = server.client().calls.list(to="+32476206119")
     assert call.status == "completed" and int(call.duration) >= 2
     assert "no RTP from the caller" in server.logs()
+
+
+def test_a_caller_that_is_not_the_trunk_is_refused_even_on_loopback(fresh_parley):
+    parley = fresh_parley()
+    parley.env["PARLEY_TRUNK"] = "sip:127.0.0.2:5999"  # a trunk elsewhere; nothing is sent there
+    parley.start()
+    client = parley.client()
+    app = client.applications.create(friendly_name="trunk only", voice_url="http://127.0.0.1:9/rcml")
+    client.incoming_phone_numbers.create(phone_number="+32485206100", voice_application_sid=app.sid)
+    status, line, _, _ = send_invite(RawSIP(parley), parley, "+32485206100", "0470111111")
+    assert status == 403 and "not a trunk" in line, line

@@ -14,7 +14,8 @@ HOLD = b'<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Play digits="w"/
 
 
 class WebhookServer:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
+        self.host = host
         self.requests = []
         self.documents = {}
         self.lock = threading.Lock()
@@ -62,7 +63,7 @@ class WebhookServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -75,7 +76,7 @@ class WebhookServer:
         return self.url(path)
 
     def url(self, path="/rcml"):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def received(self, path=None):
         with self.lock:

@@ -1,0 +1,84 @@
+"""Test hosts on one machine: network namespaces joined by veth pairs, with addresses from the
+benchmarking range 198.18.0.0/15, created by the tests and removed after them.
+
+    root namespace (tests, web server) 198.18.0.1 --- 198.18.0.2  core (Parley)
+                                                      198.18.1.1  core --- 198.18.1.2  peer (SIPp, baresip)
+
+Parley is bound to the wildcard address in `core`, so what it advertises to the peer must be
+198.18.1.1, the interface that routes toward it, never 127.0.0.1."""
+import os
+import shutil
+import subprocess
+import time
+
+CORE, PEER = "parley-it-core", "parley-it-peer"
+ROOT_ADDRESS, CORE_HTTP_ADDRESS = "198.18.0.1", "198.18.0.2"
+CORE_SIP_ADDRESS, PEER_ADDRESS = "198.18.1.1", "198.18.1.2"
+LINKS = (("pit-root", None, ROOT_ADDRESS, "pit-core0", CORE, CORE_HTTP_ADDRESS),
+         ("pit-core1", CORE, CORE_SIP_ADDRESS, "pit-peer", PEER, PEER_ADDRESS))
+
+
+def unavailable_reason():
+    """Why these hosts cannot be made here, or None."""
+    if os.geteuid() != 0:
+        return "network namespaces need root (the tests across hosts create them)"
+    if shutil.which("ip") is None:
+        return "iproute2's ip command is not installed"
+    return None
+
+
+def _ip(*args, namespace=None, check=True):
+    prefix = ["ip", "netns", "exec", namespace] if namespace else []
+    return subprocess.run([*prefix, "ip", *args], capture_output=True, text=True, check=check)
+
+
+class Hosts:
+    """The two namespaces and their links; `in_core` and `in_peer` prefix a command to run there."""
+
+    def __init__(self, core_hosts_file=""):
+        """`core_hosts_file` is added to /etc/hosts as Parley's host sees it."""
+        self.core_hosts_file = core_hosts_file
+
+    def create(self):
+        self.remove()
+        for namespace in (CORE, PEER):
+            _ip("netns", "add", namespace)
+            _ip("link", "set", "lo", "up", namespace=namespace)
+        for left, left_ns, left_address, right, right_ns, right_address in LINKS:
+            _ip("link", "add", left, "type", "veth", "peer", "name", right)
+            for name, namespace, address in ((left, left_ns, left_address), (right, right_ns, right_address)):
+                if namespace:
+                    _ip("link", "set", name, "netns", namespace)
+                _ip("addr", "add", f"{address}/24", "dev", name, namespace=namespace)
+                _ip("link", "set", name, "up", namespace=namespace)
+        # `ip netns exec` shows a namespace the files of /etc/netns/NAME in place of /etc's.
+        os.makedirs(f"/etc/netns/{CORE}", exist_ok=True)
+        with open(f"/etc/netns/{CORE}/hosts", "w") as hosts:
+            hosts.write("127.0.0.1 localhost\n::1 localhost\n" + self.core_hosts_file)
+        return self
+
+    def remove(self):
+        for namespace in (CORE, PEER):
+            _ip("netns", "del", namespace, check=False)
+        _ip("link", "del", "pit-root", check=False)
+        shutil.rmtree(f"/etc/netns/{CORE}", ignore_errors=True)
+
+    @staticmethod
+    def in_core(*command):
+        return ["ip", "netns", "exec", CORE, *command]
+
+    @staticmethod
+    def in_peer(*command):
+        return ["ip", "netns", "exec", PEER, *command]
+
+    @staticmethod
+    def wait_for_udp_listener(namespace, port, timeout=10.0):
+        """Waits until something in `namespace` listens on UDP `port` (a SIPp UAS being ready)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            listening = subprocess.run(["ip", "netns", "exec", namespace, "ss", "-Hlun", f"sport = :{port}"],
+                                       capture_output=True, text=True).stdout
+            if listening.strip():
+                return True
+            time.sleep(0.05)
+        return False

@@ -1,0 +1,158 @@
+"""Parley between real hosts: Parley bound to the wildcard address in one network namespace,
+SIPp in another, joined by a veth pair (see netns_hosts.py). What Parley writes where the peer
+must reach it (Via, Contact, SDP) is the address of its interface toward the peer, so the
+peer's ACK, BYE and audio reach Parley; the carrier trunk is given by a host name that Parley's
+host resolves; nothing but the configured trunk is a trunk, loopback included."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import free_port, make_parley
+from netns_hosts import CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, PEER, PEER_ADDRESS, ROOT_ADDRESS, Hosts, unavailable_reason
+from sip_peers import FIXTURES, create_client, wait_for
+from webhook_server import WebhookServer
+
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
+
+CARRIER_NAME = "carrier.parley.test"
+CALLER_ID = "+32483206100"
+
+
+@pytest.fixture(scope="module")
+def hosts():
+    made = Hosts(core_hosts_file=f"{PEER_ADDRESS} {CARRIER_NAME}\n").create()
+    yield made
+    made.remove()
+
+
+@pytest.fixture(scope="module")
+def web(hosts):
+    """The customer's web server, on the test host's side of the link."""
+    server = WebhookServer(host=ROOT_ADDRESS)
+    yield server
+    server.httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def remote(hosts):
+    """Parley on the `core` host, bound to every interface, with the carrier by name and two
+    RTP port pairs (so a port that is not given back shows at the third call)."""
+    parley = make_parley()
+    parley.http_host, parley.sip_host, parley.launcher = CORE_HTTP_ADDRESS, "0.0.0.0", tuple(Hosts.in_core())
+    parley.env["PARLEY_TRUNK"] = f"sip:{CARRIER_NAME}:{parley.trunk_port}"
+    parley.start(extra_args=("--rtp-ports", "31000-31003", "--public-url", f"http://{CORE_HTTP_ADDRESS}:{parley.port}"))
+    yield parley
+    assert parley.stop() == 0, "parley did not shut down cleanly on SIGTERM"
+
+
+def sipp_in_peer(scenario, *extra, port=None, trace_dir=None):
+    """A SIPp command in the peer's namespace, on the peer's address, tracing its messages."""
+    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", PEER_ADDRESS, "-p", str(port or free_port()),
+               "-mp", str(free_port() & ~1), "-m", "1", "-nostdin", "-timeout", "40s", "-timeout_error", *extra]
+    if trace_dir:
+        command += ["-trace_msg", "-message_file", os.path.join(trace_dir, "messages.log")]
+    return Hosts.in_peer(*command)
+
+
+def messages(trace_dir):
+    return open(os.path.join(trace_dir, "messages.log")).read()
+
+
+def parley_said(trace, start_line):
+    """The messages SIPp received (so Parley sent) that begin with `start_line`, in order."""
+    found = []
+    for block in re.split(r"\n-{10,}[^\n]*\n", "\n" + trace):
+        head, _, message = block.partition("\n")
+        if "message received" in head and message.lstrip().startswith(start_line):
+            found.append(message.lstrip())
+    return found
+
+
+def assert_advertises_its_interface_toward_the_peer(message):
+    assert "127.0.0.1" not in message, message
+    contact = re.search(r"^Contact:\s*<sip:([^>;]+)", message, re.MULTILINE | re.IGNORECASE)
+    assert contact and contact.group(1).split("@")[-1].startswith(f"{CORE_SIP_ADDRESS}:"), message
+    if "v=0" in message:
+        assert f"c=IN IP4 {CORE_SIP_ADDRESS}" in message and f"IN IP4 {CORE_SIP_ADDRESS}" in message.split("o=")[1].split("\n")[0], message
+
+
+def bind(parley, web, number, document):
+    url = web.serve(f"/app/{number}", document)
+    app = parley.client().applications.create(friendly_name=f"app for {number}", voice_url=url)
+    parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+
+
+def test_a_client_on_another_host_registers_from_its_own_address(remote, tmp_path):
+    create_client(remote, "roamer", "Roamer-pass-1")
+    users = tmp_path / "users.csv"
+    users.write_text("SEQUENTIAL\nroamer;[authentication username=roamer password=Roamer-pass-1]\n")
+    result = subprocess.run(
+        [*sipp_in_peer("register_digest.xml", "-inf", str(users)), f"{CORE_SIP_ADDRESS}:{remote.sip_port}"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    [client] = [c for c in remote.http("GET", f"/2010-04-01/Accounts/{remote.admin_sid}/Clients.json").json()["clients"]
+                if c["login"] == "roamer"]
+    registrations = remote.http("GET", f"/2010-04-01/Accounts/{remote.admin_sid}/Clients/{client['sid']}/Registrations.json").json()
+    [registration] = registrations["registrations"]
+    assert registration["source"].startswith(f"udp:{PEER_ADDRESS}:"), registration
+
+
+def test_a_call_from_another_host_carries_audio_both_ways_and_either_side_hangs_up(remote, web, tmp_path):
+    number = "+32484206100"
+    bind(remote, web, number, '<Response><Play digits="w"/><Pause length="5"/><Hangup/></Response>')
+    # Three calls on two RTP port pairs: each call gives its ports back.
+    for index in range(3):
+        trace_dir = tmp_path / f"call{index}"
+        trace_dir.mkdir()
+        # SIPp speaks A-law from its pcap to the address in Parley's SDP; Parley hangs up.
+        result = subprocess.run(
+            [*sipp_in_peer("uac_speaks_g711a.xml", "-s", number, trace_dir=str(trace_dir)), f"{CORE_SIP_ADDRESS}:{remote.sip_port}"],
+            capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+        trace = messages(str(trace_dir))
+        [answer] = parley_said(trace, "SIP/2.0 200 OK")[:1]
+        assert_advertises_its_interface_toward_the_peer(answer)
+        [bye] = parley_said(trace, "BYE ")
+        assert f"SIP/2.0/UDP {CORE_SIP_ADDRESS}:{remote.sip_port};" in bye, bye
+    calls = remote.client().calls.list(to=number)
+    assert [call.status for call in calls] == ["completed"] * 3
+    for call in calls:
+        # About 4 s of SIPp's speech (30 ms packets) reached the address Parley advertised.
+        assert media_quality(remote, call.sid)["packets_received"] > 100
+
+    # This caller echoes what Parley sends and hangs up itself: Parley's audio reached the
+    # peer's SDP address and came back, and the caller's BYE reached Parley's Contact.
+    echo_number = "+32484206101"
+    bind(remote, web, echo_number, '<Response><Play digits="w"/><Pause length="30"/></Response>')
+    result = subprocess.run(
+        [*Hosts.in_peer("sipp", f"{CORE_SIP_ADDRESS}:{remote.sip_port}", "-sn", "uac", "-s", echo_number, "-m", "1",
+                        "-d", "3000", "-rtp_echo", "-i", PEER_ADDRESS, "-p", str(free_port()), "-mp", str(free_port() & ~1),
+                        "-nostdin", "-timeout", "30s", "-timeout_error")],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert wait_for(lambda: [c.status for c in remote.client().calls.list(to=echo_number)] == ["completed"])
+    [call] = remote.client().calls.list(to=echo_number)
+    assert media_quality(remote, call.sid)["packets_received"] > 100  # 3 s of Parley's 20 ms packets, echoed
+
+
+def media_quality(parley, sid):
+    return parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{sid}.json").json()["media_quality"]
+
+
+def test_an_outbound_call_reaches_the_carrier_given_by_name_on_another_host(remote, web, tmp_path):
+    remote.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
+    trace_dir = str(tmp_path)
+    gateway = subprocess.Popen(sipp_in_peer("uas_answer_hangup.xml", port=remote.trunk_port, trace_dir=trace_dir),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert Hosts.wait_for_udp_listener(PEER, remote.trunk_port)
+    call = remote.client().calls.create(to="+32470206190", from_=CALLER_ID, url=web.url("/rcml"))
+    out, err = gateway.communicate(timeout=60)
+    assert gateway.returncode == 0, out[-2000:] + err[-1000:]
+    assert wait_for(lambda: remote.client().calls(call.sid).fetch().status == "completed")
+    [invite] = parley_said(messages(trace_dir), "INVITE ")[:1]
+    assert invite.startswith(f"INVITE sip:+32470206190@{CARRIER_NAME}:{remote.trunk_port} SIP/2.0"), invite
+    assert f"SIP/2.0/UDP {CORE_SIP_ADDRESS}:{remote.sip_port};" in invite, invite
+    assert_advertises_its_interface_toward_the_peer(invite)
+
