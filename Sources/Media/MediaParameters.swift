@@ -28,6 +28,13 @@ public struct MediaParameters: Sendable, Equatable {
     /// Set for SRTP: the suite, our key (what we send) and the far end's (what we receive).
     public var srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])?
 
+    /// Whether the session can protect its packets as negotiated: true without SRTP, or when
+    /// SRTP contexts can be made from the keys. A call whose keys cannot be used is refused
+    /// (488) or ended, never continued in clear.
+    public var canProtect: Bool {
+        srtp.map { SRTPSession(suite: $0.suite, localKey: $0.localKey, remoteKey: $0.remoteKey) != nil } ?? true
+    }
+
     public init(
         remoteHost: String, remotePort: Int, codec: MediaCodec, payloadType: UInt8, telephoneEventPayloadType: UInt8?,
         sends: Bool = true, srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])? = nil, comfortNoisePayloadType: UInt8? = nil

@@ -81,8 +81,17 @@ final class SessionCore {
     private var outgoing: ByteBuffer
 
     private var statistics = ReceptionStatistics()
-    /// Set while the stream is SRTP; packets are decrypted into `scratch` before anything else.
-    private var srtp: SRTPSession?
+    /// How packets are protected. SRTP packets are decrypted into `scratch` before anything
+    /// else; keys that gave no SRTP context stop the session's packets both ways, never sent
+    /// or read in clear.
+    private var protection = Protection.clear
+    private var srtp: SRTPSession? { if case .srtp(let session) = protection { session } else { nil } }
+
+    private enum Protection {
+        case clear
+        case srtp(SRTPSession)
+        case unavailable
+    }
     private var scratch = [UInt8](repeating: 0, count: 2048)
     private var packetsSent: UInt32 = 0
     private var octetsSent: UInt32 = 0
@@ -132,7 +141,9 @@ final class SessionCore {
             old.srtp?.localKey != parameters.srtp?.localKey || old.srtp?.remoteKey != parameters.srtp?.remoteKey
         } ?? true
         if rekeyed {
-            srtp = parameters.srtp.flatMap { SRTPSession(suite: $0.suite, localKey: $0.localKey, remoteKey: $0.remoteKey) }
+            protection = parameters.srtp.map { keys in
+                SRTPSession(suite: keys.suite, localKey: keys.localKey, remoteKey: keys.remoteKey).map(Protection.srtp) ?? .unavailable
+            } ?? .clear
         }
         if parameters.codec != .opus {
             opus = nil
@@ -196,6 +207,7 @@ final class SessionCore {
     /// One datagram from the far end.
     func receive(_ packet: UnsafeRawBufferPointer, from source: PeerAddress) {
         guard stream != nil else { return }
+        if case .unavailable = protection { return }
         guard let srtp else { return receivePlain(packet, from: source) }
         // SRTP: decrypted into the scratch buffer; a packet failing authentication goes no further.
         let count = min(packet.count, scratch.count)
@@ -407,6 +419,7 @@ final class SessionCore {
     /// what was sent and a report block about what was received.
     private func sendReport() {
         guard let rtcpSocket, let remote else { return }
+        if case .unavailable = protection { return }
         let now = Date()
         let sender = packetsSent == 0 ? nil : RTCPPacket.SenderInfo(ntp: RTCPPacket.ntp(now), rtpTimestamp: timestamp, packets: packetsSent, octets: octetsSent)
         var bytes = RTCPPacket.compound(ssrc: ssrc, sender: sender, block: statistics.block(now: now), cname: Self.cname)
@@ -423,6 +436,7 @@ final class SessionCore {
     /// An RTCP packet from the far end: its SR (for our next report's LSR/DLSR) and its
     /// report about our stream (loss, jitter and, from LSR/DLSR, the round trip).
     func receiveReport(_ packet: UnsafeRawBufferPointer) {
+        if case .unavailable = protection { return }
         guard let srtp else { return receivePlainReport(packet) }
         var bytes = Array(packet)
         var length = bytes.count
@@ -467,6 +481,7 @@ final class SessionCore {
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.
     private func send(to remote: PeerAddress, payloadType: UInt8, samples: Int) {
+        if case .unavailable = protection { return }
         let now = NIODeadline.now()
         var marker = !firstPacketSent
         if let last = lastSend, last.units > 0, let clockRate = stream?.codec.clockRate {

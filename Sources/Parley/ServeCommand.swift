@@ -32,6 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
     var trunk: String?
     @Option(help: "Further sources of PSTN calls, comma-separated: ADDRESS, ADDRESS/BITS or ADDRESS:PORT (PARLEY_TRUNK_SOURCE).")
     var trunkSource: String?
+    @Option(help: "User name Parley answers the trunk's digest challenges with (PARLEY_TRUNK_USERNAME).")
+    var trunkUsername: String?
+    @Option(help: "Password for the trunk's digest challenges (PARLEY_TRUNK_PASSWORD; prefer the variable, which ps does not show).")
+    var trunkPassword: String?
+    @Flag(help: "Register with each trunk gateway as --trunk-username and keep the registration fresh (PARLEY_TRUNK_REGISTER=1).")
+    var trunkRegister = false
     @Option(help: "Digest realm of SIP clients (PARLEY_SIP_REALM; default parley).")
     var sipRealm: String?
     @Option(help: "Digest algorithms offered to SIP clients, most preferred first: MD5, SHA-256 or both as SHA-256,MD5 (PARLEY_SIP_DIGEST_ALGORITHMS; default MD5).")
@@ -52,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
                     sipPort: sipPort, sipAdvertise: sipAdvertise, rtpAdvertise: rtpAdvertise, rtpPorts: rtpPorts,
                     rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk, trunkSource: trunkSource,
+                    trunkUsername: trunkUsername, trunkPassword: trunkPassword, trunkRegister: trunkRegister,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,
                     numberPool: numberPool,
                     testClock: testClock),

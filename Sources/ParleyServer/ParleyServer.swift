@@ -71,7 +71,7 @@ public struct ParleyServer: Sendable {
         let registrar = Registrar(authenticator: authenticator, clock: clock)
         // PSTN calls come from the configured trunks only; their names are resolved before
         // the listeners start and again every minute.
-        let trunks = Trunks(gateways: configuration.trunks, sources: configuration.trunkSources)
+        let trunks = Trunks(gateways: configuration.trunks, sources: configuration.trunkSources, credentials: configuration.trunkCredentials)
         await Task.detached { trunks.refresh() }.value
         for gateway in trunks.gateways where gateway.addresses.isEmpty {
             logger.warning("trunk does not resolve yet; PSTN calls cannot use it", metadata: ["trunk": "\(gateway.uri)"])
@@ -118,8 +118,12 @@ public struct ParleyServer: Sendable {
             endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
             trunks: trunks, addresses: addresses, media: media, runtime: runtime,
             live: live, clock: clock, logger: Logger(label: "parley.voice"))
+        let registration = configuration.trunkRegister ? trunks.credentials.map { credentials in
+            TrunkRegistration(trunks: trunks, credentials: credentials, endpoint: endpoint, logger: Logger(label: "parley.sip"))
+        } : nil
         let sip = SIPService(
-            host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, health: health, logger: logger)
+            host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, trunkRegistration: registration, health: health,
+            logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,

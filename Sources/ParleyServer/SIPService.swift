@@ -4,11 +4,13 @@ import SIP
 import ServiceLifecycle
 
 /// Runs the SIP transports for the life of the process: binds UDP and TCP, reports the
-/// listener to `/health`, and closes the sockets on graceful shutdown.
+/// listener to `/health`, registers with the trunks that want it once bound, and closes the
+/// sockets on graceful shutdown.
 struct SIPService: Service {
     let host: String
     let port: Int
     let endpoint: SIPEndpoint
+    let trunkRegistration: TrunkRegistration?
     let health: ListenerHealth
     let logger: Logger
 
@@ -17,7 +19,9 @@ struct SIPService: Service {
         endpoint.attach(port: transport.port) { bytes, host, port in transport.send(bytes, host: host, port: port) }
         await health.markReady("sip", address: transport.localAddresses.joined(separator: " "))
         logger.info("SIP listening", metadata: ["addresses": "\(transport.localAddresses.joined(separator: " "))"])
+        let registering = trunkRegistration.map { registration in Task { await registration.run() } }
         try? await gracefulShutdown()
+        registering?.cancel()
         await transport.close()
     }
 }

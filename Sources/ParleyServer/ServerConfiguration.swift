@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trunks: [SIPURI]
     /// Further sources PSTN calls may come from (an address, a CIDR block, or `address:port`).
     public var trunkSources: [Trunks.Source]
+    /// What Parley answers the trunk's digest challenges with.
+    public var trunkCredentials: SIPCredentials?
+    /// Whether Parley registers with each trunk gateway (with the trunk's user name).
+    public var trunkRegister: Bool
     public var sipRealm: String
     /// Digest algorithms the registrar offers, most preferred first.
     public var digestAlgorithms: [DigestAlgorithm]
@@ -40,14 +44,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
         public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipAdvertise, rtpAdvertise, rtpPorts, rtpTimeout, publicURL,
-            trunk, trunkSource, sipRealm, digestAlgorithms, logLevel, numberPool: String?
+            trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool: String?
         public var testClock: Bool
+        public var trunkRegister: Bool
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
             sipHost: String? = nil, sipPort: String? = nil, sipAdvertise: String? = nil, rtpAdvertise: String? = nil,
             rtpPorts: String? = nil, rtpTimeout: String? = nil,
-            publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, sipRealm: String? = nil,
+            publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, trunkUsername: String? = nil,
+            trunkPassword: String? = nil, trunkRegister: Bool = false, sipRealm: String? = nil,
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
             testClock: Bool = false
         ) {
@@ -66,6 +72,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             self.publicURL = publicURL
             self.trunk = trunk
             self.trunkSource = trunkSource
+            self.trunkUsername = trunkUsername
+            self.trunkPassword = trunkPassword
+            self.trunkRegister = trunkRegister
             self.sipRealm = sipRealm
             self.logLevel = logLevel
         }
@@ -119,6 +128,23 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw ConfigurationError.invalid(option: "--trunk-source", reason: "'\(text)' is not ADDRESS, ADDRESS/BITS or ADDRESS:PORT")
             }
             return source
+        }
+        switch (pick(flags.trunkUsername, "PARLEY_TRUNK_USERNAME"), pick(flags.trunkPassword, "PARLEY_TRUNK_PASSWORD")) {
+        case (nil, nil):
+            trunkCredentials = nil
+        case (let username?, let password?):
+            guard username.allSatisfy({ $0.isLetter || $0.isNumber || "-_.!~*'()&=+$,;?/%".contains($0) }) else {
+                throw ConfigurationError.invalid(option: "--trunk-username", reason: "'\(username)' is not a SIP user name")
+            }
+            trunkCredentials = SIPCredentials(username: username, password: password)
+        case (nil, _):
+            throw ConfigurationError.invalid(option: "--trunk-username", reason: "a trunk password needs a user name")
+        case (_, nil):
+            throw ConfigurationError.invalid(option: "--trunk-password", reason: "a trunk user name needs a password")
+        }
+        trunkRegister = flags.trunkRegister || environment["PARLEY_TRUNK_REGISTER"] == "1"
+        if trunkRegister, trunkCredentials == nil || trunks.isEmpty {
+            throw ConfigurationError.invalid(option: "--trunk-register", reason: "registering needs --trunk, --trunk-username and --trunk-password")
         }
         sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"
         numberPool = pick(flags.numberPool, "PARLEY_NUMBER_POOL")

@@ -5,21 +5,35 @@ import Synchronization
 /// dialog: Timer A retransmissions and Timer B, the ACK for every final response (a new
 /// transaction for a 2xx, §13.2.2.4, sent again for each retransmitted 2xx), CANCEL once a
 /// provisional response came (§9.1), BYE to hang up, and the far end's requests in the dialog.
+/// Given credentials, it answers a 401 or 407 challenge (a carrier's) by sending the INVITE
+/// again with them, in a new transaction with the next CSeq (RFC 3261 §22.2).
 public final class OutgoingCall: DialogPeer, Sendable {
     public let callID: String
     /// Our From tag; the far end's requests in the dialog carry it in their To.
     public let localTag: String
     public let events: AsyncStream<CallEvent>
-    let invite: SIPRequest
     let dialogServer: DialogServer
 
-    private let branch: String
     private let endpoint: SIPEndpoint
     private let destination: SIPDestination
+    private let credentials: SIPCredentials?
     private let continuation: AsyncStream<CallEvent>.Continuation
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+
+    /// Challenges answered before a refusal is final: a carrier that challenges the answer
+    /// again has refused the credentials.
+    private static let authenticationAttempts = 2
 
     private struct State {
+        /// The INVITE of the current transaction and its branch; both change when a challenge
+        /// is answered.
+        var invite: SIPRequest
+        var branch: String
+        var cseq: UInt64 = 1
+        var authenticated = 0
+        /// The ACKs of the transactions a challenge ended, sent again if their final response
+        /// is retransmitted.
+        var challengeAcks: [String: [UInt8]] = [:]
         /// Any response stops Timer A; any provisional one allows CANCEL.
         var responded = false
         var provisional = false
@@ -32,9 +46,12 @@ public final class OutgoingCall: DialogPeer, Sendable {
         var ended = false
     }
 
-    init(invite: SIPRequest, branch: String, destination: SIPDestination, localTag: String, localContact: String, endpoint: SIPEndpoint) {
-        self.invite = invite
-        self.branch = branch
+    init(
+        invite: SIPRequest, branch: String, destination: SIPDestination, credentials: SIPCredentials?, localTag: String,
+        localContact: String, endpoint: SIPEndpoint
+    ) {
+        state = Mutex(State(invite: invite, branch: branch))
+        self.credentials = credentials
         self.destination = destination
         self.localTag = localTag
         self.endpoint = endpoint
@@ -45,16 +62,22 @@ public final class OutgoingCall: DialogPeer, Sendable {
 
     var isEstablished: Bool { state.withLock { $0.dialog != nil && !$0.ended } }
 
+    /// The INVITE of the current transaction.
+    var invite: SIPRequest { state.withLock { $0.invite } }
+
     /// Sends the INVITE; over UDP Timer A resends it until a response; Timer B gives up after
     /// 32 s without one.
     func start() {
-        let bytes = invite.serialized()
+        let (bytes, branch) = state.withLock { ($0.invite.serialized(), $0.branch) }
         send(bytes)
         let reliable = destination.transport == .tcp
         Retransmission.start(
             cap: nil, send: { [weak self] in if !reliable { self?.send(bytes) } },
-            until: { [weak self] in self?.state.withLock { $0.responded || $0.ended } ?? true },
-            timedOut: { [weak self] in self?.giveUp() })
+            until: { [weak self] in self?.state.withLock { $0.responded || $0.ended || $0.branch != branch } ?? true },
+            timedOut: { [weak self] in
+                guard let self, self.state.withLock({ $0.branch == branch }) else { return }
+                self.giveUp()
+            })
     }
 
     /// Hangs up: CANCEL before the answer, BYE after it. Before any provisional response the
@@ -81,7 +104,16 @@ public final class OutgoingCall: DialogPeer, Sendable {
 
     /// A response to the INVITE (the endpoint matched its branch).
     func receive(_ response: SIPResponse) {
+        let branch = response.headers.values("Via").first.flatMap(Via.init)?.branch ?? ""
+        let old = state.withLock { state -> (stale: Bool, ack: [UInt8]?) in
+            (state.branch != branch, state.challengeAcks[branch])
+        }
+        guard !old.stale else {
+            if let ack = old.ack, response.status >= 300 { send(ack) }  // a challenge retransmitted: ACK it again
+            return
+        }
         let status = response.status
+        if status == 401 || status == 407, answerChallenge(response) { return }
         if status < 200 {
             let cancel = state.withLock { state -> Bool in
                 state.responded = true
@@ -123,7 +155,9 @@ public final class OutgoingCall: DialogPeer, Sendable {
         case .retransmission(let ack):
             if let ack { sendInDialog(ack) }
         case .first(let canceled):
-            let ack = dialog.request("ACK", cseq: 1, via: endpoint.newVia(transport: destination.transport, toward: destination.host), contact: nil).serialized()
+            let cseq = state.withLock { $0.cseq }
+            let ack = dialog.request("ACK", cseq: cseq, via: endpoint.newVia(transport: destination.transport, toward: destination.host), contact: nil)
+                .serialized()
             state.withLock { $0.ack = ack }
             sendInDialog(ack)
             if canceled {
@@ -136,15 +170,56 @@ public final class OutgoingCall: DialogPeer, Sendable {
         }
     }
 
-    /// A final refusal: ACK in the same transaction (§17.1.1.3), again for each retransmission.
-    private func rejected(_ response: SIPResponse) {
+    /// The ACK of a final refusal, in the INVITE's own transaction (§17.1.1.3).
+    private func refusalAck(_ response: SIPResponse, of invite: SIPRequest, cseq: UInt64) -> [UInt8] {
         var headers = SIPHeaders()
         if let via = invite.headers["Via"] { headers.add("Via", via) }
         headers.add("Max-Forwards", "70")
         for name in ["From", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
         headers.add("To", response.headers["To"] ?? invite.headers["To"] ?? "")
-        headers.add("CSeq", "1 ACK")
-        send(SIPRequest(method: "ACK", uri: invite.uri, headers: headers).serialized())
+        headers.add("CSeq", "\(cseq) ACK")
+        return SIPRequest(method: "ACK", uri: invite.uri, headers: headers).serialized()
+    }
+
+    /// Answers a 401 or 407 with the credentials, once per attempt allowed: the challenged
+    /// transaction is acknowledged and the INVITE goes again with the next CSeq, a new branch
+    /// and an Authorization (or Proxy-Authorization). False when it cannot be answered.
+    private func answerChallenge(_ response: SIPResponse) -> Bool {
+        let header = response.status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate"
+        guard let credentials, let challenge = response.headers.values(header).lazy.compactMap(DigestChallenge.init).first else {
+            return false
+        }
+        let via = endpoint.newVia(transport: destination.transport, toward: destination.host)
+        let next = state.withLock { state -> (SIPRequest, old: String, new: String)? in
+            guard state.authenticated < Self.authenticationAttempts, state.finalStatus == nil, !state.cancelRequested, !state.ended
+            else { return nil }
+            state.authenticated += 1
+            state.challengeAcks[state.branch] = refusalAck(response, of: state.invite, cseq: state.cseq)
+            var invite = state.invite
+            state.cseq += 1
+            state.localCSeq = state.cseq
+            invite.headers.set("Via", via)
+            invite.headers.set("CSeq", "\(state.cseq) INVITE")
+            invite.headers.set(
+                response.status == 401 ? "Authorization" : "Proxy-Authorization",
+                challenge.answer(username: credentials.username, password: credentials.password, method: "INVITE", uri: invite.uri))
+            let old = state.branch
+            state.invite = invite
+            state.branch = Via(via)?.branch ?? ""
+            state.responded = false
+            state.provisional = false
+            return (invite, old, state.branch)
+        }
+        guard let (_, old, new) = next else { return false }
+        if let ack = state.withLock({ $0.challengeAcks[old] }) { send(ack) }
+        endpoint.clientTransactions.register(ClientTransactions.key(branch: new, method: "INVITE")) { [weak self] in self?.receive($0) }
+        start()
+        return true
+    }
+
+    /// A final refusal: ACK in the same transaction (§17.1.1.3), again for each retransmission.
+    private func rejected(_ response: SIPResponse) {
+        send(state.withLock { refusalAck(response, of: $0.invite, cseq: $0.cseq) })
         let first = state.withLock { state -> Bool in
             state.responded = true
             guard state.finalStatus == nil else { return false }
@@ -161,11 +236,12 @@ public final class OutgoingCall: DialogPeer, Sendable {
     }
 
     private func sendCancel() {
+        let (invite, cseq) = state.withLock { ($0.invite, $0.cseq) }
         var headers = SIPHeaders()
         if let via = invite.headers["Via"] { headers.add("Via", via) }
         headers.add("Max-Forwards", "70")
         for name in ["From", "To", "Call-ID"] { if let value = invite.headers[name] { headers.add(name, value) } }
-        headers.add("CSeq", "1 CANCEL")
+        headers.add("CSeq", "\(cseq) CANCEL")
         let cancel = SIPRequest(method: "CANCEL", uri: invite.uri, headers: headers)
         let endpoint = self.endpoint
         let destination = self.destination
@@ -228,7 +304,8 @@ public final class OutgoingCall: DialogPeer, Sendable {
         }
         guard first else { return }
         continuation.finish()
-        endpoint.forget(self, branch: branch)
+        let branches = state.withLock { [$0.branch] + $0.challengeAcks.keys }
+        for branch in branches { endpoint.forget(self, branch: branch) }
     }
 
     private func send(_ bytes: [UInt8]) {

@@ -99,10 +99,11 @@ public final class SIPEndpoint: Sendable {
     }
 
     /// Starts an outbound call: an INVITE for `requestURI` with `sdp`, sent to `destination`,
-    /// from `from` (a name-addr; Parley adds its tag) to `to`, with the hops it may still take.
+    /// from `from` (a name-addr; Parley adds its tag) to `to`, with the hops it may still take;
+    /// `credentials` answer the destination's digest challenges (a carrier's).
     public func startCall(
         requestURI: String, from: String, to: String, sdp: String, destination: SIPDestination, maxForwards: Int = 70,
-        headers extra: [(String, String)] = []
+        credentials: SIPCredentials? = nil, headers extra: [(String, String)] = []
     ) -> OutgoingCall {
         let via = newVia(transport: destination.transport, toward: destination.host)
         let branch = Via(via)?.branch ?? ""
@@ -120,7 +121,9 @@ public final class SIPEndpoint: Sendable {
         for (name, value) in extra { headers.add(name, value) }
         headers.add("Content-Type", "application/sdp")
         let invite = SIPRequest(method: "INVITE", uri: requestURI, headers: headers, body: Array(sdp.utf8))
-        let call = OutgoingCall(invite: invite, branch: branch, destination: destination, localTag: tag, localContact: localContact, endpoint: self)
+        let call = OutgoingCall(
+            invite: invite, branch: branch, destination: destination, credentials: credentials, localTag: tag, localContact: localContact,
+            endpoint: self)
         clientTransactions.register(ClientTransactions.key(branch: branch, method: "INVITE")) { [weak call] in call?.receive($0) }
         calls.withLock { $0.byDialog[call.callID + "|" + tag] = call }
         call.start()

@@ -2,7 +2,12 @@ import SIPMessages
 
 /// Where a message came from and how to answer it: the transport knows the socket.
 public struct SIPSource: Sendable {
-    public enum Transport: String, Sendable { case udp, tcp }
+    public enum Transport: String, Sendable {
+        case udp, tcp
+
+        /// Whether what travels on it is encrypted (SDES keys are readable otherwise).
+        public var isSecure: Bool { false }
+    }
     public let transport: Transport
     public let address: String
     public let port: Int

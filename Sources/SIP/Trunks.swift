@@ -44,10 +44,13 @@ public final class Trunks: Sendable {
 
     private let state: Mutex<[Gateway]>
     private let sources: [Source]
+    /// What Parley answers the gateways' digest challenges with.
+    public let credentials: SIPCredentials?
 
-    public init(gateways: [SIPURI], sources: [Source] = []) {
+    public init(gateways: [SIPURI], sources: [Source] = [], credentials: SIPCredentials? = nil) {
         state = Mutex(gateways.map { Gateway(uri: $0, addresses: IPAddress.isLiteral($0.host) ? [$0.host] : []) })
         self.sources = sources
+        self.credentials = credentials
     }
 
     /// The gateways in order of preference, with their last resolved addresses.

@@ -145,7 +145,7 @@ enum SIPParameters {
 extension SIPHeaders {
     /// Splits at `separator` (ASCII) outside quoted strings (and outside `<…>` when
     /// `keepingAngleBracketsWhole`); scans bytes, as it runs for every parameter list.
-    static func splitOutsideQuotes(_ text: String, separator: Character, keepingAngleBracketsWhole: Bool = false) -> [String] {
+    public static func splitOutsideQuotes(_ text: String, separator: Character, keepingAngleBracketsWhole: Bool = false) -> [String] {
         guard let separator = separator.asciiValue else { return [text] }
         var parts: [String] = []
         let utf8 = text.utf8

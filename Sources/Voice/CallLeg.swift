@@ -152,7 +152,10 @@ actor CallLeg: ControllableLeg, RCMLLeg {
     private func renegotiate(_ offer: DialogOffer) {
         guard let sdp = offer.sdp else { return offer.accept(answer: media.answer.text) }
         do {
-            try media.renegotiate(SessionDescription(parsing: sdp))
+            var renegotiated = media
+            try renegotiated.renegotiate(SessionDescription(parsing: sdp))
+            guard MediaParameters(renegotiated.negotiated)?.canProtect ?? true else { throw SDPError.noCommonCodec }
+            media = renegotiated
             logger.debug("media renegotiated", metadata: ["call": "\(record.sid)", "direction": "\(media.negotiated.direction)"])
             if isAnswered, let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
             offer.accept(answer: media.answer.text)

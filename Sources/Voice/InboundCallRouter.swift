@@ -58,7 +58,10 @@ public struct InboundCallRouter: CallHandler {
         guard trunks.admits(address: call.source.address, port: call.source.port) else {
             return refuse(call, 403, "Forbidden: not a trunk")
         }
-        guard let user = SIPURI(call.request.uri)?.user, let e164 = BelgianNumberPlan.normalise(user) else {
+        // The number is in the request-URI; a carrier that calls Parley's registered Contact
+        // (its user is the trunk's user name) gives the number in To instead.
+        let dialled = [SIPURI(call.request.uri)?.user, NameAddress(call.request.headers["To"] ?? "")?.uri.user]
+        guard let e164 = dialled.lazy.compactMap({ $0.flatMap(BelgianNumberPlan.normalise) }).first else {
             return refuse(call, 404, "Not Found")
         }
         let number: PhoneNumber?
@@ -144,6 +147,17 @@ public struct InboundCallRouter: CallHandler {
         } catch {
             await session.close()
             return refuse(call, 488, "Not Acceptable Here")
+        }
+        // SRTP fails closed: keys that give no SRTP context refuse the call.
+        guard MediaParameters(local.negotiated)?.canProtect ?? true else {
+            logger.warning("SRTP keys could not be used; refusing the call", metadata: ["call-id": "\(call.request.headers["Call-ID"] ?? "")"])
+            await session.close()
+            return refuse(call, 488, "Not Acceptable Here: SRTP keys unusable")
+        }
+        if local.negotiated.srtp != nil, !call.source.transport.isSecure {
+            logger.warning(
+                "SDES keys arrived over an unencrypted transport; accepted for compatibility, but anyone on the path can read them",
+                metadata: ["source": "\(call.source.description)"])
         }
         let now = clock.now()
         let leg = CallLeg(

@@ -188,7 +188,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         do {
             let media = try negotiator.accept(SessionDescription(parsing: sdp))
             logger.debug("outbound leg answered", metadata: ["call": "\(record.sid)", "codec": "\(media.codec)"])
-            guard let parameters = MediaParameters(media) else { throw SDPError.noCommonCodec }
+            guard let parameters = MediaParameters(media), parameters.canProtect else { throw SDPError.noCommonCodec }
             session.start(parameters)
         } catch {
             // An answer we cannot use: the call cannot carry audio, so it ends at once.

@@ -170,7 +170,7 @@ public final class OutboundCalls: Sendable {
         let forks = destinations.map { destination in
             endpoint.startCall(
                 requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
-                destination: destination.address, maxForwards: maxForwards)
+                destination: destination.address, maxForwards: maxForwards, credentials: destination.credentials)
         }
         record.sipCallID = forks.first?.callID
         let leg = OutboundCallLeg(
@@ -189,6 +189,8 @@ public final class OutboundCalls: Sendable {
     private struct Destination {
         let requestURI: String
         let address: SIPDestination
+        /// Only a trunk gets the trunk's credentials.
+        var credentials: SIPCredentials?
     }
 
     private func destinations(of target: CallTarget, account: AccountSid) async throws -> [Destination] {
@@ -198,7 +200,7 @@ public final class OutboundCalls: Sendable {
                 throw OutboundCallError.noTrunk
             }
             let host = HostPort(host: gateway.uri.host, port: gateway.uri.port)
-            return [Destination(requestURI: "sip:\(e164)@\(host)", address: destination)]
+            return [Destination(requestURI: "sip:\(e164)@\(host)", address: destination, credentials: trunks.credentials)]
         case .sip(let uri):
             let host = uri.host
             let resolved = await Task.detached { HostResolver.addresses(of: host) }.value

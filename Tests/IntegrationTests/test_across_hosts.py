@@ -3,6 +3,7 @@ SIPp in another, joined by a veth pair (see netns_hosts.py). What Parley writes 
 must reach it (Via, Contact, SDP) is the address of its interface toward the peer, so the
 peer's ACK, BYE and audio reach Parley; the carrier trunk is given by a host name that Parley's
 host resolves; nothing but the configured trunk is a trunk, loopback included."""
+import hashlib
 import os
 import re
 import subprocess
@@ -35,14 +36,22 @@ def web(hosts):
     server.httpd.shutdown()
 
 
+TRUNK_CREDENTIALS = {"PARLEY_TRUNK_USERNAME": "parley-trunk", "PARLEY_TRUNK_PASSWORD": "Trunk-secret-1"}
+
+
+def on_core(parley, *extra_args):
+    """Starts `parley` on the `core` host, bound to every interface, with the carrier by name
+    (and the credentials it asks for)."""
+    parley.http_host, parley.sip_host, parley.launcher = CORE_HTTP_ADDRESS, "0.0.0.0", tuple(Hosts.in_core())
+    parley.env.update(TRUNK_CREDENTIALS, PARLEY_TRUNK=f"sip:{CARRIER_NAME}:{parley.trunk_port}")
+    return parley.start(extra_args=("--public-url", f"http://{CORE_HTTP_ADDRESS}:{parley.port}", *extra_args))
+
+
 @pytest.fixture(scope="module")
 def remote(hosts):
-    """Parley on the `core` host, bound to every interface, with the carrier by name and two
-    RTP port pairs (so a port that is not given back shows at the third call)."""
-    parley = make_parley()
-    parley.http_host, parley.sip_host, parley.launcher = CORE_HTTP_ADDRESS, "0.0.0.0", tuple(Hosts.in_core())
-    parley.env["PARLEY_TRUNK"] = f"sip:{CARRIER_NAME}:{parley.trunk_port}"
-    parley.start(extra_args=("--rtp-ports", "31000-31003", "--public-url", f"http://{CORE_HTTP_ADDRESS}:{parley.port}"))
+    """Parley on the `core` host with two RTP port pairs (so a port that is not given back
+    shows at the third call)."""
+    parley = on_core(make_parley(), "--rtp-ports", "31000-31003")
     yield parley
     assert parley.stop() == 0, "parley did not shut down cleanly on SIGTERM"
 
@@ -141,18 +150,42 @@ def media_quality(parley, sid):
     return parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{sid}.json").json()["media_quality"]
 
 
-def test_an_outbound_call_reaches_the_carrier_given_by_name_on_another_host(remote, web, tmp_path):
+def test_an_outbound_call_reaches_the_carrier_given_by_name_on_another_host_with_its_credentials(remote, web, tmp_path):
     remote.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
     trace_dir = str(tmp_path)
-    gateway = subprocess.Popen(sipp_in_peer("uas_answer_hangup.xml", port=remote.trunk_port, trace_dir=trace_dir),
+    # The carrier challenges the INVITE (407) and answers only once SIPp's verifyauth accepts
+    # the digest Parley computed from its trunk credentials.
+    gateway = subprocess.Popen(sipp_in_peer("uas_digest_answer_hangup.xml", port=remote.trunk_port, trace_dir=trace_dir),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert Hosts.wait_for_udp_listener(PEER, remote.trunk_port)
     call = remote.client().calls.create(to="+32470206190", from_=CALLER_ID, url=web.url("/rcml"))
     out, err = gateway.communicate(timeout=60)
     assert gateway.returncode == 0, out[-2000:] + err[-1000:]
     assert wait_for(lambda: remote.client().calls(call.sid).fetch().status == "completed")
-    [invite] = parley_said(messages(trace_dir), "INVITE ")[:1]
-    assert invite.startswith(f"INVITE sip:+32470206190@{CARRIER_NAME}:{remote.trunk_port} SIP/2.0"), invite
-    assert f"SIP/2.0/UDP {CORE_SIP_ADDRESS}:{remote.sip_port};" in invite, invite
-    assert_advertises_its_interface_toward_the_peer(invite)
+    first, second = parley_said(messages(trace_dir), "INVITE ")[:2]
+    assert first.startswith(f"INVITE sip:+32470206190@{CARRIER_NAME}:{remote.trunk_port} SIP/2.0"), first
+    assert f"SIP/2.0/UDP {CORE_SIP_ADDRESS}:{remote.sip_port};" in first, first
+    assert_advertises_its_interface_toward_the_peer(first)
+    assert "CSeq: 2 INVITE" in second and "Trunk-secret-1" not in second, second
+    # The digest is the one RFC 7616 gives for the trunk's credentials, computed here with hashlib.
+    fields = dict(re.findall(r'(\w+)="?([^",\r\n]+)"?', re.search(r"Proxy-Authorization: Digest (.*)", second).group(1)))
+    md5 = lambda text: hashlib.md5(text.encode()).hexdigest()
+    ha1, ha2 = md5("parley-trunk:carrier.test:Trunk-secret-1"), md5(f"INVITE:{fields['uri']}")
+    assert fields["uri"] == f"sip:+32470206190@{CARRIER_NAME}:{remote.trunk_port}" and fields["opaque"] == "x1", fields
+    assert fields["response"] == md5(f"{ha1}:{fields['nonce']}:{fields['nc']}:{fields['cnonce']}:auth:{ha2}"), fields
+
+
+def test_parley_registers_with_the_carrier_and_refreshes_before_expiry(hosts, fresh_parley, tmp_path):
+    parley = fresh_parley()
+    registrar = subprocess.Popen(sipp_in_peer("uas_registrar_digest.xml", port=parley.trunk_port, trace_dir=str(tmp_path)),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert Hosts.wait_for_udp_listener(PEER, parley.trunk_port)
+    on_core(parley, "--trunk-register")
+    # Two challenged REGISTERs, the second one the refresh of a 2-second registration.
+    out, err = registrar.communicate(timeout=60)
+    assert registrar.returncode == 0, out[-2000:] + err[-1000:]
+    registers = parley_said(messages(str(tmp_path)), "REGISTER ")
+    assert len(registers) == 4 and all(r.startswith(f"REGISTER sip:{CARRIER_NAME}:{parley.trunk_port} SIP/2.0") for r in registers)
+    assert all(f"Contact: <sip:parley-trunk@{CORE_SIP_ADDRESS}:{parley.sip_port}>" in r for r in registers), registers[0]
+    assert len({re.search(r"Call-ID: (\S+)", r).group(1) for r in registers}) == 1
 

@@ -38,7 +38,7 @@ def bind_number(parley, number):
     return client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
 
 
-def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None, from_tag=None):
+def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None, from_tag=None, to_user=None):
     """Sends an INVITE (a new Call-ID and From tag unless given), acknowledges its final
     response (so Parley stops retransmitting it) and returns (status, reason line, headers,
     Call-ID)."""
@@ -47,7 +47,7 @@ def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None
     via = f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch={branch};rport\n"
     from_header = f"From: <sip:{from_user}@127.0.0.1>;tag={from_tag or 'c' + secrets.token_hex(3)}\n"
     raw.send(f"INVITE sip:{user}@127.0.0.1:{parley.sip_port} SIP/2.0\n{via}{from_header}"
-             f"To: <sip:{user}@127.0.0.1>\nCall-ID: {call_id}\nCSeq: 1 INVITE\n"
+             f"To: <sip:{to_user or user}@127.0.0.1>\nCall-ID: {call_id}\nCSeq: 1 INVITE\n"
              f"Contact: <sip:{from_user}@127.0.0.1:{raw.port}>\n{extra}"
              f"Max-Forwards: 70\nContent-Type: application/sdp\nContent-Length: {len(body)}\n\n{body}".replace("\r\n", "\n"))
     while True:
@@ -275,3 +275,21 @@ def test_a_caller_that_is_not_the_trunk_is_refused_even_on_loopback(fresh_parley
     client.incoming_phone_numbers.create(phone_number="+32485206100", voice_application_sid=app.sid)
     status, line, _, _ = send_invite(RawSIP(parley), parley, "+32485206100", "0470111111")
     assert status == 403 and "not a trunk" in line, line
+
+
+def test_a_carrier_calling_the_registered_contact_gives_the_number_in_to(parley):
+    """A carrier with which Parley registers sends calls to the Contact (its user is the
+    trunk's user name) and the dialled number in To."""
+    bind_number(parley, "+32485206101")
+    caller = RawSIP(parley)
+    status, line, headers, call_id = send_invite(caller, parley, "parley-trunk", "0470111111", to_user="+32485206101", from_tag="carrier1")
+    assert status == 200, line
+    [call] = parley.client().calls.list(to="+32485206101")
+    assert call.status == "in-progress"
+    status, line, _ = caller.request(
+        f"BYE sip:parley-trunk@127.0.0.1:{parley.sip_port} SIP/2.0\n"
+        f"Via: SIP/2.0/UDP 127.0.0.1:{caller.port};branch=z9hG4bK{secrets.token_hex(6)};rport\n"
+        f"From: <sip:0470111111@127.0.0.1>;tag=carrier1\nTo: {headers['to'][0]}\nCall-ID: {call_id}\nCSeq: 2 BYE\n"
+        "Max-Forwards: 70\nContent-Length: 0\n\n")
+    assert status == 200, line
+    assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "completed")

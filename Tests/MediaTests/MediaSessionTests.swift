@@ -107,6 +107,39 @@ struct MediaSessionTests {
         await engine.shutdown()
     }
 
+    @Test("keys that give no SRTP context stop the session's packets: nothing goes out in clear")
+    func srtpFailsClosed() async throws {
+        let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41020...41039)
+        let secureFar = try await FarEnd()
+        let brokenFar = try await FarEnd()
+        let key = (0..<30).map { UInt8($0) }
+        var secure = parameters(secureFar, codec: .pcma)
+        secure.srtp = (.aesCM128HMACSHA1_80, key, key)
+        var broken = parameters(brokenFar, codec: .pcma)
+        broken.srtp = (.aesCM128HMACSHA1_80, Array(key.prefix(12)), key)
+        #expect(secure.canProtect)
+        #expect(!broken.canProtect)
+        let tone = (0..<800).map { Int16(6000 * sin(Double($0) * 2 * .pi * 400 / 8000)) }
+        var sessions: [MediaSession] = []
+        for chosen in [secure, broken] {
+            let session = try await engine.openSession()
+            session.start(chosen)
+            session.play(tone)
+            sessions.append(session)
+        }
+        for session in sessions {
+            for await event in session.events where event == .playbackFinished { break }
+        }
+        // The protected stream arrived whole (a 10-byte tag after each 172-byte packet) ...
+        #expect(try await eventually { secureFar.received.count >= 5 })
+        #expect(secureFar.received.allSatisfy { $0.count == RTPHeader.size + 160 + 10 })
+        // ... and the session with unusable keys sent nothing at all.
+        #expect(brokenFar.received.isEmpty)
+        #expect(await sessions[1].quality().packetsSent == 0)
+        for session in sessions { await session.close() }
+        await engine.shutdown()
+    }
+
     @Test("RFC 4733 keys become events; received audio is recorded; the far end's address is latched")
     func digitsAndRecording() async throws {
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41020...41039)
