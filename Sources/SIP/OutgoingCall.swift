@@ -62,6 +62,9 @@ public final class OutgoingCall: DialogPeer, Sendable {
 
     var isEstablished: Bool { state.withLock { $0.dialog != nil && !$0.ended } }
 
+    /// Whether the far end has answered the INVITE at all (even 100 Trying).
+    public var hasResponded: Bool { state.withLock { $0.responded || $0.finalStatus != nil } }
+
     /// The INVITE of the current transaction.
     var invite: SIPRequest { state.withLock { $0.invite } }
 

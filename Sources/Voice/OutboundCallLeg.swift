@@ -6,14 +6,18 @@ import SIP
 import Store
 
 /// One outbound call leg (a `POST Calls`): rings every destination of its target at once
-/// (all the contacts of a Client; first answer wins, the others get CANCEL), keeps its call
-/// record in Twilio's statuses from queued to its end, and can be hung up by its CallSid.
+/// (all the contacts of a Client; first answer wins, the others get CANCEL), or, for the PSTN,
+/// the trunk gateways one after the other (the next when one refuses with 408 or 5xx, or does
+/// not respond within `failoverAfter`); keeps its call record in Twilio's statuses from queued
+/// to its end, and can be hung up by its CallSid.
 ///
 /// Once answered it runs the application at its `Url` (`RCMLLeg+Interpreter`) with its RTP
 /// session started; a callee that sends no RTP for `--rtp-timeout` is hung up. Its status
 /// callbacks report initiated, ringing, answered and completed as asked.
 actor OutboundCallLeg: ControllableLeg, RCMLLeg {
-    private let forks: [OutgoingCall]
+    private var forks: [OutgoingCall]
+    /// The gateways still to try, in order, each started only if those before it failed.
+    private var alternates: [@Sendable () -> OutgoingCall]
     private let offer: SessionDescription
     private let negotiator: OfferAnswer
     let session: MediaSession
@@ -36,8 +40,13 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
     var inbox = LegInbox()
     var interpreter: Task<Void, Never>?
 
+    /// How long a gateway may stay silent (not even 100 Trying) before the next is tried.
+    static let failoverAfter: Duration = .seconds(4)
+    /// The refusals after which the next gateway is tried: the gateway, not the callee, failed.
+    static let failoverStatuses: Set<Int> = [408, 500, 502, 503, 504]
+
     init(
-        forks: [OutgoingCall], offer: SessionDescription, negotiator: OfferAnswer, session: MediaSession,
+        forks: [OutgoingCall], alternates: [@Sendable () -> OutgoingCall] = [], offer: SessionDescription, negotiator: OfferAnswer, session: MediaSession,
         application: WebhookTarget?, statusCallback: StatusCallback?, observer: AsyncStream<DialedCall.Event>.Continuation?,
         runtime: RCMLRuntime,
         ringTimeout: Duration, maxForwards: Int, record: CallRecord, calls: any CallRepository, clock: any WallClock, logger: Logger
@@ -49,6 +58,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         self.runtime = runtime
         self.progress = CallProgressReporter(statusCallback, fetcher: runtime.fetcher, account: record.accountSid, call: record.sid)
         self.forks = forks
+        self.alternates = alternates
         self.offer = offer
         self.negotiator = negotiator
         self.ringTimeout = ringTimeout
@@ -66,17 +76,24 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
     func run() async {
         // Every fork's events in one stream; nil marks the end of a fork's dialog.
         let (events, continuation) = AsyncStream<(Int, CallEvent?)>.makeStream()
-        let forwarders = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for (index, fork) in forks.enumerated() {
-                    group.addTask {
-                        for await event in fork.events { continuation.yield((index, event)) }
-                        continuation.yield((index, nil))
-                    }
-                }
+        var forwarders: [Task<Void, Never>] = []
+        func follow(_ index: Int) {
+            let fork = forks[index]
+            forwarders.append(
+                Task {
+                    for await event in fork.events { continuation.yield((index, event)) }
+                    continuation.yield((index, nil))
+                })
+            // A gateway with others behind it must respond soon, or the next one is tried.
+            if !alternates.isEmpty {
+                forwarders.append(
+                    Task {
+                        try? await Task.sleep(for: Self.failoverAfter)
+                        if !Task.isCancelled, !fork.hasResponded { fork.hangUp() }
+                    })
             }
-            continuation.finish()
         }
+        for index in forks.indices { follow(index) }
         let timer = Task { [ringTimeout] in
             try await Task.sleep(for: ringTimeout)
             self.ringTimedOut()
@@ -112,7 +129,8 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
                     if let application { runApplication(application) } else { observer?.yield(.answered) }
                 }
             case .rejected(let status, _):
-                refusals.append(status)
+                // A CANCEL of our own before any response (487) means the gateway stayed silent.
+                refusals.append(status == 487 && !forks[index].hasResponded && ending == nil ? 408 : status)
                 over.insert(index)
             case .timedOut:
                 refusals.append(408)
@@ -127,10 +145,19 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
             case .acknowledged, .canceled, .acknowledgementTimedOut:
                 continue
             }
+            if winner == nil, ending == nil, over.count == forks.count, let last = refusals.last, Self.failoverStatuses.contains(last),
+                !alternates.isEmpty
+            {
+                logger.notice("trunk gateway failed; trying the next", metadata: ["call": "\(record.sid)", "status": "\(last)"])
+                forks.append(alternates.removeFirst()())
+                follow(forks.count - 1)
+                continue
+            }
             if winner.map(over.contains) ?? (over.count == forks.count) { break }
         }
         timer.cancel()
-        forwarders.cancel()
+        for forwarder in forwarders { forwarder.cancel() }
+        continuation.finish()
         await stopApplication()
         if winner != nil { record.quality = CallQuality(await session.quality()) }
         await session.close()

@@ -161,20 +161,26 @@ public final class OutboundCalls: Sendable {
             throw error
         }
         // The offer and the From name the address of the interface that routes toward the
-        // first destination (forks to several contacts of one Client share one offer).
+        // first destination (the contacts of one Client, or the gateways, share one offer).
         let peer = destinations.first?.address.host ?? addresses.bindHost
         let negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: addresses.rtpHost(toward: peer))
         let offer = negotiator.offer(localPort: session.port, sessionID: String(UInt32.random(in: 1...UInt32.max)))
         let user = callerID.hasPrefix("client:") ? String(callerID.dropFirst("client:".count)) : callerID
         let from = "<sip:\(user)@\(endpoint.localHost(toward: peer))>"
-        let forks = destinations.map { destination in
-            endpoint.startCall(
-                requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
-                destination: destination.address, maxForwards: maxForwards, credentials: destination.credentials)
+        let endpoint = self.endpoint
+        let starts = destinations.map { destination in
+            { @Sendable in
+                endpoint.startCall(
+                    requestURI: destination.requestURI, from: from, to: "<\(destination.requestURI)>", sdp: offer.text,
+                    destination: destination.address, maxForwards: maxForwards, credentials: destination.credentials)
+            }
         }
+        // Trunk gateways are tried one after the other; a Client's contacts ring together.
+        let serial = if case .number = target { true } else { false }
+        let forks = serial ? starts.prefix(1).map { $0() } : starts.map { $0() }
         record.sipCallID = forks.first?.callID
         let leg = OutboundCallLeg(
-            forks: forks, offer: offer, negotiator: negotiator, session: session, application: application,
+            forks: forks, alternates: serial ? Array(starts.dropFirst()) : [], offer: offer, negotiator: negotiator, session: session, application: application,
             statusCallback: statusCallback, observer: observer, runtime: runtime, ringTimeout: .seconds(timeout),
             maxForwards: maxForwards, record: record, calls: calls, clock: clock, logger: logger)
         live.add(record.sid, leg)
@@ -186,7 +192,7 @@ public final class OutboundCalls: Sendable {
         return (record, leg, session)
     }
 
-    private struct Destination {
+    private struct Destination: Sendable {
         let requestURI: String
         let address: SIPDestination
         /// Only a trunk gets the trunk's credentials.
@@ -196,11 +202,15 @@ public final class OutboundCalls: Sendable {
     private func destinations(of target: CallTarget, account: AccountSid) async throws -> [Destination] {
         switch target {
         case .number(let e164):
-            guard let gateway = trunks.gateways.first(where: { $0.destination != nil }), let destination = gateway.destination else {
-                throw OutboundCallError.noTrunk
+            let gateways = trunks.gateways.compactMap { gateway in
+                gateway.destination.map { destination in
+                    Destination(
+                        requestURI: "sip:\(e164)@\(HostPort(host: gateway.uri.host, port: gateway.uri.port))", address: destination,
+                        credentials: trunks.credentials)
+                }
             }
-            let host = HostPort(host: gateway.uri.host, port: gateway.uri.port)
-            return [Destination(requestURI: "sip:\(e164)@\(host)", address: destination, credentials: trunks.credentials)]
+            guard !gateways.isEmpty else { throw OutboundCallError.noTrunk }
+            return gateways
         case .sip(let uri):
             let host = uri.host
             let resolved = await Task.detached { HostResolver.addresses(of: host) }.value

@@ -73,11 +73,12 @@ class Hosts:
 
     @staticmethod
     def wait_for_udp_listener(namespace, port, timeout=10.0):
-        """Waits until something in `namespace` listens on UDP `port` (a SIPp UAS being ready)."""
+        """Waits until something in `namespace` (None: this host) listens on UDP `port` (a SIPp
+        UAS being ready)."""
+        prefix = ["ip", "netns", "exec", namespace] if namespace else []
         deadline = time.time() + timeout
         while time.time() < deadline:
-            listening = subprocess.run(["ip", "netns", "exec", namespace, "ss", "-Hlun", f"sport = :{port}"],
-                                       capture_output=True, text=True).stdout
+            listening = subprocess.run([*prefix, "ss", "-Hlun", f"sport = :{port}"], capture_output=True, text=True).stdout
             if listening.strip():
                 return True
             time.sleep(0.05)

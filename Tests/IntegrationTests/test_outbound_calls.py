@@ -10,6 +10,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from conftest import free_port
+from netns_hosts import Hosts
 from openapi_check import assert_valid
 from sip_peers import FIXTURES, wait_for
 from twilio.request_validator import RequestValidator
@@ -217,3 +218,37 @@ def test_a_client_registered_over_tcp_is_called_on_its_connection(parley, caller
     finally:
         phone.terminate()
         phone.wait(timeout=10)
+
+
+def test_pstn_calls_fail_over_to_the_next_trunk_gateway(fresh_parley):
+    parley = fresh_parley()
+    first, second = free_port(), free_port()
+    parley.env["PARLEY_TRUNK"] = f"sip:127.0.0.1:{first},sip:127.0.0.1:{second}"
+    parley.start()
+    parley.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
+
+    def gateway(scenario, port):
+        command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", "127.0.0.1", "-p", str(port), "-m", "1", "-nostdin",
+                   "-timeout", "40s", "-timeout_error"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert Hosts.wait_for_udp_listener(None, port)
+        return process
+
+    # The first gateway is overloaded (503): the second one takes the call.
+    overloaded, answering = gateway("uas_overloaded.xml", first), gateway("uas_answer_hangup.xml", second)
+    call = parley.client().calls.create(to="+32470206140", from_=CALLER_ID, url=HOLD_URL)
+    for process in (overloaded, answering):
+        code, output = finished(process)
+        assert code == 0, output
+    assert wait_for(lambda: status_of(parley, call.sid) == "completed")
+
+    # The first gateway is down (nothing answers, not even 100 Trying): after a few seconds
+    # the second one takes the call.
+    answering = gateway("uas_answer_hangup.xml", second)
+    started = time.time()
+    call = parley.client().calls.create(to="+32470206141", from_=CALLER_ID, url=HOLD_URL)
+    code, output = finished(answering)
+    assert code == 0, output
+    assert 3 < time.time() - started < 15
+    assert wait_for(lambda: status_of(parley, call.sid) == "completed")
+    assert parley.logs().count("trunk gateway failed; trying the next") == 2
