@@ -18,6 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
     var sipHost: String?
     @Option(help: "SIP port, UDP and TCP (PARLEY_SIP_PORT; default 5060).")
     var sipPort: String?
+    @Option(help: "SIP over TLS port (PARLEY_SIP_TLS_PORT; default 5061 when a certificate is given).")
+    var sipTlsPort: String?
+    @Option(help: "PEM certificate chain for SIP over TLS and HTTPS (PARLEY_TLS_CERTIFICATE).")
+    var tlsCertificate: String?
+    @Option(help: "PEM private key of that certificate (PARLEY_TLS_KEY).")
+    var tlsKey: String?
     @Option(help: "HOST[:PORT] written in Via and Contact instead of the local address, e.g. a NAT's public address (PARLEY_SIP_ADVERTISE; default: the interface toward each peer).")
     var sipAdvertise: String?
     @Option(help: "Address written in SDP instead of the local one (PARLEY_RTP_ADVERTISE; default: the SIP advertised host, else the interface toward each peer).")
@@ -56,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try ServerConfiguration(
                 flags: .init(
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
-                    sipPort: sipPort, sipAdvertise: sipAdvertise, rtpAdvertise: rtpAdvertise, rtpPorts: rtpPorts,
+                    sipPort: sipPort, sipTLSPort: sipTlsPort, tlsCertificate: tlsCertificate, tlsKey: tlsKey, sipAdvertise: sipAdvertise, rtpAdvertise: rtpAdvertise, rtpPorts: rtpPorts,
                     rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk, trunkSource: trunkSource,
                     trunkUsername: trunkUsername, trunkPassword: trunkPassword, trunkRegister: trunkRegister,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,

@@ -1,7 +1,10 @@
 import API
+import Addressing
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import Media
 import SIP
 import Speech
@@ -61,6 +64,19 @@ public struct ParleyServer: Sendable {
                 "trunk": "\(configuration.trunks.isEmpty ? "none" : configuration.trunks.map(\.description).joined(separator: ","))",
             ])
 
+        // One certificate for SIP over TLS and HTTPS, checked now so a bad file stops the start.
+        let tls = try configuration.tls.map { files in
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(files.certificateChain).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: files.privateKey, format: .pem)))
+            _ = try NIOSSLContext(configuration: configuration)
+            return configuration
+        }
+        if tls == nil, !IPAddress.isLoopback(configuration.httpHost) {
+            logger.warning(
+                "HTTP is served in clear on a non-loopback address; give --tls-certificate and --tls-key to serve HTTPS",
+                metadata: ["http": "\(configuration.httpHost)"])
+        }
         let health = ListenerHealth(expected: ["http", "sip"])
         let testClock = configuration.testClock ? AdjustableClock() : nil
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
@@ -122,7 +138,8 @@ public struct ParleyServer: Sendable {
             TrunkRegistration(trunks: trunks, credentials: credentials, endpoint: endpoint, logger: Logger(label: "parley.sip"))
         } : nil
         let sip = SIPService(
-            host: configuration.sipHost, port: configuration.sipPort, endpoint: endpoint, trunkRegistration: registration, health: health,
+            host: configuration.sipHost, port: configuration.sipPort,
+            tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
@@ -134,6 +151,7 @@ public struct ParleyServer: Sendable {
         let logger = self.logger
         let http = Application(
             responder: ParleyAPI.responder(services: services),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort),
                 serverName: "Parley"),

@@ -1,5 +1,6 @@
 import API
 import Logging
+import NIOSSL
 import SIP
 import ServiceLifecycle
 
@@ -9,13 +10,14 @@ import ServiceLifecycle
 struct SIPService: Service {
     let host: String
     let port: Int
+    let tls: (port: Int, configuration: TLSConfiguration)?
     let endpoint: SIPEndpoint
     let trunkRegistration: TrunkRegistration?
     let health: ListenerHealth
     let logger: Logger
 
     func run() async throws {
-        let transport = try await SIPTransport.bind(host: host, port: port, endpoint: endpoint, logger: logger)
+        let transport = try await SIPTransport.bind(host: host, port: port, tls: tls, endpoint: endpoint, logger: logger)
         endpoint.attach(port: transport.port) { bytes, host, port in transport.send(bytes, host: host, port: port) }
         await health.markReady("sip", address: transport.localAddresses.joined(separator: " "))
         logger.info("SIP listening", metadata: ["addresses": "\(transport.localAddresses.joined(separator: " "))"])

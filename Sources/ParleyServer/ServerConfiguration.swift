@@ -17,6 +17,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var sipAdvertise: HostPort?
     /// The address written in SDP instead of the local one.
     public var rtpAdvertise: String?
+    /// The PEM certificate chain and private key for SIP over TLS and HTTPS; nil for neither.
+    public var tls: TLSFiles?
+    /// The port SIP over TLS listens on (with a certificate only).
+    public var sipTLSPort: Int?
     public var rtpPorts: ClosedRange<Int>
     /// Seconds without RTP after which a call is considered dead and hung up.
     public var rtpTimeout: Int
@@ -43,14 +47,16 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipAdvertise, rtpAdvertise, rtpPorts, rtpTimeout, publicURL,
+        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipTLSPort, tlsCertificate, tlsKey, sipAdvertise, rtpAdvertise,
+            rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
-            sipHost: String? = nil, sipPort: String? = nil, sipAdvertise: String? = nil, rtpAdvertise: String? = nil,
+            sipHost: String? = nil, sipPort: String? = nil, sipTLSPort: String? = nil, tlsCertificate: String? = nil,
+            tlsKey: String? = nil, sipAdvertise: String? = nil, rtpAdvertise: String? = nil,
             rtpPorts: String? = nil, rtpTimeout: String? = nil,
             publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, trunkUsername: String? = nil,
             trunkPassword: String? = nil, trunkRegister: Bool = false, sipRealm: String? = nil,
@@ -65,6 +71,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             self.httpPort = httpPort
             self.sipHost = sipHost
             self.sipPort = sipPort
+            self.sipTLSPort = sipTLSPort
+            self.tlsCertificate = tlsCertificate
+            self.tlsKey = tlsKey
             self.sipAdvertise = sipAdvertise
             self.rtpAdvertise = rtpAdvertise
             self.rtpPorts = rtpPorts
@@ -116,7 +125,25 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError.invalid(option: "--rtp-timeout", reason: "'\(timeout)' is not 1 to 3600 seconds")
         }
         rtpTimeout = seconds
-        publicURL = pick(flags.publicURL, "PARLEY_PUBLIC_URL") ?? "http://127.0.0.1:\(httpPort)"
+        switch (pick(flags.tlsCertificate, "PARLEY_TLS_CERTIFICATE"), pick(flags.tlsKey, "PARLEY_TLS_KEY")) {
+        case (nil, nil):
+            tls = nil
+        case (let certificate?, let key?):
+            for (option, path) in [("--tls-certificate", certificate), ("--tls-key", key)] where !FileManager.default.isReadableFile(atPath: path) {
+                throw ConfigurationError.invalid(option: option, reason: "'\(path)' is not a readable file")
+            }
+            tls = TLSFiles(certificateChain: certificate, privateKey: key)
+        case (nil, _):
+            throw ConfigurationError.invalid(option: "--tls-certificate", reason: "a TLS key needs its certificate")
+        case (_, nil):
+            throw ConfigurationError.invalid(option: "--tls-key", reason: "a TLS certificate needs its private key")
+        }
+        let tlsPortText = pick(flags.sipTLSPort, "PARLEY_SIP_TLS_PORT")
+        if tlsPortText != nil, tls == nil {
+            throw ConfigurationError.invalid(option: "--sip-tls-port", reason: "SIP over TLS needs --tls-certificate and --tls-key")
+        }
+        sipTLSPort = tls == nil ? nil : try Self.port(tlsPortText, option: "--sip-tls-port") ?? 5061
+        publicURL = pick(flags.publicURL, "PARLEY_PUBLIC_URL") ?? "\(tls == nil ? "http" : "https")://127.0.0.1:\(httpPort)"
         trunks = try Self.list(pick(flags.trunk, "PARLEY_TRUNK")).map { text in
             guard let uri = Self.trunkURI(text) else {
                 throw ConfigurationError.invalid(option: "--trunk", reason: "'\(text)' is not a sip: URI, a host name or an address")
@@ -215,4 +242,10 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable {
         case .invalid(let option, let reason): "\(option): \(reason)"
         }
     }
+}
+
+/// Where the operator's certificate chain and private key are, both PEM.
+public struct TLSFiles: Sendable, Equatable {
+    public var certificateChain: String
+    public var privateKey: String
 }

@@ -68,8 +68,9 @@ public struct OfferAnswer: Sendable {
     }
 
     /// Parley's own offer for an outbound call: the supported codecs in order (static payload
-    /// types for G.711, 96 onwards for the others) and telephone-event on 101.
-    public func offer(localPort: Int, sessionID: String) -> SessionDescription {
+    /// types for G.711, 96 onwards for the others) and telephone-event on 101; with `secure`,
+    /// RTP/SAVP with a fresh SDES key (RFC 4568) and nothing in clear.
+    public func offer(localPort: Int, sessionID: String, secure: Bool = false) -> SessionDescription {
         var formats: [String] = []
         var attributes: [MediaDescription.Attribute] = []
         var dynamic = 96
@@ -90,26 +91,43 @@ public struct OfferAnswer: Sendable {
             .init("rtpmap", "101 telephone-event/8000"), .init("fmtp", "101 0-16"), .init("rtpmap", "13 CN/8000"), .init("ptime", "20"),
             .init("sendrecv"),
         ]
+        if secure { attributes.append(.init("crypto", SDESCrypto.offering().attributeValue)) }
         let local = SessionDescription.Connection(address: localAddress)
         return SessionDescription(
             origin: .init(sessionID: sessionID, sessionVersion: 1, address: local), connection: local,
-            media: [MediaDescription(type: "audio", port: localPort, transport: "RTP/AVP", formats: formats, attributes: attributes)])
+            media: [
+                MediaDescription(type: "audio", port: localPort, transport: secure ? "RTP/SAVP" : "RTP/AVP", formats: formats, attributes: attributes)
+            ])
     }
 
-    /// What the far end's answer to our `offer` chose: the first audio stream it accepted with
-    /// a codec we offered.
-    public func accept(_ answer: SessionDescription) throws(SDPError) -> NegotiatedMedia {
+    /// What the far end's answer to `offer` (ours) chose: the first audio stream it accepted
+    /// with a codec we offered. An SRTP offer needs an SRTP answer with a key for our tag and
+    /// suite; one in clear is refused, never used.
+    public func accept(_ answer: SessionDescription, to offer: SessionDescription) throws(SDPError) -> NegotiatedMedia {
         guard let media = answer.media.first(where: { $0.type == "audio" && $0.port != 0 }),
             let remote = media.connection ?? answer.connection,
             let (codec, payloadType) = firstSupported(in: media)
         else { throw .noCommonCodec }
+        var keys: SRTPKeys?
+        let ours = offer.media.first { $0.type == "audio" }.flatMap { offered in
+            offered.attributes.lazy.filter { $0.name == "crypto" }.compactMap { $0.value.flatMap(SDESCrypto.init(attribute:)) }.first
+        }
+        if let ours {
+            guard media.transport == "RTP/SAVP",
+                let theirs = media.attributes.lazy.filter({ $0.name == "crypto" }).compactMap({ $0.value.flatMap(SDESCrypto.init(attribute:)) })
+                    .first(where: { $0.tag == ours.tag && $0.suite == ours.suite })
+            else { throw .noCommonCodec }
+            keys = SRTPKeys(suite: ours.suite, local: ours.keyAndSalt, remote: theirs.keyAndSalt)
+        } else if media.transport != "RTP/AVP" {
+            throw .noCommonCodec
+        }
         let events = media.formats.first { AudioCodec.identify($0, in: media) == .telephoneEvent }
         let noise = media.formats.first { AudioCodec.identify($0, in: media) == .comfortNoise }
         let ptime = media.attributes.first { $0.name == "ptime" }?.value.flatMap(Int.init) ?? 20
         return NegotiatedMedia(
             remoteAddress: remote.address, remotePort: media.port, codec: codec, payloadType: Int(payloadType) ?? 0,
             telephoneEventPayloadType: events.flatMap { Int($0) }, comfortNoisePayloadType: noise.flatMap { Int($0) },
-            direction: media.direction.answer, ptime: ptime)
+            direction: media.direction.answer, ptime: ptime, srtp: keys)
     }
 
     private func firstSupported(in media: MediaDescription) -> (AudioCodec, String)? {

@@ -34,8 +34,17 @@ public struct SDESCrypto: Sendable, Equatable {
 
     /// A fresh key for this side, with the tag and suite of the line it answers.
     public static func answering(_ offer: SDESCrypto) -> SDESCrypto {
+        SDESCrypto(tag: offer.tag, suite: offer.suite, keyAndSalt: freshKey())
+    }
+
+    /// A fresh key of Parley's own offer: tag 1, the 80-bit tag suite every SRTP phone has.
+    public static func offering() -> SDESCrypto {
+        SDESCrypto(tag: 1, suite: .aesCM128HMACSHA1_80, keyAndSalt: freshKey())
+    }
+
+    private static func freshKey() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return SDESCrypto(tag: offer.tag, suite: offer.suite, keyAndSalt: (0..<30).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return (0..<30).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
     public var attributeValue: String {

@@ -100,7 +100,7 @@ public final class IncomingCall: DialogPeer, Sendable {
         let source = self.source
         let endpoint = self.endpoint
         Task { [weak self] in
-            _ = await endpoint.clientTransactions.send(bye, reliable: source.transport == .tcp) { bytes in
+            _ = await endpoint.clientTransactions.send(bye, reliable: source.transport.isReliable) { bytes in
                 // Over TCP the BYE goes back on the caller's connection.
                 source.send(bytes, hop?.host ?? source.address, hop?.port ?? source.port)
             }

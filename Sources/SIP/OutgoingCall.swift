@@ -73,7 +73,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
     func start() {
         let (bytes, branch) = state.withLock { ($0.invite.serialized(), $0.branch) }
         send(bytes)
-        let reliable = destination.transport == .tcp
+        let reliable = destination.transport.isReliable
         Retransmission.start(
             cap: nil, send: { [weak self] in if !reliable { self?.send(bytes) } },
             until: { [weak self] in self?.state.withLock { $0.responded || $0.ended || $0.branch != branch } ?? true },
@@ -249,7 +249,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
         let endpoint = self.endpoint
         let destination = self.destination
         Task { [weak self] in
-            _ = await endpoint.clientTransactions.send(cancel, reliable: destination.transport == .tcp) {
+            _ = await endpoint.clientTransactions.send(cancel, reliable: destination.transport.isReliable) {
                 endpoint.sendOut($0, to: destination)
             }
             // No 487 within Timer B after the CANCEL: the callee is gone.
@@ -270,7 +270,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
         let endpoint = self.endpoint
         Task { [weak self] in
             guard let self else { return }
-            _ = await endpoint.clientTransactions.send(request, reliable: self.destination.transport == .tcp) { self.sendInDialog($0) }
+            _ = await endpoint.clientTransactions.send(request, reliable: self.destination.transport.isReliable) { self.sendInDialog($0) }
             self.end()
         }
     }
@@ -318,7 +318,7 @@ public final class OutgoingCall: DialogPeer, Sendable {
     /// In the dialog: over TCP on the connection the INVITE went on; over UDP to the route
     /// set's first hop or the far end's Contact.
     private func sendInDialog(_ bytes: [UInt8]) {
-        guard destination.transport == .udp else { return send(bytes) }
+        guard !destination.transport.isReliable else { return send(bytes) }
         guard let hop = state.withLock({ $0.dialog?.nextHop }) else { return }
         endpoint.sendOut(bytes, to: SIPDestination(host: hop.host, port: hop.port))
     }

@@ -80,7 +80,7 @@ public final class SIPEndpoint: Sendable {
         switch destination.transport {
         case .udp:
             listener.withLock { $0.send }?(bytes, destination.host, destination.port)
-        case .tcp:
+        case .tcp, .tls:
             guard let send = connections.withLock({ $0["\(destination.host):\(destination.port)"] }) else {
                 logger.debug("no TCP connection to send on", metadata: ["destination": "\(destination.host):\(destination.port)"])
                 return
@@ -289,7 +289,7 @@ public final class SIPEndpoint: Sendable {
             return refuse(481, "Call/Transaction Does Not Exist", [])
         }
         let reply: @Sendable ([UInt8]) -> Void = { bytes in source.reply(bytes, via: via) }
-        switch call.dialogServer.reinvite(request, established: call.isEstablished, reliable: source.transport == .tcp, reply: reply) {
+        switch call.dialogServer.reinvite(request, established: call.isEstablished, reliable: source.transport.isReliable, reply: reply) {
         case .retransmission: return
         case .pending: refuse(500, "Server Internal Error", [("Retry-After", "\(Int.random(in: 1...10))")])
         case .outOfOrder: refuse(500, "CSeq Out of Order", [])
@@ -332,7 +332,7 @@ public final class SIPEndpoint: Sendable {
 
     private func finish(_ key: String, _ response: SIPResponse, _ via: Via?, _ source: SIPSource) {
         let bytes = response.serialized()
-        transactions.complete(key, bytes, keep: source.transport == .udp)
+        transactions.complete(key, bytes, keep: !source.transport.isReliable)
         source.reply(bytes, via: via)
     }
 

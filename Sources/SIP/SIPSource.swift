@@ -3,10 +3,12 @@ import SIPMessages
 /// Where a message came from and how to answer it: the transport knows the socket.
 public struct SIPSource: Sendable {
     public enum Transport: String, Sendable {
-        case udp, tcp
+        case udp, tcp, tls
 
         /// Whether what travels on it is encrypted (SDES keys are readable otherwise).
-        public var isSecure: Bool { false }
+        public var isSecure: Bool { self == .tls }
+        /// Whether it delivers by itself (a stream): nothing is retransmitted over it.
+        public var isReliable: Bool { self != .udp }
     }
     public let transport: Transport
     public let address: String
@@ -20,7 +22,7 @@ public struct SIPSource: Sendable {
     /// the source address, at the source port when the top Via asked for `rport` (or over
     /// TCP, on the connection), else at the Via's port.
     func reply(_ bytes: [UInt8], via: Via?) {
-        let replyPort = (via?.parameters["rport"] != nil || transport == .tcp) ? port : (via?.port ?? 5060)
+        let replyPort = (via?.parameters["rport"] != nil || transport.isReliable) ? port : (via?.port ?? 5060)
         send(bytes, address, replyPort)
     }
 }

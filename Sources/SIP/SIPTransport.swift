@@ -1,19 +1,25 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SIPMessages
 
-/// SIP over UDP and TCP on one address and port (RFC 3261 §18), through SwiftNIO. Datagrams
-/// are whole messages; TCP streams are framed by Content-Length. Every message goes to the
-/// endpoint with a way to answer it.
+/// SIP over UDP and TCP on one address and port (RFC 3261 §18), and over TLS on a port of its
+/// own when a certificate is given (RFC 3261 §26.2.1, RFC 5630), through SwiftNIO. Datagrams
+/// are whole messages; TCP and TLS streams are framed by Content-Length. Every message goes to
+/// the endpoint with a way to answer it.
 public final class SIPTransport: Sendable {
     private let udp: any Channel
     private let tcp: any Channel
+    private let tls: (any Channel)?
 
     /// The bound addresses, e.g. `udp:127.0.0.1:5060`.
     public let localAddresses: [String]
 
-    public static func bind(host: String, port: Int, endpoint: SIPEndpoint, logger: Logger) async throws -> SIPTransport {
+    /// Binds UDP and TCP on `host`:`port`, and TLS on `tls.port` with its configuration.
+    public static func bind(
+        host: String, port: Int, tls: (port: Int, configuration: TLSConfiguration)? = nil, endpoint: SIPEndpoint, logger: Logger
+    ) async throws -> SIPTransport {
         let group = MultiThreadedEventLoopGroup.singleton
         let udp = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -30,25 +36,46 @@ public final class SIPTransport: Sendable {
             .bind(host: host, port: port).get()
         // The TCP listener shares the port the UDP socket actually got (port 0 picks one).
         let boundPort = udp.localAddress?.port ?? port
-        let tcp = try await ServerBootstrap(group: group)
+        let tcp = try await stream(host: host, port: boundPort, transport: .tcp, endpoint: endpoint, logger: logger)
+        var secure: (any Channel)?
+        if let tls {
+            let context = try NIOSSLContext(configuration: tls.configuration)
+            secure = try await stream(host: host, port: tls.port, transport: .tls, tlsContext: context, endpoint: endpoint, logger: logger)
+        }
+        return SIPTransport(udp: udp, tcp: tcp, tls: secure)
+    }
+
+    /// A listener for a stream transport: each connection framed into messages, after a TLS
+    /// handshake when `tlsContext` is given.
+    private static func stream(
+        host: String, port: Int, transport: SIPSource.Transport, tlsContext: NIOSSLContext? = nil, endpoint: SIPEndpoint,
+        logger: Logger
+    ) async throws -> any Channel {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(StreamFramer()))
-                    try channel.pipeline.syncOperations.addHandler(StreamHandler(endpoint: endpoint, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(StreamHandler(transport: transport, endpoint: endpoint, logger: logger))
                 }
             }
-            .bind(host: host, port: boundPort).get()
-        return SIPTransport(udp: udp, tcp: tcp)
+            .bind(host: host, port: port).get()
     }
 
-    private init(udp: any Channel, tcp: any Channel) {
+    private init(udp: any Channel, tcp: any Channel, tls: (any Channel)?) {
         self.udp = udp
         self.tcp = tcp
-        localAddresses = [("udp", udp), ("tcp", tcp)].map { name, channel in
-            "\(name):\(channel.localAddress?.ipAddress ?? "?"):\(channel.localAddress?.port ?? 0)"
+        self.tls = tls
+        localAddresses = [("udp", udp), ("tcp", tcp), ("tls", tls)].compactMap { name, channel in
+            channel.map { "\(name):\($0.localAddress?.ipAddress ?? "?"):\($0.localAddress?.port ?? 0)" }
         }
     }
+
+    /// The port SIP over TLS listens on, if it does.
+    public var tlsPort: Int? { tls?.localAddress?.port }
 
     public var port: Int { udp.localAddress?.port ?? 0 }
 
@@ -62,6 +89,7 @@ public final class SIPTransport: Sendable {
     public func close() async {
         try? await udp.close()
         try? await tcp.close()
+        try? await tls?.close()
     }
 }
 
@@ -91,17 +119,27 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
     }
 }
 
-/// Frames a TCP byte stream into SIP messages by their Content-Length; an oversized or
-/// unframeable message closes the connection.
+/// Frames a TCP or TLS byte stream into SIP messages by their Content-Length; an oversized or
+/// unframeable message closes the connection. A client's keep-alive ping between messages (a
+/// double CRLF) is answered with a single CRLF pong (RFC 5626 §4.4.1), so its NAT binding and
+/// its connection stay open for the calls Parley sends it.
 private struct StreamFramer: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
+    /// CR and LF bytes seen in a row between messages.
+    private var keepAliveBytes = 0
+
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        // Keep-alive CRLFs between messages.
         while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 13 || byte == 10 {
             buffer.moveReaderIndex(forwardBy: 1)
+            keepAliveBytes += 1
+            if keepAliveBytes == 4 {
+                keepAliveBytes = 0
+                context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: "\r\n")), promise: nil)
+            }
         }
         guard buffer.readableBytes > 0 else { return .needMoreData }
+        keepAliveBytes = 0
         let length = try buffer.withUnsafeReadableBytes { bytes in try SIPParser.messageLength(bytes) }
         guard let length, let message = buffer.readSlice(length: length) else { return .needMoreData }
         context.fireChannelRead(wrapInboundOut(message))
@@ -112,10 +150,12 @@ private struct StreamFramer: ByteToMessageDecoder {
 private final class StreamHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
+    let transport: SIPSource.Transport
     let endpoint: SIPEndpoint
     let logger: Logger
 
-    init(endpoint: SIPEndpoint, logger: Logger) {
+    init(transport: SIPSource.Transport, endpoint: SIPEndpoint, logger: Logger) {
+        self.transport = transport
         self.endpoint = endpoint
         self.logger = logger
     }
@@ -140,13 +180,13 @@ private final class StreamHandler: ChannelInboundHandler, Sendable {
         let channel = context.channel
         let remote = channel.remoteAddress
         let source = SIPSource(
-            transport: .tcp, address: remote?.ipAddress ?? "", port: remote?.port ?? 0,
+            transport: transport, address: remote?.ipAddress ?? "", port: remote?.port ?? 0,
             send: { bytes, _, _ in channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil) })
         endpoint.receive(Array(buffer: unwrapInboundIn(data)), from: source)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("closing a SIP TCP connection", metadata: ["error": "\(error)"])
+        logger.debug("closing a SIP stream connection", metadata: ["transport": "\(transport.rawValue)", "error": "\(error)"])
         context.close(promise: nil)
     }
 }

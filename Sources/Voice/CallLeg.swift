@@ -54,6 +54,8 @@ actor CallLeg: ControllableLeg, RCMLLeg {
 
     var isAnswered: Bool { record.status == .inProgress }
 
+    var usesSRTP: Bool { media.negotiated.srtp != nil }
+
     var forwardsForChildren: Int {
         (call.request.headers["Max-Forwards"].flatMap { Int($0) } ?? OutboundCalls.initialMaxForwards) - 1
     }

@@ -72,6 +72,9 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
 
     var forwardsForChildren: Int { maxForwards - 1 }
 
+    /// Its offer was SRTP, and only an SRTP answer is taken.
+    var usesSRTP: Bool { offer.media.first?.transport == "RTP/SAVP" }
+
     /// Runs the leg to its end; the record is final when this returns.
     func run() async {
         // Every fork's events in one stream; nil marks the end of a fork's dialog.
@@ -213,7 +216,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         winner = index
         for (other, fork) in forks.enumerated() where other != index { fork.hangUp() }
         do {
-            let media = try negotiator.accept(SessionDescription(parsing: sdp))
+            let media = try negotiator.accept(SessionDescription(parsing: sdp), to: offer)
             logger.debug("outbound leg answered", metadata: ["call": "\(record.sid)", "codec": "\(media.codec)"])
             guard let parameters = MediaParameters(media), parameters.canProtect else { throw SDPError.noCommonCodec }
             session.start(parameters)

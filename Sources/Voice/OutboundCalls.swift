@@ -95,7 +95,7 @@ public final class OutboundCalls: Sendable {
         let callerID = try await ownedNumber(request.from, account: request.account)
         let placed = try await place(
             target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
-            timeout: request.timeout, maxForwards: Self.initialMaxForwards, application: request.application, statusCallback: request.statusCallback, observer: nil)
+            timeout: request.timeout, maxForwards: Self.initialMaxForwards, secure: false, application: request.application, statusCallback: request.statusCallback, observer: nil)
         return placed.record
     }
 
@@ -103,7 +103,7 @@ public final class OutboundCalls: Sendable {
     /// the target is a PSTN number), its media on the dialling leg's event loop so the two
     /// can be bridged, its answer and end reported on the returned call's events.
     func dial(
-        _ address: String, callerID: String, parent: CallRecord, timeout: Int, maxForwards: Int, near: MediaSession
+        _ address: String, callerID: String, parent: CallRecord, timeout: Int, maxForwards: Int, secure: Bool, near: MediaSession
     ) async throws -> DialedCall {
         guard maxForwards > 0 else { throw OutboundCallError.tooManyHops }
         try await refuseForbidden(address, account: parent.accountSid, url: address, call: parent.sid)
@@ -117,7 +117,7 @@ public final class OutboundCalls: Sendable {
         let (events, observer) = AsyncStream<DialedCall.Event>.makeStream()
         let placed = try await place(
             target, callerID: from, account: parent.accountSid, direction: .outboundDial, parent: parent.sid, near: near,
-            timeout: timeout, maxForwards: maxForwards, application: nil, statusCallback: nil, observer: observer)
+            timeout: timeout, maxForwards: maxForwards, secure: secure, application: nil, statusCallback: nil, observer: observer)
         return DialedCall(sid: placed.record.sid, leg: placed.leg, session: placed.session, events: events)
     }
 
@@ -140,7 +140,7 @@ public final class OutboundCalls: Sendable {
     /// Writes the record (queued), opens the media and sends the INVITEs; the leg runs on.
     private func place(
         _ target: CallTarget, callerID: String, account: AccountSid, direction: CallDirection, parent: CallSid?,
-        near: MediaSession?, timeout: Int, maxForwards: Int, application: WebhookTarget?, statusCallback: StatusCallback?,
+        near: MediaSession?, timeout: Int, maxForwards: Int, secure: Bool, application: WebhookTarget?, statusCallback: StatusCallback?,
         observer: AsyncStream<DialedCall.Event>.Continuation?
     ) async throws -> (record: CallRecord, leg: OutboundCallLeg, session: MediaSession) {
         let destinations = try await destinations(of: target, account: account)
@@ -164,7 +164,11 @@ public final class OutboundCalls: Sendable {
         // first destination (the contacts of one Client, or the gateways, share one offer).
         let peer = destinations.first?.address.host ?? addresses.bindHost
         let negotiator = OfferAnswer(supported: [.pcmu, .pcma, .opus], localAddress: addresses.rtpHost(toward: peer))
-        let offer = negotiator.offer(localPort: session.port, sessionID: String(UInt32.random(in: 1...UInt32.max)))
+        // SRTP toward Clients reached over TLS, and toward Clients a secure call dials; never
+        // toward the trunk (carriers speak RTP) unless the trunk itself is reached over TLS.
+        let client = if case .client = target { true } else { false }
+        let srtp = destinations.contains { $0.address.transport.isSecure } || (secure && client)
+        let offer = negotiator.offer(localPort: session.port, sessionID: String(UInt32.random(in: 1...UInt32.max)), secure: srtp)
         let user = callerID.hasPrefix("client:") ? String(callerID.dropFirst("client:".count)) : callerID
         let from = "<sip:\(user)@\(endpoint.localHost(toward: peer))>"
         let endpoint = self.endpoint

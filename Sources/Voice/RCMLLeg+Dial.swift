@@ -150,7 +150,7 @@ extension RCMLLeg {
                 ringing.append(
                     try await calls.dial(
                         target.address, callerID: callerID, parent: record, timeout: verb.timeout, maxForwards: forwardsForChildren,
-                        near: session))
+                        secure: usesSRTP, near: session))
             } catch OutboundCallError.forbiddenDestination {
                 continue  // the Notification is written
             } catch {

@@ -14,6 +14,8 @@ protocol RCMLLeg: Actor {
     /// The Max-Forwards of the INVITEs this leg's Dial sends: one less than its own call had,
     /// so a call that comes back to Parley through itself runs out of hops (483) instead of looping.
     var forwardsForChildren: Int { get }
+    /// Whether its media is SRTP: the calls its Dial makes to Clients are then offered SRTP too.
+    var usesSRTP: Bool { get }
     var interpreter: Task<Void, Never>? { get set }
     /// Answers if not answered yet (inbound), else nothing.
     func answer() async

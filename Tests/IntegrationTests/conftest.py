@@ -51,10 +51,13 @@ class Parley:
     sip_host: str = "127.0.0.1"
     # A command prefix that runs Parley elsewhere, e.g. `ip netns exec NAME`.
     launcher: tuple = ()
+    # With a certificate (HTTPS): the CA file that verifies it.
+    ca: str = None
+    tls_port: int = None
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.http_host}:{self.port}"
+        return f"{'https' if self.ca else 'http'}://{self.http_host}:{self.port}"
 
     def trunk_args(self):
         if "PARLEY_TRUNK" in self.env:
@@ -74,7 +77,7 @@ class Parley:
             if self.process.poll() is not None:
                 raise RuntimeError(f"parley exited with {self.process.returncode}: {self.logs()}")
             try:
-                if requests.get(self.base_url + "/health", timeout=1).status_code == 200:
+                if requests.get(self.base_url + "/health", timeout=1, verify=self.ca or True).status_code == 200:
                     return self
             except requests.ConnectionError:
                 pass
@@ -107,11 +110,15 @@ class Parley:
         """The official twilio library, pointed at this Parley."""
         client = Client(sid or self.admin_sid, token or self.admin_token)
         client.api.base_url = self.base_url
+        if self.ca:
+            # Verified against the test CA only, whatever CA bundle the environment names.
+            client.http_client.session.verify = self.ca
+            client.http_client.session.trust_env = False
         return client
 
     def http(self, method, path, auth=None, **kwargs) -> requests.Response:
         auth = (self.admin_sid, self.admin_token) if auth is None else auth
-        return requests.request(method, self.base_url + path, auth=auth or None, timeout=10, **kwargs)
+        return requests.request(method, self.base_url + path, auth=auth or None, timeout=10, verify=self.ca or True, **kwargs)
 
 
 def make_parley(env_credentials=True) -> Parley:

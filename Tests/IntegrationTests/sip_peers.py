@@ -106,16 +106,20 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
 
 
 def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp",
-                  mediaenc=None, codecs=("g711",), dump_dir=None, tone_hz=440):
+                  mediaenc=None, codecs=("g711",), dump_dir=None, tone_hz=440, launcher=(), local_address="127.0.0.1",
+                  registrar=None, cafile=None):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
     log with sip_trace; offering the codec modules `codecs`; with dump_dir, writing what it
     decodes and encodes there as WAV, through its sndfile module; sending a tone of tone_hz,
-    or silence for 0); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
+    or silence for 0; run through `launcher`, e.g. in a network namespace, on `local_address`,
+    registering at `registrar` (host:port, Parley's SIP port on loopback by default) and trusting
+    the CA in `cafile` for TLS); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
     it, it starts again on another port."""
     for _ in range(5):
         process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc,
-                                          codecs, dump_dir, tone_hz)
+                                          codecs, dump_dir, tone_hz, launcher, local_address,
+                                          registrar or f"127.0.0.1:{parley.sip_port}", cafile)
         time.sleep(0.5)
         if "Address already in use" not in open(log_path).read():
             return process, log_path
@@ -124,7 +128,8 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
     return process, log_path
 
 
-def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir, tone_hz):
+def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir, tone_hz,
+                  launcher, local_address, registrar, cafile):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
@@ -136,20 +141,21 @@ def _baresip_once(parley, login, password, regint, commands, answermode, sip_tra
         tone.setframerate(rate)
         tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * tone_hz * i / rate))) * channels for i in range(rate * 30)))
     with open(os.path.join(config_dir, "config"), "w") as config:
-        config.write(f"poll_method epoll\nsip_listen 127.0.0.1:{port}\nsip_transports {transport}\n"
-                     "module_path /usr/lib/baresip/modules\n" + "".join(f"module {codec}.so\n" for codec in codecs) +
+        config.write(f"poll_method epoll\nsip_listen {local_address}:{port}\nsip_transports {transport}\n"
+                     + (f"sip_cafile {cafile}\n" if cafile else "")
+                     + "module_path /usr/lib/baresip/modules\n" + "".join(f"module {codec}.so\n" for codec in codecs) +
                      "module aufile.so\nmodule_app account.so\nmodule_app menu.so\n"
                      + ("module srtp.so\n" if mediaenc else "")
                      + (f"module sndfile.so\nsnd_path {dump_dir}\n" if dump_dir else "") +
                      f"audio_player aufile,{os.path.join(config_dir, 'received.wav')}\n"
                      f"audio_source aufile,{source}\n")
     with open(os.path.join(config_dir, "accounts"), "w") as accounts:
-        accounts.write(f"<sip:{login}@127.0.0.1:{parley.sip_port};transport={transport}>;auth_pass={password};regint={regint}"
+        accounts.write(f"<sip:{login}@{registrar};transport={transport}>;auth_pass={password};regint={regint}"
                        f";answermode={answermode}" + (f";mediaenc={mediaenc}" if mediaenc else "") + "\n")
     log_path = os.path.join(config_dir, "baresip.log")
     extra = [arg for command in commands for arg in ("-e", command)]
     trace = ["-s"] if sip_trace else []
-    process = subprocess.Popen(["baresip", "-f", config_dir, *trace, *extra], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    process = subprocess.Popen([*launcher, "baresip", "-f", config_dir, *trace, *extra], stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL)
     return process, log_path
 

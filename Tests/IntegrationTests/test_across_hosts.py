@@ -9,10 +9,13 @@ import re
 import subprocess
 
 import pytest
+import requests
 
+from certificates import make_certificates
 from conftest import free_port, make_parley
 from netns_hosts import CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, PEER, PEER_ADDRESS, ROOT_ADDRESS, Hosts, unavailable_reason
-from sip_peers import FIXTURES, create_client, wait_for
+from pcap_reader import packets
+from sip_peers import FIXTURES, create_client, registrations, start_baresip, wait_for
 from webhook_server import WebhookServer
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
@@ -44,7 +47,7 @@ def on_core(parley, *extra_args):
     (and the credentials it asks for)."""
     parley.http_host, parley.sip_host, parley.launcher = CORE_HTTP_ADDRESS, "0.0.0.0", tuple(Hosts.in_core())
     parley.env.update(TRUNK_CREDENTIALS, PARLEY_TRUNK=f"sip:{CARRIER_NAME}:{parley.trunk_port}")
-    return parley.start(extra_args=("--public-url", f"http://{CORE_HTTP_ADDRESS}:{parley.port}", *extra_args))
+    return parley.start(extra_args=("--public-url", f"{parley.base_url}", *extra_args))
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +55,17 @@ def remote(hosts):
     """Parley on the `core` host with two RTP port pairs (so a port that is not given back
     shows at the third call)."""
     parley = on_core(make_parley(), "--rtp-ports", "31000-31003")
+    yield parley
+    assert parley.stop() == 0, "parley did not shut down cleanly on SIGTERM"
+
+
+@pytest.fixture(scope="module")
+def secure(hosts, tmp_path_factory):
+    """Parley on the `core` host with a certificate: SIP over TLS on a port of its own, HTTPS."""
+    ca, certificate, key = make_certificates(str(tmp_path_factory.mktemp("tls")), [CORE_SIP_ADDRESS, CORE_HTTP_ADDRESS])
+    parley = make_parley()
+    parley.ca, parley.tls_port = ca, free_port()
+    on_core(parley, "--tls-certificate", certificate, "--tls-key", key, "--sip-tls-port", str(parley.tls_port))
     yield parley
     assert parley.stop() == 0, "parley did not shut down cleanly on SIGTERM"
 
@@ -189,3 +203,74 @@ def test_parley_registers_with_the_carrier_and_refreshes_before_expiry(hosts, fr
     assert all(f"Contact: <sip:parley-trunk@{CORE_SIP_ADDRESS}:{parley.sip_port}>" in r for r in registers), registers[0]
     assert len({re.search(r"Call-ID: (\S+)", r).group(1) for r in registers}) == 1
 
+
+def test_the_api_is_served_over_https_with_the_operators_certificate(secure):
+    assert secure.http("GET", "/health").status_code == 200  # verified against the test CA
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(f"https://{CORE_HTTP_ADDRESS}:{secure.port}/health", timeout=5)  # the system's CAs do not know it
+    try:
+        plain = requests.get(f"http://{CORE_HTTP_ADDRESS}:{secure.port}/health", timeout=5)
+        assert plain.status_code != 200
+    except requests.RequestException:
+        pass  # no plain HTTP beside HTTPS
+    assert secure.client().api.v2010.accounts(secure.admin_sid).fetch().sid == secure.admin_sid
+
+
+def test_clients_on_another_host_register_over_udp_tcp_and_tls(secure):
+    for transport, port in (("udp", secure.sip_port), ("tcp", secure.sip_port), ("tls", secure.tls_port)):
+        login = f"reg{transport}"
+        client = create_client(secure, login, "Register-pass-1")
+        process, log = start_baresip(secure, login, "Register-pass-1", transport=transport, launcher=Hosts.in_peer(),
+                                     local_address=PEER_ADDRESS, registrar=f"{CORE_SIP_ADDRESS}:{port}", cafile=secure.ca)
+        try:
+            assert wait_for(lambda: registrations(secure, client["sid"]), timeout=15), open(log).read()[-2000:]
+            [registration] = registrations(secure, client["sid"])
+            assert registration["source"].startswith(f"{transport}:{PEER_ADDRESS}:"), registration
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_clients_call_each_other_over_tls_with_srtp_and_nothing_crosses_in_clear(secure, web, tmp_path):
+    url = web.serve("/tls/alice", '<Response><Dial timeLimit="4"><Client>bob</Client></Dial></Response>')
+    app = secure.client().applications.create(friendly_name="tls dial", voice_url=url)
+    create_client(secure, "alice", "Alice-pass-1", VoiceApplicationSid=app.sid)
+    bob_sid = create_client(secure, "bob", "Bob-pass-1")["sid"]
+    capture_path = str(tmp_path / "peer.pcap")
+    capture = subprocess.Popen(Hosts.in_peer("tcpdump", "-i", "pit-peer", "-U", "-n", "-w", capture_path, "host", CORE_SIP_ADDRESS),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert "listening on" in capture.stderr.readline()
+    common = dict(transport="tls", mediaenc="srtp-mand", launcher=Hosts.in_peer(), local_address=PEER_ADDRESS,
+                  registrar=f"{CORE_SIP_ADDRESS}:{secure.tls_port}", cafile=secure.ca)
+    bob, bob_log = start_baresip(secure, "bob", "Bob-pass-1", answermode="auto", **common)
+    alice = None
+    try:
+        assert wait_for(lambda: registrations(secure, bob_sid), timeout=15), open(bob_log).read()[-2000:]
+        alice, alice_log = start_baresip(
+            secure, "alice", "Alice-pass-1", tone_hz=600,
+            commands=[f"/dial sip:+3222060795@{CORE_SIP_ADDRESS}:{secure.tls_port};transport=tls"], **common)
+        assert wait_for(lambda: [c.status for c in secure.client().calls.list(to="+3222060795")] == ["completed"], timeout=40), \
+            open(alice_log).read()[-3000:]
+    finally:
+        for process in (alice, bob):
+            if process:
+                process.terminate()
+                process.wait(timeout=10)
+        capture.terminate()
+        capture.wait(timeout=10)
+    [parent] = secure.client().calls.list(to="+3222060795")
+    [child] = secure.client().calls.list(parent_call_sid=parent.sid)
+    assert child.to == "client:bob" and child.status == "completed"
+    for sid in (parent.sid, child.sid):
+        quality = media_quality(secure, sid)
+        # SRTP both ways on both legs: every packet authenticated, about 4 s of audio each way.
+        assert quality["srtp"] is True and quality["srtp_packets_rejected"] == 0, quality
+        assert quality["packets_received"] > 100 and quality["packets_sent"] > 100, quality
+    # On the wire: the signalling is encrypted (no SIP, no SDES key), and every RTP packet
+    # carries SRTP's 10-byte tag after its 160 bytes of G.711: none went in clear.
+    seen = list(packets(capture_path))
+    assert not any(b"a=crypto" in payload or b"SIP/2.0" in payload for _, _, _, payload in seen)
+    rtp = [payload for protocol, _, _, payload in seen if protocol == "udp" and len(payload) >= 12 and payload[0] >> 6 == 2
+           and payload[1] & 0x7F in (0, 8)]
+    assert len(rtp) > 300, len(rtp)
+    assert all(len(payload) == 12 + 160 + 10 for payload in rtp), sorted({len(p) for p in rtp})

@@ -90,10 +90,30 @@ struct OfferAnswerTests {
         #expect(reparsed.media.first?.formats == ["0", "8", "96", "101", "13"])
 
         let answer = try SessionDescription(parsing: sippOffer)  // PCMA first, sendonly from the callee
-        let media = try negotiator.accept(answer)
+        let media = try negotiator.accept(answer, to: offer)
         #expect(media.codec == .pcma && media.remotePort == 6000 && media.telephoneEventPayloadType == 101)
         #expect(media.direction == .recvonly)
         let refused = try SessionDescription(parsing: sippOffer.replacingOccurrences(of: "RTP/AVP 8 0 101", with: "RTP/AVP 18"))
-        #expect(throws: SDPError.noCommonCodec) { try negotiator.accept(refused) }
+        #expect(throws: SDPError.noCommonCodec) { try negotiator.accept(refused, to: offer) }
+    }
+
+    @Test("a secure offer carries a fresh key over RTP/SAVP; only an SRTP answer to our tag is taken, never one in clear")
+    func secureOffer() throws {
+        let negotiator = OfferAnswer(supported: [.pcmu, .pcma], localAddress: "198.18.1.1")
+        let offer = negotiator.offer(localPort: 30000, sessionID: "8", secure: true)
+        #expect(offer.text.contains("m=audio 30000 RTP/SAVP 0 8 101 13"))
+        let ours = try #require(
+            offer.media.first?.attributes.first { $0.name == "crypto" }?.value.flatMap(SDESCrypto.init(attribute:)))
+        #expect(ours.tag == 1 && ours.suite == .aesCM128HMACSHA1_80)
+        #expect(negotiator.offer(localPort: 30000, sessionID: "9", secure: true).text != offer.text)  // a fresh key each time
+
+        let theirs = SDESCrypto.answering(ours)
+        let secureAnswer = try SessionDescription(
+            parsing: sippOffer.replacingOccurrences(of: "RTP/AVP 8 0 101", with: "RTP/SAVP 8 0 101")
+                + "a=crypto:\(theirs.attributeValue)\r\n")
+        let media = try negotiator.accept(secureAnswer, to: offer)
+        #expect(media.srtp == SRTPKeys(suite: .aesCM128HMACSHA1_80, local: ours.keyAndSalt, remote: theirs.keyAndSalt))
+        // An answer in clear to an SRTP offer is refused, not used.
+        #expect(throws: SDPError.noCommonCodec) { try negotiator.accept(try SessionDescription(parsing: sippOffer), to: offer) }
     }
 }
