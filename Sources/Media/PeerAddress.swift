@@ -10,9 +10,11 @@ struct PeerAddress {
 
     init() {}
 
-    /// The address of `host`:`port`, parsed once when signalling gives it.
-    init(host: String, port: Int) throws {
-        let address = try SocketAddress(ipAddress: host, port: port)
+    /// The address of `host`:`port`, parsed once when signalling gives it; for an IPv6 socket
+    /// (`mapped`) an IPv4 host becomes its IPv4-mapped IPv6 address, as a dual-stack socket needs.
+    init(host: String, port: Int, mapped: Bool = false) throws {
+        let isIPv4 = !host.contains(":")
+        let address = try SocketAddress(ipAddress: mapped && isIPv4 ? "::ffff:" + host : host, port: port)
         address.withSockAddr { address, size in
             withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: address, count: size)) }
             length = socklen_t(size)

@@ -16,6 +16,22 @@ enum RTCPPacket {
         /// subject, and the delay since then (1/65536 s units): together they give the RTT.
         let lastSenderReport: UInt32
         let delaySinceLastSenderReport: UInt32
+
+        /// 5 ms in 1/65536 s units: how far below zero a round trip may come out from a far
+        /// end's rounding of its delay since our report.
+        static let roundTripTolerance: Int32 = 5 * 65536 / 1000
+
+        /// The round trip (RFC 3550 §6.4.1) for this block arriving when the middle 32 bits of
+        /// our NTP clock read `arrived`; nil without a sender report to go by. A peer that
+        /// counts its delay in milliseconds (baresip) can overstate it by one, so a round trip
+        /// shorter than that (loopback, a LAN) comes out a little below zero: that is zero.
+        /// Anything further below is no round trip at all.
+        func roundTripMilliseconds(arrived: UInt32) -> Double? {
+            guard lastSenderReport != 0 else { return nil }
+            let units = Int32(bitPattern: arrived &- lastSenderReport &- delaySinceLastSenderReport)
+            guard units >= -Self.roundTripTolerance else { return nil }
+            return Double(max(0, units)) / 65536 * 1000
+        }
     }
 
     struct SenderInfo: Equatable {

@@ -164,7 +164,7 @@ final class SessionCore {
             if connected { socket.disconnect() }
             connected = false
             latched = false
-            remote = try? PeerAddress(host: parameters.remoteHost, port: parameters.remotePort)
+            remote = try? PeerAddress(host: parameters.remoteHost, port: parameters.remotePort, mapped: socket.isIPv6)
         }
         lastReceived = .now()
     }
@@ -451,12 +451,7 @@ final class SessionCore {
         for report in reports {
             if let sender = report.sender { statistics.senderReport(ntp: sender.ntp, arrived: now) }
             for block in report.blocks where block.ssrc == ssrc {
-                var roundTrip: Double?
-                if block.lastSenderReport != 0 {
-                    let middle = UInt32((RTCPPacket.ntp(now) >> 16) & 0xFFFF_FFFF)
-                    let units = middle &- block.lastSenderReport &- block.delaySinceLastSenderReport
-                    if units < 0x8000_0000 { roundTrip = Double(units) / 65536 * 1000 }
-                }
+                let roundTrip = block.roundTripMilliseconds(arrived: UInt32((RTCPPacket.ntp(now) >> 16) & 0xFFFF_FFFF))
                 farEnd = (block, roundTrip ?? farEnd?.roundTrip)
             }
         }

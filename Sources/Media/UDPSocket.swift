@@ -7,6 +7,9 @@ import NIOCore
 /// which closes it after it stops reading it.
 struct UDPSocket {
     let descriptor: CInt
+    /// Bound to an IPv6 address (`::` for both families): IPv4 far ends are then written as
+    /// IPv4-mapped addresses.
+    let isIPv6: Bool
 
     enum BindError: Error {
         case failed(errno: CInt)
@@ -26,7 +29,7 @@ struct UDPSocket {
             _ = Glibc.close(descriptor)
             throw BindError.failed(errno: error)
         }
-        return UDPSocket(descriptor: descriptor)
+        return UDPSocket(descriptor: descriptor, isIPv6: family == AF_INET6)
     }
 
     func close() {

@@ -12,10 +12,14 @@ struct DialogRoute: Sendable {
     let remoteTarget: String
     /// Route values, first hop first.
     let routeSet: [String]
+    /// Where a softphone's requests come from (its NAT's mapping), when the far end is one:
+    /// its Contact may name a private address that cannot be reached.
+    var flow: (host: String, port: Int)? = nil
 
-    /// Where the next request goes: the first route when it is a loose router, else the remote
-    /// target (strict routing, RFC 2543, is not supported).
+    /// Where the next request goes: the first route when it is a loose router, else a
+    /// softphone's flow, else the remote target (strict routing, RFC 2543, is not supported).
     var nextHop: (host: String, port: Int)? {
+        if routeSet.isEmpty, let flow { return flow }
         let uri = routeSet.first.flatMap { NameAddress($0)?.uri } ?? SIPURI(remoteTarget)
         guard let uri else { return nil }
         return (uri.host, uri.port ?? 5060)

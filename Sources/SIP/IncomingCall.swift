@@ -26,6 +26,8 @@ public final class IncomingCall: DialogPeer, Sendable {
     private let state = Mutex(State())
 
     private struct State {
+        /// A softphone calls: requests Parley sends in the dialog go where its INVITE came from.
+        var fromSoftphone = false
         var lastResponse: [UInt8]?
         var finalStatus: Int?
         var acknowledged = false
@@ -82,8 +84,15 @@ public final class IncomingCall: DialogPeer, Sendable {
             })
     }
 
+    /// The caller is a softphone (an authenticated Client): Parley's requests in the dialog go
+    /// back where its INVITE came from, through its NAT, not to the private address its
+    /// Contact may name.
+    public func markFromSoftphone() {
+        state.withLock { $0.fromSoftphone = true }
+    }
+
     /// Parley hangs up an answered call: BYE to the caller (its Contact, through the route
-    /// set), then the call's bookkeeping ends.
+    /// set; a softphone's flow), then the call's bookkeeping ends.
     public func hangUp() {
         guard let contact = request.headers["Contact"].flatMap(NameAddress.init) else { return end() }
         let cseq = state.withLock { state -> UInt64? in
@@ -92,9 +101,10 @@ public final class IncomingCall: DialogPeer, Sendable {
             return state.localCSeq
         }
         guard let cseq else { return }
-        let dialog = DialogRoute(
+        var dialog = DialogRoute(
             callID: callID, local: (request.headers["To"] ?? "") + ";tag=\(localTag)", remote: request.headers["From"] ?? "",
             remoteTarget: contact.uriText, routeSet: request.headers.values("Record-Route"))
+        if state.withLock({ $0.fromSoftphone }) { dialog.flow = (source.address, source.port) }
         let bye = dialog.request("BYE", cseq: cseq, via: endpoint.newVia(transport: source.transport, toward: source.address), contact: nil)
         let hop = dialog.nextHop
         let source = self.source

@@ -144,9 +144,10 @@ public final class OutgoingCall: DialogPeer, Sendable {
         // A 2xx must carry a Contact (§12.1.2); without one, the request-URI is the best target.
         let target = response.headers["Contact"].flatMap(NameAddress.init)?.uriText ?? invite.uri
         enum Outcome { case first(canceled: Bool), retransmission([UInt8]?) }
-        let dialog = DialogRoute(
+        var dialog = DialogRoute(
             callID: callID, local: invite.headers["From"] ?? "", remote: to, remoteTarget: target,
             routeSet: response.headers.values("Record-Route").reversed())
+        if destination.isFlow { dialog.flow = (destination.host, destination.port) }
         let outcome = state.withLock { state -> Outcome in
             state.responded = true
             guard state.finalStatus == nil else { return .retransmission(state.ack) }

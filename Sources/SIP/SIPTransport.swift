@@ -1,3 +1,4 @@
+import Addressing
 import Logging
 import NIOCore
 import NIOPosix
@@ -81,8 +82,8 @@ public final class SIPTransport: Sendable {
 
     /// Sends a datagram from the SIP port: the requests Parley starts over UDP.
     public func send(_ bytes: [UInt8], host: String, port: Int) {
-        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
         let channel = udp
+        guard let address = datagramAddress(host, port, on: channel) else { return }
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
     }
 
@@ -91,6 +92,13 @@ public final class SIPTransport: Sendable {
         try? await tcp.close()
         try? await tls?.close()
     }
+}
+
+/// The address to send a datagram to from `channel`: on a socket bound to IPv6 (`::`, both
+/// families) an IPv4 host is written as its IPv4-mapped IPv6 address.
+private func datagramAddress(_ host: String, _ port: Int, on channel: any Channel) -> SocketAddress? {
+    let mapped = channel.localAddress?.protocol == .inet6 && !host.contains(":")
+    return try? SocketAddress(ipAddress: mapped ? "::ffff:" + host : host, port: port)
 }
 
 /// One datagram, one message.
@@ -109,9 +117,9 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
         let remote = envelope.remoteAddress
         let channel = context.channel
         let source = SIPSource(
-            transport: .udp, address: remote.ipAddress ?? "", port: remote.port ?? 0,
+            transport: .udp, address: IPAddress.unmapped(remote.ipAddress ?? ""), port: remote.port ?? 0,
             send: { bytes, host, port in
-                guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
+                guard let address = datagramAddress(host, port, on: channel) else { return }
                 let buffer = channel.allocator.buffer(bytes: bytes)
                 channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
             })
@@ -162,7 +170,7 @@ private final class StreamHandler: ChannelInboundHandler, Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        guard let remote = channel.remoteAddress, let host = remote.ipAddress, let port = remote.port else { return }
+        guard let remote = channel.remoteAddress, let host = remote.ipAddress.map(IPAddress.unmapped), let port = remote.port else { return }
         endpoint.connectionOpened(host: host, port: port) { bytes in
             channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
         }
@@ -170,7 +178,7 @@ private final class StreamHandler: ChannelInboundHandler, Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let remote = context.channel.remoteAddress, let host = remote.ipAddress, let port = remote.port {
+        if let remote = context.channel.remoteAddress, let host = remote.ipAddress.map(IPAddress.unmapped), let port = remote.port {
             endpoint.connectionClosed(host: host, port: port)
         }
         context.fireChannelInactive()
@@ -180,7 +188,7 @@ private final class StreamHandler: ChannelInboundHandler, Sendable {
         let channel = context.channel
         let remote = channel.remoteAddress
         let source = SIPSource(
-            transport: transport, address: remote?.ipAddress ?? "", port: remote?.port ?? 0,
+            transport: transport, address: IPAddress.unmapped(remote?.ipAddress ?? ""), port: remote?.port ?? 0,
             send: { bytes, _, _ in channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil) })
         endpoint.receive(Array(buffer: unwrapInboundIn(data)), from: source)
     }

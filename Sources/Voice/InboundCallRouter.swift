@@ -99,6 +99,7 @@ public struct InboundCallRouter: CallHandler {
         case .disabled:
             call.respond(status: 403, reason: "Client Disabled")
         case .authenticated(let client):
+            call.markFromSoftphone()
             let user = SIPURI(call.request.uri)?.user ?? ""
             if BelgianNumberPlan.isEmergencyOrSpecial(user) {
                 await runtime.fetcher.notify(

@@ -231,7 +231,7 @@ public final class OutboundCalls: Sendable {
                 else { return nil }
                 let host = parts[1..<(parts.count - 1)].joined(separator: ":")
                 let contact = NameAddress(registration.contact)?.uriText ?? registration.contact
-                return Destination(requestURI: contact, address: SIPDestination(transport: transport, host: host, port: port))
+                return Destination(requestURI: contact, address: SIPDestination(transport: transport, host: host, port: port, isFlow: true))
             }
         }
     }

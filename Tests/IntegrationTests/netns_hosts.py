@@ -3,27 +3,43 @@ benchmarking range 198.18.0.0/15, created by the tests and removed after them.
 
     root namespace (tests, web server) 198.18.0.1 --- 198.18.0.2  core (Parley)
                                                       198.18.1.1  core --- 198.18.1.2  peer (SIPp, baresip)
+                                                   2001:2:0:1::1  core --- 2001:2:0:1::2  peer
+                                                                               198.19.0.1  peer --- 198.19.0.2  home
 
 Parley is bound to the wildcard address in `core`, so what it advertises to the peer must be
-198.18.1.1, the interface that routes toward it, never 127.0.0.1."""
+198.18.1.1, the interface that routes toward it, never 127.0.0.1. `home` is a softphone's
+private network: `peer` routes it and masquerades it behind 198.18.1.2 (nftables), and `core`
+has no route to it, so Parley reaches a softphone there only through the NAT's mappings."""
 import os
 import shutil
 import subprocess
 import time
 
-CORE, PEER = "parley-it-core", "parley-it-peer"
+CORE, PEER, HOME = "parley-it-core", "parley-it-peer", "parley-it-home"
 ROOT_ADDRESS, CORE_HTTP_ADDRESS = "198.18.0.1", "198.18.0.2"
 CORE_SIP_ADDRESS, PEER_ADDRESS = "198.18.1.1", "198.18.1.2"
+NAT_INSIDE_ADDRESS, HOME_ADDRESS = "198.19.0.1", "198.19.0.2"
+# IPv6 on the core–peer link, from the IPv6 benchmarking range 2001:2::/48 (RFC 5180).
+CORE_SIP_ADDRESS6, PEER_ADDRESS6 = "2001:2:0:1::1", "2001:2:0:1::2"
 LINKS = (("pit-root", None, ROOT_ADDRESS, "pit-core0", CORE, CORE_HTTP_ADDRESS),
-         ("pit-core1", CORE, CORE_SIP_ADDRESS, "pit-peer", PEER, PEER_ADDRESS))
+         ("pit-core1", CORE, CORE_SIP_ADDRESS, "pit-peer", PEER, PEER_ADDRESS),
+         ("pit-nat", PEER, NAT_INSIDE_ADDRESS, "pit-home", HOME, HOME_ADDRESS))
+NAT_RULES = """table ip parley_nat {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    ip saddr 198.19.0.0/24 oifname "pit-peer" masquerade
+  }
+}
+"""
 
 
 def unavailable_reason():
     """Why these hosts cannot be made here, or None."""
     if os.geteuid() != 0:
         return "network namespaces need root (the tests across hosts create them)"
-    if shutil.which("ip") is None:
-        return "iproute2's ip command is not installed"
+    for command, package in (("ip", "iproute2"), ("nft", "nftables"), ("tcpdump", "tcpdump")):
+        if shutil.which(command) is None:
+            return f"{package}'s {command} command is not installed"
     return None
 
 
@@ -41,7 +57,7 @@ class Hosts:
 
     def create(self):
         self.remove()
-        for namespace in (CORE, PEER):
+        for namespace in (CORE, PEER, HOME):
             _ip("netns", "add", namespace)
             _ip("link", "set", "lo", "up", namespace=namespace)
         for left, left_ns, left_address, right, right_ns, right_address in LINKS:
@@ -51,6 +67,11 @@ class Hosts:
                     _ip("link", "set", name, "netns", namespace)
                 _ip("addr", "add", f"{address}/24", "dev", name, namespace=namespace)
                 _ip("link", "set", name, "up", namespace=namespace)
+        for namespace, device, address in ((CORE, "pit-core1", CORE_SIP_ADDRESS6), (PEER, "pit-peer", PEER_ADDRESS6)):
+            _ip("-6", "addr", "add", f"{address}/64", "dev", device, "nodad", namespace=namespace)
+        _ip("route", "add", "default", "via", NAT_INSIDE_ADDRESS, namespace=HOME)
+        subprocess.run(self.in_peer("sysctl", "-qw", "net.ipv4.ip_forward=1"), check=True)
+        subprocess.run(self.in_peer("nft", "-f", "-"), input=NAT_RULES, text=True, check=True)
         # `ip netns exec` shows a namespace the files of /etc/netns/NAME in place of /etc's.
         os.makedirs(f"/etc/netns/{CORE}", exist_ok=True)
         with open(f"/etc/netns/{CORE}/hosts", "w") as hosts:
@@ -58,7 +79,7 @@ class Hosts:
         return self
 
     def remove(self):
-        for namespace in (CORE, PEER):
+        for namespace in (CORE, PEER, HOME):
             _ip("netns", "del", namespace, check=False)
         _ip("link", "del", "pit-root", check=False)
         shutil.rmtree(f"/etc/netns/{CORE}", ignore_errors=True)
@@ -70,6 +91,10 @@ class Hosts:
     @staticmethod
     def in_peer(*command):
         return ["ip", "netns", "exec", PEER, *command]
+
+    @staticmethod
+    def in_home(*command):
+        return ["ip", "netns", "exec", HOME, *command]
 
     @staticmethod
     def wait_for_udp_listener(namespace, port, timeout=10.0):

@@ -13,7 +13,8 @@ import requests
 
 from certificates import make_certificates
 from conftest import free_port, make_parley
-from netns_hosts import CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, PEER, PEER_ADDRESS, ROOT_ADDRESS, Hosts, unavailable_reason
+from netns_hosts import (CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, CORE_SIP_ADDRESS6, HOME_ADDRESS, PEER, PEER_ADDRESS,
+                         PEER_ADDRESS6, ROOT_ADDRESS, Hosts, unavailable_reason)
 from pcap_reader import packets
 from sip_peers import FIXTURES, create_client, registrations, start_baresip, wait_for
 from webhook_server import WebhookServer
@@ -274,3 +275,68 @@ def test_clients_call_each_other_over_tls_with_srtp_and_nothing_crosses_in_clear
            and payload[1] & 0x7F in (0, 8)]
     assert len(rtp) > 300, len(rtp)
     assert all(len(payload) == 12 + 160 + 10 for payload in rtp), sorted({len(p) for p in rtp})
+
+
+def test_a_client_behind_nat_is_reached_and_heard(remote, web):
+    """bob's softphone sits on a private network behind a masquerading NAT: Parley reaches it at
+    the address its REGISTER came from, and hears it although its SDP names a private address."""
+    url = web.serve("/nat/alice", '<Response><Dial timeLimit="4"><Client>natbob</Client></Dial></Response>')
+    app = remote.client().applications.create(friendly_name="nat dial", voice_url=url)
+    create_client(remote, "natalice", "Alice-pass-1", VoiceApplicationSid=app.sid)
+    bob_sid = create_client(remote, "natbob", "Bob-pass-1")["sid"]
+    registrar = f"{CORE_SIP_ADDRESS}:{remote.sip_port}"
+    bob, bob_log = start_baresip(remote, "natbob", "Bob-pass-1", answermode="auto", sip_trace=True, launcher=Hosts.in_home(),
+                                 local_address=HOME_ADDRESS, registrar=registrar)
+    alice = None
+    try:
+        assert wait_for(lambda: registrations(remote, bob_sid), timeout=15), open(bob_log).read()[-2000:]
+        [registration] = registrations(remote, bob_sid)
+        assert registration["source"].startswith(f"udp:{PEER_ADDRESS}:"), registration  # the NAT's address, not bob's
+        alice, alice_log = start_baresip(remote, "natalice", "Alice-pass-1", tone_hz=600, launcher=Hosts.in_peer(),
+                                         local_address=PEER_ADDRESS, registrar=registrar,
+                                         commands=[f"/dial sip:+3222060794@{registrar}"])
+        assert wait_for(lambda: [c.status for c in remote.client().calls.list(to="+3222060794")] == ["completed"], timeout=40), \
+            open(alice_log).read()[-3000:]
+    finally:
+        for process in (alice, bob):
+            if process:
+                process.terminate()
+                process.wait(timeout=10)
+    assert f"c=IN IP4 {HOME_ADDRESS}" in open(bob_log).read()  # bob's answer named his private address
+    [parent] = remote.client().calls.list(to="+3222060794")
+    [child] = remote.client().calls.list(parent_call_sid=parent.sid)
+    assert child.to == "client:natbob" and child.status == "completed"
+    # About 4 s of each softphone's tone reached Parley, bob's through the NAT's mapping.
+    for sid in (parent.sid, child.sid):
+        quality = media_quality(remote, sid)
+        assert quality["packets_received"] > 100 and quality["packets_sent"] > 100, quality
+
+
+def test_a_parley_bound_to_both_families_takes_calls_over_ipv6_and_ipv4(hosts, web, fresh_parley, tmp_path):
+    parley = on_core(fresh_parley(), "--sip-host", "::", "--trunk-source", PEER_ADDRESS6)
+    bind(parley, web, "+32484206102", '<Response><Play digits="w"/><Pause length="5"/><Hangup/></Response>')
+    # Over IPv6: the answer names Parley's IPv6 interface toward the peer; SIPp echoes
+    # Parley's audio back to it.
+    trace_dir = tmp_path / "v6"
+    trace_dir.mkdir()
+    result = subprocess.run(
+        Hosts.in_peer("sipp", f"[{CORE_SIP_ADDRESS6}]:{parley.sip_port}", "-sn", "uac", "-s", "+32484206102", "-m", "1",
+                      "-d", "3000", "-rtp_echo", "-i", PEER_ADDRESS6, "-p", str(free_port()), "-mp", str(free_port() & ~1),
+                      "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_msg", "-message_file", str(trace_dir / "messages.log")),
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    [answer] = parley_said(messages(str(trace_dir)), "SIP/2.0 200 OK")[:1]
+    assert f"Contact: <sip:[{CORE_SIP_ADDRESS6}]:{parley.sip_port}>" in answer and f"c=IN IP6 {CORE_SIP_ADDRESS6}" in answer, answer
+    # Over IPv4 to the same socket: SIPp speaks to the IPv4 address in Parley's SDP.
+    trace_dir = tmp_path / "v4"
+    trace_dir.mkdir()
+    result = subprocess.run(
+        [*sipp_in_peer("uac_speaks_g711a.xml", "-s", "+32484206102", trace_dir=str(trace_dir)), f"{CORE_SIP_ADDRESS}:{parley.sip_port}"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    [answer] = parley_said(messages(str(trace_dir)), "SIP/2.0 200 OK")[:1]
+    assert_advertises_its_interface_toward_the_peer(answer)
+    calls = parley.client().calls.list(to="+32484206102")
+    assert [call.status for call in calls] == ["completed", "completed"]
+    for call in calls:
+        assert media_quality(parley, call.sid)["packets_received"] > 100

@@ -20,6 +20,25 @@ struct RTCPTests {
         #expect([UInt8](repeating: 0, count: 8).withUnsafeBytes { RTCPPacket.reports(in: $0) } == nil)  // not version 2
     }
 
+    @Test("the round trip is the arrival less our report's time less the far end's delay; a millisecond's rounding below zero is zero")
+    func roundTripTime() {
+        func block(lsr: UInt32, dlsr: UInt32) -> RTCPPacket.ReportBlock {
+            RTCPPacket.ReportBlock(
+                ssrc: 1, fractionLost: 0, cumulativeLost: 0, highestSequence: 0, jitter: 0, lastSenderReport: lsr,
+                delaySinceLastSenderReport: dlsr)
+        }
+        let sent: UInt32 = 0x0001_0000  // our SR at second 1
+        // Held 0.5 s by the far end, back 30 ms after that: 30 ms.
+        #expect(block(lsr: sent, dlsr: 32768).roundTripMilliseconds(arrived: sent + 32768 + 1966) == Double(1966) / 65536 * 1000)
+        // A loopback peer whose delay, counted in whole milliseconds, came out 1 ms long.
+        #expect(block(lsr: sent, dlsr: 32768 + 66).roundTripMilliseconds(arrived: sent + 32768 + 20) == 0)
+        // Far below zero, or no SR to go by: no round trip.
+        #expect(block(lsr: sent, dlsr: 65536).roundTripMilliseconds(arrived: sent + 32768) == nil)
+        #expect(block(lsr: 0, dlsr: 0).roundTripMilliseconds(arrived: sent) == nil)
+        // Across the wrap of the 32-bit middle of the NTP time.
+        #expect(block(lsr: 0xFFFF_FF00, dlsr: 0x100).roundTripMilliseconds(arrived: 0x0000_0010) == Double(0x10) / 65536 * 1000)
+    }
+
     @Test("reception statistics count losses across a sequence wrap, ignore a late packet, and restart on a new source")
     func statistics() {
         var statistics = ReceptionStatistics()
