@@ -165,15 +165,21 @@ def media_quality(parley, sid):
     return parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{sid}.json").json()["media_quality"]
 
 
-def test_an_outbound_call_reaches_the_carrier_given_by_name_on_another_host_with_its_credentials(remote, web, tmp_path):
+@pytest.fixture(scope="module")
+def caller_id(remote):
+    """A number of the remote Parley's administrator, for the calls it starts."""
     remote.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
+    return CALLER_ID
+
+
+def test_an_outbound_call_reaches_the_carrier_given_by_name_on_another_host_with_its_credentials(remote, web, caller_id, tmp_path):
     trace_dir = str(tmp_path)
     # The carrier challenges the INVITE (407) and answers only once SIPp's verifyauth accepts
     # the digest Parley computed from its trunk credentials.
     gateway = subprocess.Popen(sipp_in_peer("uas_digest_answer_hangup.xml", port=remote.trunk_port, trace_dir=trace_dir),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert Hosts.wait_for_udp_listener(PEER, remote.trunk_port)
-    call = remote.client().calls.create(to="+32470206190", from_=CALLER_ID, url=web.url("/rcml"))
+    call = remote.client().calls.create(to="+32470206190", from_=caller_id, url=web.url("/rcml"))
     out, err = gateway.communicate(timeout=60)
     assert gateway.returncode == 0, out[-2000:] + err[-1000:]
     assert wait_for(lambda: remote.client().calls(call.sid).fetch().status == "completed")
@@ -340,3 +346,20 @@ def test_a_parley_bound_to_both_families_takes_calls_over_ipv6_and_ipv4(hosts, w
     assert [call.status for call in calls] == ["completed", "completed"]
     for call in calls:
         assert media_quality(parley, call.sid)["packets_received"] > 100
+
+
+def test_the_twilio_library_starts_a_call_to_a_client_on_another_host(remote, web, caller_id):
+    client_sid = create_client(remote, "deskphone", "Desk-pass-1")["sid"]
+    phone, log = start_baresip(remote, "deskphone", "Desk-pass-1", answermode="auto", launcher=Hosts.in_peer(),
+                               local_address=PEER_ADDRESS, registrar=f"{CORE_SIP_ADDRESS}:{remote.sip_port}")
+    try:
+        assert wait_for(lambda: registrations(remote, client_sid), timeout=15), open(log).read()[-2000:]
+        url = web.serve("/twilio/desk", '<Response><Play digits="w"/><Pause length="3"/><Hangup/></Response>')
+        call = remote.client().calls.create(to="client:deskphone", from_=caller_id, url=url)
+        assert wait_for(lambda: remote.client().calls(call.sid).fetch().status == "completed", timeout=30), open(log).read()[-3000:]
+    finally:
+        phone.terminate()
+        phone.wait(timeout=10)
+    record = remote.client().calls(call.sid).fetch()
+    assert int(record.duration) >= 3
+    assert media_quality(remote, call.sid)["packets_received"] > 100  # baresip's tone, across the link

@@ -38,7 +38,7 @@ def bind_number(parley, number):
     return client.incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
 
 
-def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None, from_tag=None, to_user=None):
+def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None, from_tag=None, to_user=None, max_forwards=70):
     """Sends an INVITE (a new Call-ID and From tag unless given), acknowledges its final
     response (so Parley stops retransmitting it) and returns (status, reason line, headers,
     Call-ID)."""
@@ -49,7 +49,7 @@ def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None
     raw.send(f"INVITE sip:{user}@127.0.0.1:{parley.sip_port} SIP/2.0\n{via}{from_header}"
              f"To: <sip:{to_user or user}@127.0.0.1>\nCall-ID: {call_id}\nCSeq: 1 INVITE\n"
              f"Contact: <sip:{from_user}@127.0.0.1:{raw.port}>\n{extra}"
-             f"Max-Forwards: 70\nContent-Type: application/sdp\nContent-Length: {len(body)}\n\n{body}".replace("\r\n", "\n"))
+             f"Max-Forwards: {max_forwards}\nContent-Type: application/sdp\nContent-Length: {len(body)}\n\n{body}".replace("\r\n", "\n"))
     while True:
         status, line, headers = raw.receive()
         if status >= 200:
@@ -293,3 +293,27 @@ def test_a_carrier_calling_the_registered_contact_gives_the_number_in_to(parley)
         "Max-Forwards: 70\nContent-Length: 0\n\n")
     assert status == 200, line
     assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "completed")
+
+
+def test_a_call_that_comes_back_through_parley_runs_out_of_hops_instead_of_looping(parley):
+    """A number whose application dials that same number through the trunk: each pass
+    through Parley takes one off Max-Forwards, so the loop ends with a Notification."""
+    number = "+32485206102"
+    url = webhook().serve("/loop", f'<Response><Dial timeout="10"><Sip>sip:{number}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+    app = parley.client().applications.create(friendly_name="loop", voice_url=url)
+    parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+    caller = RawSIP(parley, timeout=20)
+    status, line, _, _ = send_invite(caller, parley, number, "0470111111", max_forwards=3)
+    assert status == 200, line
+    # The third pass cannot dial (no hop left): its Dial fails, and the chain unwinds.
+    assert wait_for(lambda: any("Max-Forwards used up" in n.message_text for n in parley.client().notifications.list()), timeout=20)
+    inbound = [c for c in parley.client().calls.list(to=number) if c.direction == "inbound"]
+    assert len(inbound) == 3, [(c.sid, c.status) for c in inbound]
+    # The chain unwinds: the first pass's Dial ends and Parley hangs up on the caller.
+    while True:
+        _, request_line, headers = caller.receive()
+        if request_line.startswith("BYE "):
+            break
+    caller.send("SIP/2.0 200 OK\n" + "".join(f"{name}: {headers[name.lower()][0]}\n" for name in ("Via", "From", "To", "Call-ID", "CSeq"))
+                + "Content-Length: 0\n\n")
+    assert wait_for(lambda: all(c.status in ("completed", "failed", "no-answer") for c in parley.client().calls.list(to=number)), timeout=30)
