@@ -7,30 +7,12 @@ public enum RouteLookup {
     /// The source address toward `peer` (an IPv4 or IPv6 address), or nil when there is no route.
     public static func localAddress(toward peer: String) -> String? {
         let peer = IPAddress.unmapped(peer)
-        var storage = sockaddr_storage()
-        let length: socklen_t
-        let family: CInt
-        if IPAddress.isIPv6(peer) {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(9).bigEndian
-            guard inet_pton(AF_INET6, peer, &address.sin6_addr) == 1 else { return nil }
-            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in6.self) }
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            family = AF_INET6
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(9).bigEndian
-            guard inet_pton(AF_INET, peer, &address.sin_addr) == 1 else { return nil }
-            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: address, as: sockaddr_in.self) }
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            family = AF_INET
-        }
+        guard let (address, length, family) = socketAddress(of: peer) else { return nil }
+        var remote = address
         let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        let connected = withUnsafePointer(to: &storage) {
+        let connected = withUnsafePointer(to: &remote) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, length) }
         }
         guard connected == 0 else { return nil }
@@ -41,6 +23,28 @@ public enum RouteLookup {
         }
         guard named == 0 else { return nil }
         return text(of: &local)
+    }
+
+    /// `address` as a socket address (at the discard port; nothing is sent), with its length and family.
+    private static func socketAddress(of address: String) -> (sockaddr_storage, socklen_t, CInt)? {
+        var storage = sockaddr_storage()
+        func store<Address>(_ value: Address) -> socklen_t {
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: value, as: Address.self) }
+            return socklen_t(MemoryLayout<Address>.size)
+        }
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET6, address, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = in_port_t(9).bigEndian
+            let length = store(v6)
+            return (storage, length, AF_INET6)
+        }
+        var v4 = sockaddr_in()
+        guard inet_pton(AF_INET, address, &v4.sin_addr) == 1 else { return nil }
+        v4.sin_family = sa_family_t(AF_INET)
+        v4.sin_port = in_port_t(9).bigEndian
+        let length = store(v4)
+        return (storage, length, AF_INET)
     }
 
     private static func text(of storage: inout sockaddr_storage) -> String? {

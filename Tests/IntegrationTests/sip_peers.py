@@ -167,3 +167,11 @@ def wait_for(predicate, timeout=10.0):
             return True
         time.sleep(0.1)
     return False
+
+
+def stop(*processes):
+    """Ends each process that was started (None for one that was not) and waits for it."""
+    for process in processes:
+        if process:
+            process.terminate()
+            process.wait(timeout=10)

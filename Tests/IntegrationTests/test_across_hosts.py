@@ -16,7 +16,7 @@ from conftest import free_port, make_parley
 from netns_hosts import (CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, CORE_SIP_ADDRESS6, HOME_ADDRESS, PEER, PEER_ADDRESS,
                          PEER_ADDRESS6, ROOT_ADDRESS, Hosts, unavailable_reason)
 from pcap_reader import packets
-from sip_peers import FIXTURES, create_client, registrations, start_baresip, wait_for
+from sip_peers import FIXTURES, create_client, registrations, start_baresip, stop, wait_for
 from webhook_server import WebhookServer
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
@@ -234,8 +234,7 @@ def test_clients_on_another_host_register_over_udp_tcp_and_tls(secure):
             [registration] = registrations(secure, client["sid"])
             assert registration["source"].startswith(f"{transport}:{PEER_ADDRESS}:"), registration
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop(process)
 
 
 def test_clients_call_each_other_over_tls_with_srtp_and_nothing_crosses_in_clear(secure, web, tmp_path):
@@ -259,12 +258,7 @@ def test_clients_call_each_other_over_tls_with_srtp_and_nothing_crosses_in_clear
         assert wait_for(lambda: [c.status for c in secure.client().calls.list(to="+3222060795")] == ["completed"], timeout=40), \
             open(alice_log).read()[-3000:]
     finally:
-        for process in (alice, bob):
-            if process:
-                process.terminate()
-                process.wait(timeout=10)
-        capture.terminate()
-        capture.wait(timeout=10)
+        stop(alice, bob, capture)
     [parent] = secure.client().calls.list(to="+3222060795")
     [child] = secure.client().calls.list(parent_call_sid=parent.sid)
     assert child.to == "client:bob" and child.status == "completed"
@@ -304,10 +298,7 @@ def test_a_client_behind_nat_is_reached_and_heard(remote, web):
         assert wait_for(lambda: [c.status for c in remote.client().calls.list(to="+3222060794")] == ["completed"], timeout=40), \
             open(alice_log).read()[-3000:]
     finally:
-        for process in (alice, bob):
-            if process:
-                process.terminate()
-                process.wait(timeout=10)
+        stop(alice, bob)
     assert f"c=IN IP4 {HOME_ADDRESS}" in open(bob_log).read()  # bob's answer named his private address
     [parent] = remote.client().calls.list(to="+3222060794")
     [child] = remote.client().calls.list(parent_call_sid=parent.sid)
@@ -358,8 +349,7 @@ def test_the_twilio_library_starts_a_call_to_a_client_on_another_host(remote, we
         call = remote.client().calls.create(to="client:deskphone", from_=caller_id, url=url)
         assert wait_for(lambda: remote.client().calls(call.sid).fetch().status == "completed", timeout=30), open(log).read()[-3000:]
     finally:
-        phone.terminate()
-        phone.wait(timeout=10)
+        stop(phone)
     record = remote.client().calls(call.sid).fetch()
     assert int(record.duration) >= 3
     assert media_quality(remote, call.sid)["packets_received"] > 100  # baresip's tone, across the link
