@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsCertificate: String?
     @Option(help: "PEM private key of that certificate (PARLEY_TLS_KEY).")
     var tlsKey: String?
+    @Option(help: "PEM CA certificates trusted, beside the system's, for TLS connections Parley opens to sips: targets (PARLEY_TLS_CA_FILE).")
+    var tlsCaFile: String?
     @Option(help: "HOST[:PORT] written in Via and Contact instead of the local address, e.g. a NAT's public address (PARLEY_SIP_ADVERTISE; default: the interface toward each peer).")
     var sipAdvertise: String?
     @Option(help: "Address written in SDP instead of the local one (PARLEY_RTP_ADVERTISE; default: the SIP advertised host, else the interface toward each peer).")
@@ -62,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try ServerConfiguration(
                 flags: .init(
                     dataDirectory: dataDir, httpHost: httpHost, httpPort: httpPort, sipHost: sipHost,
-                    sipPort: sipPort, sipTLSPort: sipTlsPort, tlsCertificate: tlsCertificate, tlsKey: tlsKey, sipAdvertise: sipAdvertise, rtpAdvertise: rtpAdvertise, rtpPorts: rtpPorts,
+                    sipPort: sipPort, sipTLSPort: sipTlsPort, tlsCertificate: tlsCertificate, tlsKey: tlsKey, tlsCAFile: tlsCaFile, sipAdvertise: sipAdvertise, rtpAdvertise: rtpAdvertise, rtpPorts: rtpPorts,
                     rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk, trunkSource: trunkSource,
                     trunkUsername: trunkUsername, trunkPassword: trunkPassword, trunkRegister: trunkRegister,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,

@@ -72,6 +72,10 @@ public struct ParleyServer: Sendable {
             _ = try NIOSSLContext(configuration: configuration)
             return configuration
         }
+        // Parley's own TLS connections (sips: targets) trust the system's CAs and the operator's.
+        var clientTLS = TLSConfiguration.makeClientConfiguration()
+        if let file = configuration.tlsCAFile { clientTLS.additionalTrustRoots = [.file(file)] }
+        _ = try NIOSSLContext(configuration: clientTLS)
         if tls == nil, !IPAddress.isLoopback(configuration.httpHost) {
             logger.warning(
                 "HTTP is served in clear on a non-loopback address; give --tls-certificate and --tls-key to serve HTTPS",
@@ -139,7 +143,8 @@ public struct ParleyServer: Sendable {
         } : nil
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort,
-            tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, endpoint: endpoint, trunkRegistration: registration, health: health,
+            tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, clientTLS: clientTLS,
+            endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,

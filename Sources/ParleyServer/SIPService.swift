@@ -11,14 +11,17 @@ struct SIPService: Service {
     let host: String
     let port: Int
     let tls: (port: Int, configuration: TLSConfiguration)?
+    let clientTLS: TLSConfiguration
     let endpoint: SIPEndpoint
     let trunkRegistration: TrunkRegistration?
     let health: ListenerHealth
     let logger: Logger
 
     func run() async throws {
-        let transport = try await SIPTransport.bind(host: host, port: port, tls: tls, endpoint: endpoint, logger: logger)
-        endpoint.attach(port: transport.port) { bytes, host, port in transport.send(bytes, host: host, port: port) }
+        let transport = try await SIPTransport.bind(host: host, port: port, tls: tls, clientTLS: clientTLS, endpoint: endpoint, logger: logger)
+        endpoint.attach(
+            port: transport.port, tlsPort: transport.tlsPort, send: { bytes, host, port in transport.send(bytes, host: host, port: port) },
+            connect: { transport.connect(to: $0) })
         await health.markReady("sip", address: transport.localAddresses.joined(separator: " "))
         logger.info("SIP listening", metadata: ["addresses": "\(transport.localAddresses.joined(separator: " "))"])
         let registering = trunkRegistration.map { registration in Task { await registration.run() } }

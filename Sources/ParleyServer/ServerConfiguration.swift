@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tls: TLSFiles?
     /// The port SIP over TLS listens on (with a certificate only).
     public var sipTLSPort: Int?
+    /// CA certificates (PEM) Parley trusts, beside the system's, for the TLS connections it opens.
+    public var tlsCAFile: String?
     public var rtpPorts: ClosedRange<Int>
     /// Seconds without RTP after which a call is considered dead and hung up.
     public var rtpTimeout: Int
@@ -47,7 +49,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipTLSPort, tlsCertificate, tlsKey, sipAdvertise, rtpAdvertise,
+        public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipTLSPort, tlsCertificate, tlsKey, tlsCAFile, sipAdvertise, rtpAdvertise,
             rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool: String?
         public var testClock: Bool
@@ -56,7 +58,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
             sipHost: String? = nil, sipPort: String? = nil, sipTLSPort: String? = nil, tlsCertificate: String? = nil,
-            tlsKey: String? = nil, sipAdvertise: String? = nil, rtpAdvertise: String? = nil,
+            tlsKey: String? = nil, tlsCAFile: String? = nil, sipAdvertise: String? = nil, rtpAdvertise: String? = nil,
             rtpPorts: String? = nil, rtpTimeout: String? = nil,
             publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, trunkUsername: String? = nil,
             trunkPassword: String? = nil, trunkRegister: Bool = false, sipRealm: String? = nil,
@@ -74,6 +76,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             self.sipTLSPort = sipTLSPort
             self.tlsCertificate = tlsCertificate
             self.tlsKey = tlsKey
+            self.tlsCAFile = tlsCAFile
             self.sipAdvertise = sipAdvertise
             self.rtpAdvertise = rtpAdvertise
             self.rtpPorts = rtpPorts
@@ -137,6 +140,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError.invalid(option: "--tls-certificate", reason: "a TLS key needs its certificate")
         case (_, nil):
             throw ConfigurationError.invalid(option: "--tls-key", reason: "a TLS certificate needs its private key")
+        }
+        tlsCAFile = pick(flags.tlsCAFile, "PARLEY_TLS_CA_FILE")
+        if let file = tlsCAFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError.invalid(option: "--tls-ca-file", reason: "'\(file)' is not a readable file")
         }
         let tlsPortText = pick(flags.sipTLSPort, "PARLEY_SIP_TLS_PORT")
         if tlsPortText != nil, tls == nil {

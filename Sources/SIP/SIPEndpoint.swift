@@ -22,8 +22,11 @@ public final class SIPEndpoint: Sendable {
     private let listener = Mutex(Listener(port: 5060, send: nil))
     /// What Parley writes in Via and Contact toward each peer.
     public let addresses: AdvertisedAddresses
-    /// Open TCP connections by remote `address:port`: how requests reach peers that connected.
+    /// Open TCP and TLS connections by remote `address:port`: how requests reach peers that
+    /// connected, and peers Parley connected to.
     private let connections = Mutex<[String: @Sendable ([UInt8]) -> Void]>([:])
+    /// Messages waiting for a connection Parley is opening, by remote `address:port`.
+    private let opening = Mutex<[String: [[UInt8]]]>([:])
     let clientTransactions = ClientTransactions()
 
     private struct CallTables {
@@ -34,10 +37,13 @@ public final class SIPEndpoint: Sendable {
         var byOrigin: [String: String] = [:]
     }
 
-    /// The port the transport is bound to and how it sends UDP datagrams to any address.
+    /// The ports the transport is bound to, how it sends UDP datagrams to any address, and how
+    /// it opens a TCP or TLS connection to a peer.
     private struct Listener {
         var port: Int
+        var tlsPort: Int?
         var send: (@Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void)?
+        var connect: (@Sendable (SIPDestination) -> Void)?
     }
 
     public init(
@@ -50,10 +56,15 @@ public final class SIPEndpoint: Sendable {
         self.logger = logger
     }
 
-    /// Connects the endpoint to its bound transport: `port` goes in Via and Contact (unless an
-    /// advertised port replaces it), `send` carries requests Parley starts over UDP.
-    public func attach(port: Int, send: @escaping @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void) {
-        listener.withLock { $0 = Listener(port: port, send: send) }
+    /// Connects the endpoint to its bound transport: `port` (or `tlsPort` over TLS) goes in Via
+    /// and Contact (unless an advertised port replaces it), `send` carries requests Parley starts
+    /// over UDP, `connect` opens a connection to a peer that has none (its `connectionOpened` or
+    /// `connectionFailed` follows).
+    public func attach(
+        port: Int, tlsPort: Int? = nil, send: @escaping @Sendable (_ bytes: [UInt8], _ host: String, _ port: Int) -> Void,
+        connect: (@Sendable (SIPDestination) -> Void)? = nil
+    ) {
+        listener.withLock { $0 = Listener(port: port, tlsPort: tlsPort, send: send, connect: connect) }
     }
 
     /// Parley's host toward `peer`, as it goes in a From or a Contact.
@@ -61,19 +72,22 @@ public final class SIPEndpoint: Sendable {
         HostPort(host: addresses.sipHost(toward: peer)).uriHost
     }
 
-    /// Parley's `host:port` toward `peer`: the sent-by of its Via and the address of its Contact.
-    func sentBy(toward peer: String) -> String {
-        HostPort(host: addresses.sipHost(toward: peer), port: addresses.sipPort(bound: listener.withLock { $0.port })).description
+    /// Parley's `host:port` toward `peer` over `transport`: the sent-by of its Via and the
+    /// address of its Contact.
+    func sentBy(toward peer: String, transport: SIPSource.Transport = .udp) -> String {
+        let (port, tlsPort) = listener.withLock { ($0.port, $0.tlsPort) }
+        let advertised = transport == .tls ? tlsPort ?? port : addresses.sipPort(bound: port)
+        return HostPort(host: addresses.sipHost(toward: peer), port: advertised).description
     }
 
     /// The Contact Parley gives `peer`: where in-dialog requests reach it over `transport`.
     func contact(toward peer: String, transport: SIPSource.Transport) -> String {
-        "<sip:\(sentBy(toward: peer))" + (transport == .udp ? "" : ";transport=\(transport.rawValue)") + ">"
+        "<sip:\(sentBy(toward: peer, transport: transport))" + (transport == .udp ? "" : ";transport=\(transport.rawValue)") + ">"
     }
 
     /// A top Via for a request Parley sends toward `peer`, with a fresh RFC 3261 branch.
     func newVia(transport: SIPSource.Transport = .udp, toward peer: String) -> String {
-        "SIP/2.0/\(transport.rawValue.uppercased()) \(sentBy(toward: peer));branch=z9hG4bK\(RandomHex.string(byteCount: 8));rport"
+        "SIP/2.0/\(transport.rawValue.uppercased()) \(sentBy(toward: peer, transport: transport));branch=z9hG4bK\(RandomHex.string(byteCount: 8));rport"
     }
 
     func sendOut(_ bytes: [UInt8], to destination: SIPDestination) {
@@ -81,17 +95,47 @@ public final class SIPEndpoint: Sendable {
         case .udp:
             listener.withLock { $0.send }?(bytes, destination.host, destination.port)
         case .tcp, .tls:
-            guard let send = connections.withLock({ $0["\(destination.host):\(destination.port)"] }) else {
-                logger.debug("no TCP connection to send on", metadata: ["destination": "\(destination.host):\(destination.port)"])
+            let key = "\(destination.host):\(destination.port)"
+            enum Step { case send(@Sendable ([UInt8]) -> Void), open, wait }
+            // No connection yet: the first message opens one, the others wait for it with it
+            // (looked up under the same locks, in the same order, as `connectionOpened`).
+            let step = connections.withLock { connections -> Step in
+                if let send = connections[key] { return .send(send) }
+                return opening.withLock { waiting in
+                    defer { waiting[key, default: []].append(bytes) }
+                    return waiting[key] == nil ? .open : .wait
+                }
+            }
+            switch step {
+            case .send(let send): return send(bytes)
+            case .wait: return
+            case .open: break
+            }
+            guard let connect = listener.withLock({ $0.connect }) else {
+                logger.debug("no connection to send on", metadata: ["destination": "\(key)"])
+                _ = opening.withLock { $0.removeValue(forKey: key) }
                 return
             }
-            send(bytes)
+            connect(destination)
         }
     }
 
-    /// A peer opened a TCP connection: requests for its address go on it until it closes.
+    /// A TCP or TLS connection is up (a peer's, or one Parley opened): requests for its address
+    /// go on it until it closes, those waiting for it first.
     public func connectionOpened(host: String, port: Int, send: @escaping @Sendable ([UInt8]) -> Void) {
-        connections.withLock { $0["\(host):\(port)"] = send }
+        let key = "\(host):\(port)"
+        let waiting = connections.withLock { connections in
+            connections[key] = send
+            return opening.withLock { $0.removeValue(forKey: key) } ?? []
+        }
+        for bytes in waiting { send(bytes) }
+    }
+
+    /// A connection Parley opened could not be made: what waited for it is dropped (its
+    /// transactions time out as on a lost datagram).
+    public func connectionFailed(host: String, port: Int, error: any Error) {
+        logger.warning("could not connect to a SIP peer", metadata: ["destination": "\(host):\(port)", "error": "\(error)"])
+        _ = opening.withLock { $0.removeValue(forKey: "\(host):\(port)") }
     }
 
     public func connectionClosed(host: String, port: Int) {

@@ -13,13 +13,19 @@ public final class SIPTransport: Sendable {
     private let udp: any Channel
     private let tcp: any Channel
     private let tls: (any Channel)?
+    private let endpoint: SIPEndpoint
+    private let logger: Logger
+    /// What Parley's own TLS connections trust: the system's CAs and the operator's.
+    private let clientTLS: NIOSSLContext
 
     /// The bound addresses, e.g. `udp:127.0.0.1:5060`.
     public let localAddresses: [String]
 
-    /// Binds UDP and TCP on `host`:`port`, and TLS on `tls.port` with its configuration.
+    /// Binds UDP and TCP on `host`:`port`, and TLS on `tls.port` with its configuration; the
+    /// connections Parley opens over TLS trust `clientTLS`.
     public static func bind(
-        host: String, port: Int, tls: (port: Int, configuration: TLSConfiguration)? = nil, endpoint: SIPEndpoint, logger: Logger
+        host: String, port: Int, tls: (port: Int, configuration: TLSConfiguration)? = nil,
+        clientTLS: TLSConfiguration = .makeClientConfiguration(), endpoint: SIPEndpoint, logger: Logger
     ) async throws -> SIPTransport {
         let group = MultiThreadedEventLoopGroup.singleton
         let udp = try await DatagramBootstrap(group: group)
@@ -43,7 +49,8 @@ public final class SIPTransport: Sendable {
             let context = try NIOSSLContext(configuration: tls.configuration)
             secure = try await stream(host: host, port: tls.port, transport: .tls, tlsContext: context, endpoint: endpoint, logger: logger)
         }
-        return SIPTransport(udp: udp, tcp: tcp, tls: secure)
+        return SIPTransport(
+            udp: udp, tcp: tcp, tls: secure, clientTLS: try NIOSSLContext(configuration: clientTLS), endpoint: endpoint, logger: logger)
     }
 
     /// A listener for a stream transport: each connection framed into messages, after a TLS
@@ -66,10 +73,13 @@ public final class SIPTransport: Sendable {
             .bind(host: host, port: port).get()
     }
 
-    private init(udp: any Channel, tcp: any Channel, tls: (any Channel)?) {
+    private init(udp: any Channel, tcp: any Channel, tls: (any Channel)?, clientTLS: NIOSSLContext, endpoint: SIPEndpoint, logger: Logger) {
         self.udp = udp
         self.tcp = tcp
         self.tls = tls
+        self.clientTLS = clientTLS
+        self.endpoint = endpoint
+        self.logger = logger
         localAddresses = [("udp", udp), ("tcp", tcp), ("tls", tls)].compactMap { name, channel in
             channel.map { "\(name):\($0.localAddress?.ipAddress ?? "?"):\($0.localAddress?.port ?? 0)" }
         }
@@ -77,6 +87,31 @@ public final class SIPTransport: Sendable {
 
     /// The port SIP over TLS listens on, if it does.
     public var tlsPort: Int? { tls?.localAddress?.port }
+
+    /// Opens a TCP or TLS connection to `destination` (a `sips:` target, a trunk over TCP or
+    /// TLS); the endpoint hears of it as of a peer's connection, or of its failure. A TLS peer
+    /// must show a certificate that `clientTLS` trusts, for the name it was reached by or else
+    /// for its address.
+    public func connect(to destination: SIPDestination) {
+        let endpoint = self.endpoint
+        let logger = self.logger
+        let context = clientTLS
+        let transport = destination.transport
+        ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if transport == .tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: context, serverHostname: destination.serverName))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(StreamFramer()))
+                    try channel.pipeline.syncOperations.addHandler(StreamHandler(transport: transport, endpoint: endpoint, logger: logger))
+                }
+            }
+            .connect(host: destination.host, port: destination.port)
+            .whenFailure { error in endpoint.connectionFailed(host: destination.host, port: destination.port, error: error) }
+    }
 
     public var port: Int { udp.localAddress?.port ?? 0 }
 

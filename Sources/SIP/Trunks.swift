@@ -13,9 +13,10 @@ public final class Trunks: Sendable {
         public let uri: SIPURI
         public fileprivate(set) var addresses: [String]
 
-        /// Where its INVITEs go: the first address it resolved to, at the URI's port.
+        /// Where its INVITEs go: the first address it resolved to, over the URI's transport and
+        /// at its port.
         public var destination: SIPDestination? {
-            addresses.first.map { SIPDestination(host: $0, port: uri.port ?? 5060) }
+            addresses.first.map { SIPDestination(uri: uri, address: $0) }
         }
     }
 

@@ -219,7 +219,7 @@ public final class OutboundCalls: Sendable {
             let host = uri.host
             let resolved = await Task.detached { HostResolver.addresses(of: host) }.value
             guard let address = resolved.first else { throw OutboundCallError.unresolvable(uri.host) }
-            return [Destination(requestURI: uri.description, address: SIPDestination(host: address, port: uri.port ?? 5060))]
+            return [Destination(requestURI: uri.description, address: SIPDestination(uri: uri, address: address))]
         case .client(let login):
             guard let client = try await clients.withLogin(login).first(where: { $0.accountSid == account }) else { return [] }
             return await registrar.registrations(of: client.sid).compactMap { registration in

@@ -7,6 +7,8 @@ import subprocess
 def make_certificates(directory, addresses, names=("parley.test",)):
     """Writes ca.pem, server.pem and server.key into `directory`, the server certificate naming
     `addresses` and `names`; returns their paths (ca, certificate, key)."""
+    os.makedirs(directory, exist_ok=True)
+
     def openssl(*args):
         subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=directory)
 

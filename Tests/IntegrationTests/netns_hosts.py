@@ -97,14 +97,14 @@ class Hosts:
         return ["ip", "netns", "exec", HOME, *command]
 
     @staticmethod
-    def wait_for_udp_listener(namespace, port, timeout=10.0):
-        """Waits until something in `namespace` (None: this host) listens on UDP `port` (a SIPp
-        UAS being ready)."""
+    def wait_for_listener(namespace, port, protocol="udp", timeout=10.0):
+        """Waits until something in `namespace` (None: this host) listens on `port` over
+        `protocol` ("udp" or "tcp"): a SIPp UAS or a softphone being ready."""
         prefix = ["ip", "netns", "exec", namespace] if namespace else []
+        flags = "-Hlun" if protocol == "udp" else "-Hltn"
         deadline = time.time() + timeout
         while time.time() < deadline:
-            listening = subprocess.run([*prefix, "ss", "-Hlun", f"sport = :{port}"], capture_output=True, text=True).stdout
-            if listening.strip():
+            if subprocess.run([*prefix, "ss", flags, f"sport = :{port}"], capture_output=True, text=True).stdout.strip():
                 return True
             time.sleep(0.05)
         return False

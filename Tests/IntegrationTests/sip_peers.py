@@ -107,19 +107,20 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
 
 def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp",
                   mediaenc=None, codecs=("g711",), dump_dir=None, tone_hz=440, launcher=(), local_address="127.0.0.1",
-                  registrar=None, cafile=None):
+                  registrar=None, cafile=None, certificate=None):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
     log with sip_trace; offering the codec modules `codecs`; with dump_dir, writing what it
     decodes and encodes there as WAV, through its sndfile module; sending a tone of tone_hz,
     or silence for 0; run through `launcher`, e.g. in a network namespace, on `local_address`,
-    registering at `registrar` (host:port, Parley's SIP port on loopback by default) and trusting
-    the CA in `cafile` for TLS); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
+    registering at `registrar` (host:port, Parley's SIP port on loopback by default), trusting
+    the CA in `cafile` for TLS and listening for TLS, on the port above its SIP port, with
+    `certificate` (certificate and key in one PEM file)); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
     it, it starts again on another port."""
     for _ in range(5):
         process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc,
                                           codecs, dump_dir, tone_hz, launcher, local_address,
-                                          registrar or f"127.0.0.1:{parley.sip_port}", cafile)
+                                          registrar or f"127.0.0.1:{parley.sip_port}", cafile, certificate)
         time.sleep(0.5)
         if "Address already in use" not in open(log_path).read():
             return process, log_path
@@ -129,7 +130,7 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
 
 
 def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir, tone_hz,
-                  launcher, local_address, registrar, cafile):
+                  launcher, local_address, registrar, cafile, certificate):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
     port = free_port()
     source = os.path.join(config_dir, "tone.wav")
@@ -143,6 +144,7 @@ def _baresip_once(parley, login, password, regint, commands, answermode, sip_tra
     with open(os.path.join(config_dir, "config"), "w") as config:
         config.write(f"poll_method epoll\nsip_listen {local_address}:{port}\nsip_transports {transport}\n"
                      + (f"sip_cafile {cafile}\n" if cafile else "")
+                     + (f"sip_certificate {certificate}\n" if certificate else "")
                      + "module_path /usr/lib/baresip/modules\n" + "".join(f"module {codec}.so\n" for codec in codecs) +
                      "module aufile.so\nmodule_app account.so\nmodule_app menu.so\n"
                      + ("module srtp.so\n" if mediaenc else "")
@@ -175,3 +177,9 @@ def stop(*processes):
         if process:
             process.terminate()
             process.wait(timeout=10)
+
+
+def baresip_sip_port(log_path):
+    """The SIP port a baresip started by `start_baresip` listens on (its TLS port is the next)."""
+    config = open(os.path.join(os.path.dirname(log_path), "config")).read()
+    return int(re.search(r"^sip_listen\s+\S+:(\d+)$", config, re.MULTILINE).group(1))

@@ -16,7 +16,7 @@ from conftest import free_port, make_parley
 from netns_hosts import (CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, CORE_SIP_ADDRESS6, HOME_ADDRESS, PEER, PEER_ADDRESS,
                          PEER_ADDRESS6, ROOT_ADDRESS, Hosts, unavailable_reason)
 from pcap_reader import packets
-from sip_peers import FIXTURES, create_client, registrations, start_baresip, stop, wait_for
+from sip_peers import FIXTURES, baresip_sip_port, create_client, registrations, start_baresip, stop, wait_for
 from webhook_server import WebhookServer
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
@@ -178,7 +178,7 @@ def test_an_outbound_call_reaches_the_carrier_given_by_name_on_another_host_with
     # the digest Parley computed from its trunk credentials.
     gateway = subprocess.Popen(sipp_in_peer("uas_digest_answer_hangup.xml", port=remote.trunk_port, trace_dir=trace_dir),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert Hosts.wait_for_udp_listener(PEER, remote.trunk_port)
+    assert Hosts.wait_for_listener(PEER, remote.trunk_port)
     call = remote.client().calls.create(to="+32470206190", from_=caller_id, url=web.url("/rcml"))
     out, err = gateway.communicate(timeout=60)
     assert gateway.returncode == 0, out[-2000:] + err[-1000:]
@@ -200,7 +200,7 @@ def test_parley_registers_with_the_carrier_and_refreshes_before_expiry(hosts, fr
     parley = fresh_parley()
     registrar = subprocess.Popen(sipp_in_peer("uas_registrar_digest.xml", port=parley.trunk_port, trace_dir=str(tmp_path)),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert Hosts.wait_for_udp_listener(PEER, parley.trunk_port)
+    assert Hosts.wait_for_listener(PEER, parley.trunk_port)
     on_core(parley, "--trunk-register")
     # Two challenged REGISTERs, the second one the refresh of a 2-second registration.
     out, err = registrar.communicate(timeout=60)
@@ -353,3 +353,43 @@ def test_the_twilio_library_starts_a_call_to_a_client_on_another_host(remote, we
     record = remote.client().calls(call.sid).fetch()
     assert int(record.duration) >= 3
     assert media_quality(remote, call.sid)["packets_received"] > 100  # baresip's tone, across the link
+
+
+def test_parley_opens_a_tls_connection_to_call_a_sips_address(hosts, web, fresh_parley, tmp_path):
+    """A `sips:` target by name: Parley connects over TLS itself, checks that the far end's
+    certificate is for that name and signed by the CA it was given, and offers SRTP."""
+    ca, certificate, key = make_certificates(str(tmp_path), [], names=(CARRIER_NAME,))
+    bundle = tmp_path / "phone.pem"
+    bundle.write_text(open(certificate).read() + open(key).read())
+    parley = on_core(fresh_parley(), "--tls-ca-file", ca)
+    parley.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
+    phone, log = start_baresip(parley, "tlsdesk", "Desk-pass-1", regint=0, answermode="auto", transport="tls", mediaenc="srtp-mand",
+                               sip_trace=True, launcher=Hosts.in_peer(), local_address=PEER_ADDRESS, registrar=PEER_ADDRESS,
+                               certificate=str(bundle))
+    try:
+        tls_port = baresip_sip_port(log) + 1
+        assert Hosts.wait_for_listener(PEER, tls_port, protocol="tcp"), open(log).read()[-2000:]
+        url = web.serve("/sips/desk", '<Response><Play digits="w"/><Pause length="3"/><Hangup/></Response>')
+        call = parley.client().calls.create(to=f"sips:tlsdesk@{CARRIER_NAME}:{tls_port}", from_=CALLER_ID, url=url)
+        assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "completed", timeout=30), \
+            open(log).read()[-3000:] + parley.logs()[-2000:]
+    finally:
+        stop(phone)
+    quality = media_quality(parley, call.sid)
+    assert quality["srtp"] is True and quality["packets_received"] > 100, quality
+    assert f"INVITE sips:tlsdesk@{CARRIER_NAME}" in open(log).read()  # over TLS, Parley's own connection
+
+    # A phone whose certificate comes from a CA Parley was not given is never called.
+    _, stranger_certificate, stranger_key = make_certificates(str(tmp_path / "stranger"), [], names=(CARRIER_NAME,))
+    bundle.write_text(open(stranger_certificate).read() + open(stranger_key).read())
+    phone, log = start_baresip(parley, "tlsdesk", "Desk-pass-1", regint=0, answermode="auto", transport="tls", mediaenc="srtp-mand",
+                               sip_trace=True, launcher=Hosts.in_peer(), local_address=PEER_ADDRESS, registrar=PEER_ADDRESS,
+                               certificate=str(bundle))
+    try:
+        tls_port = baresip_sip_port(log) + 1
+        assert Hosts.wait_for_listener(PEER, tls_port, protocol="tcp"), open(log).read()[-2000:]
+        call = parley.client().calls.create(to=f"sips:tlsdesk@{CARRIER_NAME}:{tls_port}", from_=CALLER_ID, url=url, timeout=5)
+        assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "no-answer", timeout=20)
+    finally:
+        stop(phone)
+    assert "INVITE sips:" not in open(log).read()  # the handshake failed: nothing reached the phone

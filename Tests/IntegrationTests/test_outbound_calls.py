@@ -231,7 +231,7 @@ def test_pstn_calls_fail_over_to_the_next_trunk_gateway(fresh_parley):
         command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", "127.0.0.1", "-p", str(port), "-m", "1", "-nostdin",
                    "-timeout", "40s", "-timeout_error"]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert Hosts.wait_for_udp_listener(None, port)
+        assert Hosts.wait_for_listener(None, port)
         return process
 
     # The first gateway is overloaded (503): the second one takes the call.

@@ -71,10 +71,10 @@ def test_sipp_calls_a_bound_number_and_the_call_record_follows(parley, twilio_sp
     result = sipp_call(parley, "+32470206110", hold_ms=1200)
     assert result.returncode == 0, result.stdout[-2000:]
     client = parley.client()
-    calls = client.calls.list(to="+32470206110")
-    assert len(calls) == 1
-    call = calls[0]
-    assert call.status == "completed" and call.direction == "inbound"
+    # The record is written as the BYE is answered: SIPp may read its 200 first.
+    assert wait_for(lambda: [c.status for c in client.calls.list(to="+32470206110")] == ["completed"])
+    call = client.calls.list(to="+32470206110")[0]
+    assert call.direction == "inbound"
     assert call.phone_number_sid == number.sid
     assert int(call.duration) >= 1 and call.start_time is not None and call.end_time is not None
     assert client.calls(call.sid).fetch().to == "+32470206110"
