@@ -355,21 +355,32 @@ def test_the_twilio_library_starts_a_call_to_a_client_on_another_host(remote, we
     assert media_quality(remote, call.sid)["packets_received"] > 100  # baresip's tone, across the link
 
 
-def test_parley_opens_a_tls_connection_to_call_a_sips_address(hosts, web, fresh_parley, tmp_path):
-    """A `sips:` target by name: Parley connects over TLS itself, checks that the far end's
-    certificate is for that name and signed by the CA it was given, and offers SRTP."""
-    ca, certificate, key = make_certificates(str(tmp_path), [], names=(CARRIER_NAME,))
-    bundle = tmp_path / "phone.pem"
+def tls_phone(parley, directory):
+    """A baresip on the peer host listening for TLS with a certificate for CARRIER_NAME from a
+    CA of its own (made in `directory`); gives (process, log, TLS port, that CA)."""
+    ca, certificate, key = make_certificates(str(directory), [], names=(CARRIER_NAME,))
+    bundle = directory / "phone.pem"
     bundle.write_text(open(certificate).read() + open(key).read())
-    parley = on_core(fresh_parley(), "--tls-ca-file", ca)
-    parley.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
     phone, log = start_baresip(parley, "tlsdesk", "Desk-pass-1", regint=0, answermode="auto", transport="tls", mediaenc="srtp-mand",
                                sip_trace=True, launcher=Hosts.in_peer(), local_address=PEER_ADDRESS, registrar=PEER_ADDRESS,
                                certificate=str(bundle))
+    tls_port = baresip_sip_port(log) + 1
+    assert Hosts.wait_for_listener(PEER, tls_port, protocol="tcp"), open(log).read()[-2000:]
+    return phone, log, tls_port, ca
+
+
+def test_parley_opens_a_tls_connection_to_call_a_sips_address(hosts, web, fresh_parley, tmp_path):
+    """A `sips:` target by name: Parley connects over TLS itself, checks that the far end's
+    certificate is for that name and signed by the CA it was given, and offers SRTP."""
+    trusted, stranger = tmp_path / "trusted", tmp_path / "stranger"
+    for directory in (trusted, stranger):
+        directory.mkdir()
+    parley = fresh_parley()
+    phone, log, tls_port, ca = tls_phone(parley, trusted)
+    url = web.serve("/sips/desk", '<Response><Play digits="w"/><Pause length="3"/><Hangup/></Response>')
     try:
-        tls_port = baresip_sip_port(log) + 1
-        assert Hosts.wait_for_listener(PEER, tls_port, protocol="tcp"), open(log).read()[-2000:]
-        url = web.serve("/sips/desk", '<Response><Play digits="w"/><Pause length="3"/><Hangup/></Response>')
+        on_core(parley, "--tls-ca-file", ca)
+        parley.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
         call = parley.client().calls.create(to=f"sips:tlsdesk@{CARRIER_NAME}:{tls_port}", from_=CALLER_ID, url=url)
         assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "completed", timeout=30), \
             open(log).read()[-3000:] + parley.logs()[-2000:]
@@ -380,14 +391,8 @@ def test_parley_opens_a_tls_connection_to_call_a_sips_address(hosts, web, fresh_
     assert f"INVITE sips:tlsdesk@{CARRIER_NAME}" in open(log).read()  # over TLS, Parley's own connection
 
     # A phone whose certificate comes from a CA Parley was not given is never called.
-    _, stranger_certificate, stranger_key = make_certificates(str(tmp_path / "stranger"), [], names=(CARRIER_NAME,))
-    bundle.write_text(open(stranger_certificate).read() + open(stranger_key).read())
-    phone, log = start_baresip(parley, "tlsdesk", "Desk-pass-1", regint=0, answermode="auto", transport="tls", mediaenc="srtp-mand",
-                               sip_trace=True, launcher=Hosts.in_peer(), local_address=PEER_ADDRESS, registrar=PEER_ADDRESS,
-                               certificate=str(bundle))
+    phone, log, tls_port, _ = tls_phone(parley, stranger)
     try:
-        tls_port = baresip_sip_port(log) + 1
-        assert Hosts.wait_for_listener(PEER, tls_port, protocol="tcp"), open(log).read()[-2000:]
         call = parley.client().calls.create(to=f"sips:tlsdesk@{CARRIER_NAME}:{tls_port}", from_=CALLER_ID, url=url, timeout=5)
         assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "no-answer", timeout=20)
     finally:
