@@ -3,7 +3,7 @@ import Foundation
 import PackageDescription
 
 /// Parley: a programmable voice platform. Layers point downward only
-/// (Parley → ParleyServer → API → Store); see README.md "Architecture".
+/// (Parley → ParleyServer → API → Store); see docs/architecture.md.
 let package = Package(
     name: "parley",
     platforms: [.macOS(.v15)],

@@ -15,7 +15,7 @@ from twilio.rest import Client
 
 PARLEY_BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/parley"))
 POOL_PATH = os.path.join(os.path.dirname(__file__), "../../Fixtures/number-pool.json")
-SPEC_PATH = os.path.join(os.path.dirname(__file__), "../../../shared/reference/twilio-openapi/twilio_api_v2010.json")
+SPEC_PATH = os.path.join(os.path.dirname(__file__), "../../Fixtures/twilio-openapi/twilio_api_v2010.json")
 
 
 def free_port() -> int:

@@ -13,7 +13,8 @@ has no route to it, so Parley reaches a softphone there only through the NAT's m
 import os
 import shutil
 import subprocess
-import time
+
+from sip_peers import wait_for
 
 CORE, PEER, HOME = "parley-it-core", "parley-it-peer", "parley-it-home"
 ROOT_ADDRESS, CORE_HTTP_ADDRESS = "198.18.0.1", "198.18.0.2"
@@ -102,9 +103,5 @@ class Hosts:
         `protocol` ("udp" or "tcp"): a SIPp UAS or a softphone being ready."""
         prefix = ["ip", "netns", "exec", namespace] if namespace else []
         flags = "-Hlun" if protocol == "udp" else "-Hltn"
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if subprocess.run([*prefix, "ss", flags, f"sport = :{port}"], capture_output=True, text=True).stdout.strip():
-                return True
-            time.sleep(0.05)
-        return False
+        return wait_for(lambda: subprocess.run([*prefix, "ss", flags, f"sport = :{port}"], capture_output=True, text=True).stdout.strip(),
+                        timeout=timeout)

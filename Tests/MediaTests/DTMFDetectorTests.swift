@@ -6,7 +6,7 @@ import Testing
 /// A generated equivalent of the Mitel CM7291 test tape (dtmf-requirements.md): every key,
 /// then sweeps of frequency offset, twist, level, duration and pause, noise and talk-off,
 /// each case played at several alignments against the detector's blocks and also through
-/// G.711 μ-law and A-law. The table it prints is the one in the README.
+/// G.711 μ-law and A-law. The table it prints is the one in docs/media.md.
 @Suite("In-band DTMF detection")
 struct DTMFDetectorTests {
     /// Amplitude of a sine at `dBm0` (G.711: full scale is +3.14 dBm0).
