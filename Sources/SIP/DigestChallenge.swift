@@ -19,8 +19,8 @@ struct DigestChallenge: Sendable, Equatable {
         var fields: [String: String] = [:]
         for part in SIPHeaders.splitOutsideQuotes(String(trimmed.dropFirst(7)), separator: ",") {
             guard let equals = part.firstIndex(of: "=") else { continue }
-            let name = part[..<equals].trimmingCharacters(in: " \t").lowercased()
-            var value = part[part.index(after: equals)...].trimmingCharacters(in: " \t")
+            let name = part[..<equals].trimmingSIPWhitespace().lowercased()
+            var value = part[part.index(after: equals)...].trimmingSIPWhitespace()
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
             fields[name] = value
         }
@@ -30,7 +30,7 @@ struct DigestChallenge: Sendable, Equatable {
         self.nonce = nonce
         self.opaque = fields["opaque"]
         self.algorithm = algorithm
-        qopAuth = fields["qop"].map { $0.split(separator: ",").contains { $0.trimmingCharacters(in: " \t").lowercased() == "auth" } } ?? false
+        qopAuth = fields["qop"].map { $0.split(separator: ",").contains { $0.trimmingSIPWhitespace().lowercased() == "auth" } } ?? false
     }
 
     /// The `Authorization` (or `Proxy-Authorization`) value that answers this challenge for
@@ -50,14 +50,5 @@ struct DigestChallenge: Sendable, Equatable {
         }
         if let opaque { value += ", opaque=\"\(opaque)\"" }
         return value
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = self
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -11,7 +11,17 @@ public final class Trunks: Sendable {
     /// One gateway and the addresses its host resolved to when last refreshed.
     public struct Gateway: Sendable, Equatable {
         public let uri: SIPURI
-        public fileprivate(set) var addresses: [String]
+        public fileprivate(set) var addresses: [String] {
+            didSet { ranges = addresses.compactMap(AddressRange.init) }
+        }
+        /// The addresses parsed once, for matching the source of every INVITE.
+        fileprivate var ranges: [AddressRange] = []
+
+        init(uri: SIPURI, addresses: [String]) {
+            self.uri = uri
+            self.addresses = addresses
+            ranges = addresses.compactMap(AddressRange.init)
+        }
 
         /// Where its INVITEs go: the first address it resolved to, over the URI's transport and
         /// at its port.
@@ -82,7 +92,7 @@ public final class Trunks: Sendable {
         let address = IPAddress.unmapped(address)
         if sources.contains(where: { $0.admits(address: address, port: port) }) { return true }
         return state.withLock { gateways in
-            gateways.contains { $0.addresses.contains { AddressRange($0)?.contains(address) == true } }
+            gateways.contains { $0.ranges.contains { $0.contains(address) } }
         }
     }
 }

@@ -87,7 +87,7 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (scanned as bytes).
-    func trimmingSIPWhitespace() -> String {
+    public func trimmingSIPWhitespace() -> String {
         let utf8 = self.utf8
         var start = utf8.startIndex
         while start < utf8.endIndex, utf8[start] == 32 || utf8[start] == 9 { start = utf8.index(after: start) }
