@@ -88,6 +88,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -132,7 +135,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "VoiceTests", dependencies: ["Voice"]),
+        .testTarget(name: "VoiceTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Voice"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Media"]),
         .testTarget(
             name: "APITests",

@@ -35,10 +35,11 @@ struct CallControlRoutes {
             record = try await outbound.start(request)
         } catch OutboundCallError.invalidTo(let value) {
             throw APIError(status: .badRequest, code: 21211, message: "Invalid 'To' Phone Number: \(value)")
-        } catch OutboundCallError.forbiddenDestination(let value) {
-            throw APIError(
-                status: .badRequest, code: 21215,
-                message: "Invalid parameter To: \(value) is an emergency or special number, which Parley never calls")
+        } catch OutboundCallError.refused(let refusal) {
+            switch refusal {
+            case .unsafe: throw APIError(status: .badRequest, code: 21211, message: "Invalid 'To' Phone Number: \(refusal)")
+            default: throw APIError(status: .badRequest, code: 21215, message: "Invalid parameter To: \(refusal)")
+            }
         } catch OutboundCallError.callerIDNotOwned(let value) {
             throw APIError(status: .badRequest, code: 21210, message: "Invalid parameter From: \(value) is not a number of this account")
         } catch OutboundCallError.noTrunk {

@@ -113,6 +113,7 @@ struct CallsRoutes {
             "rtcp_reports_received": .integer(quality.reportsReceived),
             "srtp": .boolean(quality.srtpRejected != nil),
             "srtp_packets_rejected": quality.srtpRejected.map(ResourceValue.integer) ?? .null,
+            "stranger_packets_dropped": quality.strangerPackets.map(ResourceValue.integer) ?? .null,
             "playout_delay_ms": decimal(quality.playoutDelayMilliseconds),
             "late_loss_rate": quality.lateLossRate.map { .string(String(format: "%.4f", $0)) } ?? .null,
             "concealment_ratio": quality.concealmentRatio.map { .string(String(format: "%.4f", $0)) } ?? .null,

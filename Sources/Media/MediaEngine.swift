@@ -72,7 +72,7 @@ public final class MediaEngine: Sendable {
             let core = try await loop.submit {
                 let core = SessionCore(socket: socket, rtcpSocket: rtcp, rtpTimeout: timeout) { continuation.yield($0) }
                 loop.register(socket.descriptor) { core.receive($0, from: $1) }
-                if let rtcp { loop.register(rtcp.descriptor) { packet, _ in core.receiveReport(packet) } }
+                if let rtcp { loop.register(rtcp.descriptor) { core.receiveReport($0, from: $1) } }
                 ticker.value.sessions.append(core)
                 return NIOLoopBound(core, eventLoop: loop)
             }.get()

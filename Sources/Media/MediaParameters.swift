@@ -12,7 +12,7 @@ public struct MediaParameters: Sendable, Equatable {
     public static func == (a: MediaParameters, b: MediaParameters) -> Bool {
         a.remoteHost == b.remoteHost && a.remotePort == b.remotePort && a.codec == b.codec && a.payloadType == b.payloadType
             && a.telephoneEventPayloadType == b.telephoneEventPayloadType && a.comfortNoisePayloadType == b.comfortNoisePayloadType
-            && a.sends == b.sends
+            && a.sends == b.sends && a.signallingHost == b.signallingHost
             && a.srtp?.suite == b.srtp?.suite && a.srtp?.localKey == b.srtp?.localKey && a.srtp?.remoteKey == b.srtp?.remoteKey
     }
 
@@ -27,6 +27,10 @@ public struct MediaParameters: Sendable, Equatable {
     public var sends: Bool
     /// Set for SRTP: the suite, our key (what we send) and the far end's (what we receive).
     public var srtp: (suite: SRTPSuite, localKey: [UInt8], remoteKey: [UInt8])?
+    /// For a softphone: the address its signalling comes from. Its media may come from any port
+    /// of that address (its NAT picks one), besides the SDP's address and port; nothing else
+    /// is ever latched.
+    public var signallingHost: String?
 
     /// Whether the session can protect its packets as negotiated: true without SRTP, or when
     /// SRTP contexts can be made from the keys. A call whose keys cannot be used is refused

@@ -15,6 +15,9 @@ public struct MediaQuality: Sendable, Equatable {
     public var reportsReceived: Int
     /// SRTP packets dropped because their authentication failed; nil for plain RTP.
     public var srtpRejected: Int?
+    /// Packets dropped because they came from neither the far end's SDP address nor its
+    /// signalling address: strangers spraying the port range.
+    public var strangerPackets: Int
     /// What the jitter buffer did; nil when it played nothing (a call only bridged, say).
     public var playout: Playout?
 
@@ -37,8 +40,9 @@ public struct MediaQuality: Sendable, Equatable {
     public init(
         packetsSent: Int = 0, packetsReceived: Int = 0, packetsLost: Int = 0, jitterMilliseconds: Double = 0,
         roundTripMilliseconds: Double? = nil, farEndPacketsLost: Int? = nil, farEndJitterMilliseconds: Double? = nil, reportsReceived: Int = 0,
-        srtpRejected: Int? = nil, playout: Playout? = nil
+        srtpRejected: Int? = nil, strangerPackets: Int = 0, playout: Playout? = nil
     ) {
+        self.strangerPackets = strangerPackets
         self.srtpRejected = srtpRejected
         self.playout = playout
         self.packetsSent = packetsSent

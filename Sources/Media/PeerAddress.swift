@@ -34,4 +34,22 @@ struct PeerAddress {
         withUnsafeMutableBytes(of: &copy.storage) { $0.storeBytes(of: UInt16(port).bigEndian, toByteOffset: 2, as: UInt16.self) }
         return copy
     }
+
+    /// Whether both name the same host, whatever their ports.
+    func sameHost(as other: PeerAddress) -> Bool {
+        withUnsafeBytes(of: storage) { mine in
+            withUnsafeBytes(of: other.storage) { theirs in
+                let family = mine.load(as: sa_family_t.self)
+                guard family == theirs.load(as: sa_family_t.self) else { return false }
+                // sin_addr follows the port; sin6_addr follows the port and the flow label.
+                let range = Int32(family) == AF_INET ? 4..<8 : 8..<24
+                return mine[range].elementsEqual(theirs[range])
+            }
+        }
+    }
+
+    /// Whether both name the same host and port.
+    func same(as other: PeerAddress) -> Bool {
+        port == other.port && sameHost(as: other)
+    }
 }

@@ -18,7 +18,11 @@ final class SessionCore {
     /// no strings or arrays (and retains nothing).
     private var stream: (codec: MediaCodec, payloadType: UInt8, events: UInt8?, noise: UInt8?, sends: Bool)?
     private var remote: PeerAddress?
+    /// A softphone's signalling address: media from any of its ports may latch.
+    private var signallingHost: PeerAddress?
     private var latched = false
+    /// Datagrams from anyone but the far end, dropped.
+    private var strangerPackets = 0
     /// Whether the socket is connected to the latched far end (sends then skip the route lookup).
     private var connected = false
 
@@ -134,6 +138,15 @@ final class SessionCore {
         sharedPacket.deallocate()
     }
 
+    /// Whether a datagram from `source` is the far end's: once latched, only the latched
+    /// address (the kernel filters when the socket is connected); before, the SDP's address
+    /// and port, or any port of a softphone's signalling address.
+    private func admits(_ source: PeerAddress) -> Bool {
+        if latched { return connected || remote.map { source.same(as: $0) } ?? false }
+        if let remote, source.same(as: remote) { return true }
+        return signallingHost.map { source.sameHost(as: $0) } ?? false
+    }
+
     /// Starts sending, or follows a new offer: a new address from signalling (the far end
     /// moved) unlatches, so its next packets are followed again.
     func start(_ parameters: MediaParameters) {
@@ -166,6 +179,7 @@ final class SessionCore {
             latched = false
             remote = try? PeerAddress(host: parameters.remoteHost, port: parameters.remotePort, mapped: socket.isIPv6)
         }
+        signallingHost = parameters.signallingHost.flatMap { try? PeerAddress(host: $0, port: 0, mapped: socket.isIPv6) }
         lastReceived = .now()
     }
 
@@ -207,6 +221,10 @@ final class SessionCore {
     /// One datagram from the far end.
     func receive(_ packet: UnsafeRawBufferPointer, from source: PeerAddress) {
         guard stream != nil else { return }
+        guard admits(source) else {
+            strangerPackets += 1
+            return
+        }
         if case .unavailable = protection { return }
         guard let srtp else { return receivePlain(packet, from: source) }
         // SRTP: decrypted into the scratch buffer; a packet failing authentication goes no further.
@@ -222,9 +240,9 @@ final class SessionCore {
     private func receivePlain(_ bytes: UnsafeRawBufferPointer, from source: PeerAddress) {
         guard let stream else { return }
         guard let (header, payload) = RTPHeader.parse(bytes) else { return }
-        // Symmetric RTP: answer where the media really comes from (callers behind NAT),
-        // latched on the first packet only, so a stranger's packets cannot take the call's
-        // audio elsewhere. The socket is connected to it, so the kernel drops those packets.
+        // Symmetric RTP: answer where the media really comes from (a softphone's NAT port),
+        // latched on the first well-formed packet from an admitted address. The socket is then
+        // connected to it, so the kernel drops everyone else's packets.
         if !latched {
             remote = source
             latched = true
@@ -435,8 +453,10 @@ final class SessionCore {
 
     /// An RTCP packet from the far end: its SR (for our next report's LSR/DLSR) and its
     /// report about our stream (loss, jitter and, from LSR/DLSR, the round trip).
-    func receiveReport(_ packet: UnsafeRawBufferPointer) {
+    /// One RTCP datagram; only the far end's host may report (any port: RTCP's is its own).
+    func receiveReport(_ packet: UnsafeRawBufferPointer, from source: PeerAddress) {
         if case .unavailable = protection { return }
+        guard remote.map({ source.sameHost(as: $0) }) == true || signallingHost.map({ source.sameHost(as: $0) }) == true else { return }
         guard let srtp else { return receivePlainReport(packet) }
         var bytes = Array(packet)
         var length = bytes.count
@@ -463,7 +483,7 @@ final class SessionCore {
             jitterMilliseconds: Double(statistics.jitter) / unitsPerMillisecond, roundTripMilliseconds: farEnd?.roundTrip,
             farEndPacketsLost: farEnd.map { Int(max(0, $0.block.cumulativeLost)) },
             farEndJitterMilliseconds: farEnd.map { Double($0.block.jitter) / unitsPerMillisecond }, reportsReceived: reportsReceived,
-            srtpRejected: srtp?.rejected, playout: received.flatMap { received in
+            srtpRejected: srtp?.rejected, strangerPackets: strangerPackets, playout: received.flatMap { received in
                 let statistics = received.buffer.statistics
                 guard statistics.played > 0 else { return nil }
                 return MediaQuality.Playout(

@@ -15,14 +15,14 @@ struct UDPSocket {
         case failed(errno: CInt)
     }
 
-    /// A non-blocking socket bound to `host`:`port` (SO_REUSEADDR, as NIO sets it).
+    /// A non-blocking socket bound to `host`:`port`. Without SO_REUSEADDR: a port another
+    /// process holds (another Parley, a listener waiting for audio) fails to bind instead of
+    /// being shared with it.
     static func bind(host: String, port: Int) throws -> UDPSocket {
         let address = try SocketAddress(ipAddress: host, port: port)
         let family = address.protocol == .inet6 ? AF_INET6 : AF_INET
         let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw BindError.failed(errno: errno) }
-        var on: CInt = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<CInt>.size))
         let bound = address.withSockAddr { Glibc.bind(descriptor, $0, socklen_t($1)) }
         guard bound == 0 else {
             let error = errno

@@ -46,6 +46,12 @@ struct ServeCommand: AsyncParsableCommand {
     var trunkPassword: String?
     @Flag(help: "Register with each trunk gateway as --trunk-username and keep the registration fresh (PARLEY_TRUNK_REGISTER=1).")
     var trunkRegister = false
+    @Option(help: "Private or other reserved blocks that sip: targets of tenants may reach, comma-separated CIDR (PARLEY_SIP_ALLOW_CIDR; default none).")
+    var sipAllowCidr: String?
+    @Option(help: "Private or other reserved blocks that webhooks and audio URLs may reach, comma-separated CIDR (PARLEY_WEBHOOK_ALLOW_CIDR; default none).")
+    var webhookAllowCidr: String?
+    @Option(help: "The generic number shown to the PSTN when a softphone Client calls out (PARLEY_CLIENT_CALLER_ID; default none: such calls need a callerId the account owns).")
+    var clientCallerId: String?
     @Option(help: "Digest realm of SIP clients (PARLEY_SIP_REALM; default parley).")
     var sipRealm: String?
     @Option(help: "Digest algorithms offered to SIP clients, most preferred first: MD5, SHA-256 or both as SHA-256,MD5 (PARLEY_SIP_DIGEST_ALGORITHMS; default MD5).")
@@ -68,8 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
                     rtpTimeout: rtpTimeout, publicURL: publicUrl, trunk: trunk, trunkSource: trunkSource,
                     trunkUsername: trunkUsername, trunkPassword: trunkPassword, trunkRegister: trunkRegister,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,
-                    numberPool: numberPool,
-                    testClock: testClock),
+                    numberPool: numberPool, sipAllowCIDR: sipAllowCidr, webhookAllowCIDR: webhookAllowCidr,
+                    clientCallerID: clientCallerId, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

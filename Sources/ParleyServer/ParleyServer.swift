@@ -92,7 +92,7 @@ public struct ParleyServer: Sendable {
         // PSTN calls come from the configured trunks only; their names are resolved before
         // the listeners start and again every minute.
         let trunks = Trunks(gateways: configuration.trunks, sources: configuration.trunkSources, credentials: configuration.trunkCredentials)
-        await Task.detached { trunks.refresh() }.value
+        _ = await Task.detached { trunks.refresh() }.value
         for gateway in trunks.gateways where gateway.addresses.isEmpty {
             logger.warning("trunk does not resolve yet; PSTN calls cannot use it", metadata: ["trunk": "\(gateway.uri)"])
         }
@@ -113,15 +113,18 @@ public struct ParleyServer: Sendable {
         } else {
             logger.warning("pocketsphinx's US English model is not installed: <Gather input=\"speech\"> takes keys only")
         }
+        // Everything fetched from a URL a tenant gave goes through one guard.
+        let web = GuardedHTTPClient(
+            policy: EgressPolicy(allowed: configuration.webhookAllowed, ownPorts: configuration.listeningPorts), tls: clientTLS)
         let fetcher = RCMLFetcher(
-            accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
+            http: web, accounts: store.accounts, notifications: store.notifications, sealer: sealer, clock: clock,
             logger: Logger(label: "parley.webhooks"))
         let recordings = RecordingLibrary(
             directory: directory.recordingsPath, recordings: store.recordings, publicURL: configuration.publicURL, clock: clock,
             logger: Logger(label: "parley.recordings"))
         // Recordings cut by the last stop are completed with what their files hold.
         try await recordings.closeUnfinished()
-        let audio = AudioCache()
+        let audio = AudioCache(http: web)
         let conferences = Conferences(
             media: media, audio: audio, fetcher: fetcher, records: store.conferences, library: recordings, clock: clock,
             logger: Logger(label: "parley.conferences"))
@@ -134,10 +137,12 @@ public struct ParleyServer: Sendable {
             runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, addresses: addresses, logger: Logger(label: "parley.sip"))
+        let destinations = DestinationPolicy(
+            trunks: trunks, egress: EgressPolicy(allowed: configuration.sipAllowed, ownPorts: configuration.listeningPorts))
         let outbound = OutboundCalls(
             endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
-            trunks: trunks, addresses: addresses, media: media, runtime: runtime,
-            live: live, clock: clock, logger: Logger(label: "parley.voice"))
+            trunks: trunks, policy: destinations, clientCallerID: configuration.clientCallerID, addresses: addresses, media: media,
+            runtime: runtime, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let registration = configuration.trunkRegister ? trunks.credentials.map { credentials in
             TrunkRegistration(trunks: trunks, credentials: credentials, endpoint: endpoint, logger: Logger(label: "parley.sip"))
         } : nil
@@ -174,6 +179,7 @@ public struct ParleyServer: Sendable {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await web.shutdown()
         await media.shutdown()
         logger.info("stopped")
     }

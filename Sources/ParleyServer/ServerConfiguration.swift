@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SIP
 import SIPMessages
+import Store
 
 /// Everything `parley serve` is told, after flags and `PARLEY_*` variables are merged
 /// (a flag wins over its variable, a variable over the embedded default).
@@ -37,6 +38,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trunkCredentials: SIPCredentials?
     /// Whether Parley registers with each trunk gateway (with the trunk's user name).
     public var trunkRegister: Bool
+    /// Reserved blocks (private, loopback…) a tenant's `sip:` targets may reach nonetheless.
+    public var sipAllowed: [AddressRange]
+    /// Reserved blocks a tenant's webhooks and audio URLs may reach nonetheless.
+    public var webhookAllowed: [AddressRange]
+    /// The operator's generic number (E.164) that a softphone Client's PSTN calls show.
+    public var clientCallerID: String?
     public var sipRealm: String
     /// Digest algorithms the registrar offers, most preferred first.
     public var digestAlgorithms: [DigestAlgorithm]
@@ -51,7 +58,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public struct Flags: Sendable {
         public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipTLSPort, tlsCertificate, tlsKey, tlsCAFile, sipAdvertise, rtpAdvertise,
             rtpPorts, rtpTimeout, publicURL,
-            trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool: String?
+            trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
+            sipAllowCIDR, webhookAllowCIDR, clientCallerID: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -63,8 +71,12 @@ public struct ServerConfiguration: Sendable, Equatable {
             publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, trunkUsername: String? = nil,
             trunkPassword: String? = nil, trunkRegister: Bool = false, sipRealm: String? = nil,
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
+            sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil,
             testClock: Bool = false
         ) {
+            self.sipAllowCIDR = sipAllowCIDR
+            self.webhookAllowCIDR = webhookAllowCIDR
+            self.clientCallerID = clientCallerID
             self.digestAlgorithms = digestAlgorithms
             self.numberPool = numberPool
             self.testClock = testClock
@@ -180,6 +192,16 @@ public struct ServerConfiguration: Sendable, Equatable {
         if trunkRegister, trunkCredentials == nil || trunks.isEmpty {
             throw ConfigurationError.invalid(option: "--trunk-register", reason: "registering needs --trunk, --trunk-username and --trunk-password")
         }
+        sipAllowed = try Self.ranges(pick(flags.sipAllowCIDR, "PARLEY_SIP_ALLOW_CIDR"), option: "--sip-allow-cidr")
+        webhookAllowed = try Self.ranges(pick(flags.webhookAllowCIDR, "PARLEY_WEBHOOK_ALLOW_CIDR"), option: "--webhook-allow-cidr")
+        if let text = pick(flags.clientCallerID, "PARLEY_CLIENT_CALLER_ID") {
+            guard let number = BelgianNumberPlan.normalise(text) else {
+                throw ConfigurationError.invalid(option: "--client-caller-id", reason: "'\(text)' is not a Belgian number")
+            }
+            clientCallerID = number
+        } else {
+            clientCallerID = nil
+        }
         sipRealm = pick(flags.sipRealm, "PARLEY_SIP_REALM") ?? "parley"
         numberPool = pick(flags.numberPool, "PARLEY_NUMBER_POOL")
         let algorithms = pick(flags.digestAlgorithms, "PARLEY_SIP_DIGEST_ALGORITHMS") ?? "MD5"
@@ -190,6 +212,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             return algorithm
         }
         testClock = flags.testClock || environment["PARLEY_TEST_CLOCK"] == "1"
+        if testClock, !IPAddress.isLoopback(httpHost) {
+            throw ConfigurationError.invalid(option: "--test-clock", reason: "the movable clock is for tests: bind HTTP to loopback (--http-host 127.0.0.1)")
+        }
         let level = pick(flags.logLevel, "PARLEY_LOG_LEVEL") ?? "info"
         guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError.invalid(
@@ -201,6 +226,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The ports Parley listens on: a tenant's target or webhook at one of them on this host
+    /// is Parley itself.
+    public var listeningPorts: Set<Int> {
+        Set([sipPort, httpPort] + (sipTLSPort.map { [$0] } ?? []))
+    }
+
     /// What Parley writes where peers must reach it.
     public var advertisedAddresses: AdvertisedAddresses {
         AdvertisedAddresses(bindHost: sipHost, sip: sipAdvertise, rtp: rtpAdvertise)
@@ -209,6 +240,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The comma-separated items of a flag's value.
     private static func list(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A comma-separated list of CIDR blocks.
+    private static func ranges(_ text: String?, option: String) throws -> [AddressRange] {
+        try list(text).map { item in
+            guard let range = AddressRange(item) else {
+                throw ConfigurationError.invalid(option: option, reason: "'\(item)' is not ADDRESS or ADDRESS/BITS")
+            }
+            return range
+        }
     }
 
     /// A trunk as a `sip:` URI (`sip:gw.example.net:5060`), or a host with an optional port.

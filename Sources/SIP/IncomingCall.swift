@@ -91,6 +91,9 @@ public final class IncomingCall: DialogPeer, Sendable {
         state.withLock { $0.fromSoftphone = true }
     }
 
+    /// Whether `markFromSoftphone()` was called: the caller's media may come through its NAT.
+    public var isFromSoftphone: Bool { state.withLock { $0.fromSoftphone } }
+
     /// Parley hangs up an answered call: BYE to the caller (its Contact, through the route
     /// set; a softphone's flow), then the call's bookkeeping ends.
     public func hangUp() {

@@ -16,6 +16,9 @@ public final class OutgoingCall: DialogPeer, Sendable {
 
     private let endpoint: SIPEndpoint
     private let destination: SIPDestination
+    /// The softphone's address when the call goes to a registered Client's flow: its media
+    /// may come from any port there.
+    public var flowHost: String? { destination.isFlow ? destination.host : nil }
     private let credentials: SIPCredentials?
     private let continuation: AsyncStream<CallEvent>.Continuation
     private let state: Mutex<State>

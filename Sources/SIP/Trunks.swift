@@ -95,4 +95,19 @@ public final class Trunks: Sendable {
             gateways.contains { $0.ranges.contains { $0.contains(address) } }
         }
     }
+
+    /// Whether a call sent to `address`:`port` would reach the carrier: any address of a
+    /// gateway or a source block, whatever the port, so a tenant cannot hand the carrier a
+    /// number around the number policy. A loopback gateway or source (a lab) is matched with
+    /// its port too, since everything else on the machine shares its address.
+    public func reaches(address: String, port: Int) -> Bool {
+        let address = IPAddress.unmapped(address)
+        let loopback = IPAddress.isLoopback(address)
+        if sources.contains(where: { $0.range.contains(address) && (!loopback || $0.port == port) }) { return true }
+        return state.withLock { gateways in
+            gateways.contains { gateway in
+                gateway.ranges.contains { $0.contains(address) } && (!loopback || gateway.destination?.port == port)
+            }
+        }
+    }
 }

@@ -73,13 +73,20 @@ extension SIPResponse {
 
 enum SIPSerializer {
     static func serialize(startLine: String, headers: SIPHeaders, body: [UInt8]) -> [UInt8] {
-        var text = startLine + "\r\n"
+        var text = lineSafe(startLine) + "\r\n"
         for field in headers where !SIPHeaders.same(field.name, "Content-Length") {
-            text += field.name + ": " + field.value + "\r\n"
+            text += lineSafe(field.name) + ": " + lineSafe(field.value) + "\r\n"
         }
         text += "Content-Length: \(body.count)\r\n\r\n"
         var bytes = Array(text.utf8)
         bytes.append(contentsOf: body)
         return bytes
+    }
+
+    /// The last guard against header injection: a CR, LF or NUL that got past the checks at
+    /// the edges becomes a space, so no value can start a header of its own.
+    private static func lineSafe(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { return text }
+        return String(decoding: text.utf8.map { $0 == 0x0D || $0 == 0x0A || $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
     }
 }

@@ -54,7 +54,7 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = scheme + ":"
-        if let user { text += user + "@" }
+        if let user { text += Self.escapedUser(user) + "@" }
         text += host.contains(":") ? "[\(host)]" : host
         if let port { text += ":\(port)" }
         for key in parameters.keys.sorted() {
@@ -62,6 +62,32 @@ public struct SIPURI: Sendable, Equatable, CustomStringConvertible {
         }
         if let headers { text += "?" + headers }
         return text
+    }
+}
+
+extension SIPURI {
+    /// The user part as RFC 3261 §25.1 allows it on the wire: unreserved and user-unreserved
+    /// characters as they are, anything else (a space, a CR, an `@`) percent-escaped.
+    static func escapedUser(_ user: String) -> String {
+        guard user.utf8.contains(where: { !isUserCharacter($0) }) else { return user }
+        var escaped = ""
+        for byte in user.utf8 {
+            if isUserCharacter(byte) {
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                escaped += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return escaped
+    }
+
+    private static func isUserCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "-_.!~*'()&=+$,;?/".utf8.contains(byte)
+        }
     }
 }
 

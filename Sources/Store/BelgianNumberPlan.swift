@@ -34,13 +34,25 @@ public enum BelgianNumberPlan {
         return classify(e164) == nil ? nil : e164
     }
 
+    /// The premium-rate (090x) and shared-cost (070, 077) blocks: national numbers that
+    /// charge the caller more, the target of toll fraud.
+    public static let premiumPrefixes = ["90", "70", "77"]
+
     /// Whether `input` is an emergency or special short number (112, 100, 101, the other
-    /// 1xx and 1xxx services, the European 116xxx lines), with or without `+32`/`0032`.
-    /// Parley never places these calls (FlexIO's policy): they need the caller's location.
+    /// 1xx and 1xxx services, the European 116xxx lines) or a premium-rate or shared-cost
+    /// number, with or without `+32`/`0032`. Parley never places these calls (FlexIO's
+    /// policy): emergency calls need the caller's location, premium ones are toll fraud's prize.
     public static func isEmergencyOrSpecial(_ input: String) -> Bool {
         var kept = Substring(input.filter { !" .-/()".contains($0) })
-        for prefix in ["+32", "0032"] where kept.hasPrefix(prefix) { kept = kept.dropFirst(prefix.count) }
-        guard kept.hasPrefix("1"), kept.allSatisfy(\.isASCIIDigit) else { return false }
+        var international = false
+        for prefix in ["+32", "0032"] where kept.hasPrefix(prefix) {
+            kept = kept.dropFirst(prefix.count)
+            international = true
+        }
+        guard kept.allSatisfy(\.isASCIIDigit) else { return false }
+        let national = international ? kept : kept.hasPrefix("0") ? kept.dropFirst() : nil
+        if let national, national.count == 8, premiumPrefixes.contains(where: national.hasPrefix) { return true }
+        guard kept.hasPrefix("1") else { return false }
         return kept.count == 3 || kept.count == 4 || (kept.count == 6 && kept.hasPrefix("116"))
     }
 
@@ -56,7 +68,7 @@ public enum BelgianNumberPlan {
             guard let block = Int(national.prefix(2)), (46...49).contains(block) else { return nil }
             return (.mobile, zone)
         }
-        guard national.count == 8 else { return nil }
+        guard national.count == 8, !premiumPrefixes.contains(where: national.hasPrefix) else { return nil }
         let one = "0" + national.prefix(1)
         if singleDigitZones.contains(one) { return (.fixed, one) }
         let two = "0" + national.prefix(2)

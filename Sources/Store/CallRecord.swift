@@ -66,6 +66,9 @@ public struct CallQuality: Sendable, Equatable, Codable {
     public var reportsReceived: Int
     /// SRTP packets dropped for failing authentication; nil for plain RTP.
     public var srtpRejected: Int?
+    /// RTP packets dropped for coming from an address that is not the far end's; nil on
+    /// records from before it was counted.
+    public var strangerPackets: Int?
     /// The jitter buffer's mean added delay, share of arrived packets not played, and share of
     /// concealed frames; nil when it played nothing (and on records from before it existed).
     public var playoutDelayMilliseconds: Double?
@@ -75,8 +78,9 @@ public struct CallQuality: Sendable, Equatable, Codable {
     public init(
         packetsSent: Int, packetsReceived: Int, packetsLost: Int, jitterMilliseconds: Double, roundTripMilliseconds: Double?,
         farEndPacketsLost: Int?, farEndJitterMilliseconds: Double?, reportsReceived: Int, srtpRejected: Int? = nil,
-        playoutDelayMilliseconds: Double? = nil, lateLossRate: Double? = nil, concealmentRatio: Double? = nil
+        strangerPackets: Int? = nil, playoutDelayMilliseconds: Double? = nil, lateLossRate: Double? = nil, concealmentRatio: Double? = nil
     ) {
+        self.strangerPackets = strangerPackets
         self.srtpRejected = srtpRejected
         self.playoutDelayMilliseconds = playoutDelayMilliseconds
         self.lateLossRate = lateLossRate

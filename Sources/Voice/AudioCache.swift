@@ -9,7 +9,9 @@ import Synchronization
 /// response with `Cache-Control: max-age` is used without a request for that long; one with
 /// validators (`ETag`, `Last-Modified`) is then (or, without max-age, on every use) checked
 /// with a conditional request, a 304 keeping the samples; one with neither is fetched once;
-/// `no-store` is never kept. When revalidation fails the samples held are played. WAV files
+/// `no-store` is never kept. When revalidation fails the samples held are played. Files are
+/// fetched through the `GuardedHTTPClient` (public addresses, 16 MiB at most) and the cache is
+/// bounded in bytes, entries being dropped to make room. WAV files
 /// (16-bit PCM, μ-law, A-law; the first channel of a stereo file) at any rate from 8 to
 /// 48 kHz, resampled by speexdsp.
 public final class AudioCache: Sendable {
@@ -23,11 +25,14 @@ public final class AudioCache: Sendable {
         var hasValidators: Bool { etag != nil || lastModified != nil }
     }
 
-    private let http: HTTPClient
-    private let entries = Mutex<[String: Entry]>([:])
+    private let http: GuardedHTTPClient
+    private let entries = Mutex<(byURL: [String: Entry], bytes: Int)>(([:], 0))
+    /// Bytes of samples kept at most (64 MiB by default: about 70 minutes of prompts).
     private let capacity: Int
+    /// The longest file fetched: 16 MiB is over 30 minutes of 8 kHz 16-bit audio.
+    static let maximumFile = 16 << 20
 
-    public init(http: HTTPClient = .shared, capacity: Int = 256) {
+    public init(http: GuardedHTTPClient, capacity: Int = 64 << 20) {
         self.http = http
         self.capacity = capacity
     }
@@ -43,42 +48,55 @@ public final class AudioCache: Sendable {
     }
 
     public func samples(of url: String) async throws(Failure) -> [Int16] {
-        let cached = entries.withLock { $0[url] }
+        let cached = entries.withLock { $0.byURL[url] }
         if let cached, cached.freshUntil.map({ ContinuousClock.now < $0 }) ?? !cached.hasValidators { return cached.samples }
         var request = HTTPClientRequest(url: url)
         if let etag = cached?.etag { request.headers.add(name: "If-None-Match", value: etag) }
         if let lastModified = cached?.lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
-        let response: HTTPClientResponse
-        let body: ByteBuffer
+        let response: GuardedHTTPClient.Response
         do {
-            response = try await http.execute(request, timeout: .seconds(15))
-            if response.status == .notModified, var cached {
-                cached.freshUntil = Self.freshness(response.headers["Cache-Control"])
-                entries.withLock { $0[url] = cached }
-                return cached.samples
-            }
-            guard (200..<300).contains(Int(response.status.code)) else {
-                throw Failure(code: 11200, message: "HTTP retrieval failure: \(url) answered \(response.status.code)")
-            }
-            body = try await response.body.collect(upTo: 50 << 20)
-        } catch let failure as Failure {
-            if let cached { return cached.samples }
-            throw failure
+            response = try await http.execute(request, timeout: .seconds(15), maximumBody: Self.maximumFile)
         } catch {
             if let cached { return cached.samples }
-            throw Failure(code: 11205, message: "HTTP connection failure: \(url): \(error)")
+            switch error {
+            case .refused: throw Failure(code: 11200, message: "HTTP retrieval of \(url) \(error)")
+            case .tooLarge: throw Failure(code: 11200, message: "HTTP retrieval failure: \(url): \(error)")
+            case .connection, .timedOut: throw Failure(code: 11205, message: "HTTP connection failure: \(url): \(error)")
+            }
         }
-        let samples = try Self.decode(body, url: url)
+        if response.status == 304, var cached {
+            cached.freshUntil = Self.freshness(response.headers["Cache-Control"])
+            store(cached, for: url)
+            return cached.samples
+        }
+        guard (200..<300).contains(response.status) else {
+            if let cached { return cached.samples }
+            throw Failure(code: 11200, message: "HTTP retrieval failure: \(url) answered \(response.status)")
+        }
+        let samples = try Self.decode(response.body, url: url)
         let control = response.headers["Cache-Control"].joined(separator: ",").lowercased()
         guard !control.contains("no-store") else { return samples }
-        let entry = Entry(
-            samples: samples, etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"),
-            freshUntil: Self.freshness(response.headers["Cache-Control"]))
-        entries.withLock { entries in
-            if entries.count >= capacity, entries[url] == nil { entries.removeAll() }
-            entries[url] = entry
-        }
+        store(
+            Entry(
+                samples: samples, etag: response.headers.first(name: "ETag"), lastModified: response.headers.first(name: "Last-Modified"),
+                freshUntil: Self.freshness(response.headers["Cache-Control"])), for: url)
         return samples
+    }
+
+    /// Keeps `entry`, dropping others until the samples fit in `capacity` bytes; a file
+    /// larger than the whole cache is played but not kept.
+    private func store(_ entry: Entry, for url: String) {
+        let size = entry.samples.count * MemoryLayout<Int16>.size
+        guard size <= capacity else { return }
+        entries.withLock { entries in
+            if let old = entries.byURL.removeValue(forKey: url) { entries.bytes -= old.samples.count * MemoryLayout<Int16>.size }
+            while entries.bytes + size > capacity, let victim = entries.byURL.first {
+                entries.byURL[victim.key] = nil
+                entries.bytes -= victim.value.samples.count * MemoryLayout<Int16>.size
+            }
+            entries.byURL[url] = entry
+            entries.bytes += size
+        }
     }
 
     /// `max-age` from Cache-Control as an instant (`no-cache`: none, revalidate every time).

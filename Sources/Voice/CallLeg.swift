@@ -130,7 +130,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
     func answer() async {
         guard record.status == .ringing else { return }
         call.respond(status: 200, reason: "OK", sdp: media.answer.text)
-        if let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
+        if let parameters = mediaParameters() { session.start(parameters) }
         record.startTime = clock.now()
         record.status = .inProgress
         // Written while the verb goes on (its audio should not wait for the disk); a later
@@ -149,6 +149,13 @@ actor CallLeg: ControllableLeg, RCMLLeg {
         }
     }
 
+    /// The negotiated media, admitting a softphone's media from its signalling address.
+    private func mediaParameters() -> MediaParameters? {
+        guard var parameters = MediaParameters(media.negotiated) else { return nil }
+        if call.isFromSoftphone { parameters.signallingHost = call.source.address }
+        return parameters
+    }
+
     /// A re-INVITE or UPDATE: hold (sendonly/inactive), resume or a new address. Without SDP
     /// in a re-INVITE, the current answer goes as our offer.
     private func renegotiate(_ offer: DialogOffer) {
@@ -159,7 +166,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
             guard MediaParameters(renegotiated.negotiated)?.canProtect ?? true else { throw SDPError.noCommonCodec }
             media = renegotiated
             logger.debug("media renegotiated", metadata: ["call": "\(record.sid)", "direction": "\(media.negotiated.direction)"])
-            if isAnswered, let parameters = MediaParameters(media.negotiated) { session.start(parameters) }
+            if isAnswered, let parameters = mediaParameters() { session.start(parameters) }
             offer.accept(answer: media.answer.text)
         } catch {
             offer.reject(status: 488, reason: "Not Acceptable Here")

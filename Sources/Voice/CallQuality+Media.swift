@@ -8,7 +8,7 @@ extension CallQuality {
             packetsSent: media.packetsSent, packetsReceived: media.packetsReceived, packetsLost: media.packetsLost,
             jitterMilliseconds: media.jitterMilliseconds, roundTripMilliseconds: media.roundTripMilliseconds,
             farEndPacketsLost: media.farEndPacketsLost, farEndJitterMilliseconds: media.farEndJitterMilliseconds,
-            reportsReceived: media.reportsReceived, srtpRejected: media.srtpRejected,
+            reportsReceived: media.reportsReceived, srtpRejected: media.srtpRejected, strangerPackets: media.strangerPackets,
             playoutDelayMilliseconds: media.playout?.addedDelayMilliseconds, lateLossRate: media.playout?.lateLossRate,
             concealmentRatio: media.playout?.concealmentRatio)
     }

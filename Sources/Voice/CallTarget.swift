@@ -10,8 +10,8 @@ public enum CallTarget: Sendable, Equatable {
     case client(String)
     case sip(SIPURI)
 
-    /// Reads Twilio's `To` forms: `+32…` or a national `0…` number, `client:login`, `sip:…`.
-    /// Nil when the text is none of them or not a Belgian number.
+    /// Reads Twilio's `To` forms: `+32…` or a national `0…` number, a `tel:` URI (RFC 3966),
+    /// `client:login`, `sip:…`. Nil when the text is none of them or not a Belgian number.
     public init?(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased().hasPrefix("client:") {
@@ -21,6 +21,9 @@ public enum CallTarget: Sendable, Equatable {
         } else if trimmed.lowercased().hasPrefix("sip:") || trimmed.lowercased().hasPrefix("sips:") {
             guard let uri = SIPURI(trimmed) else { return nil }
             self = .sip(uri)
+        } else if trimmed.lowercased().hasPrefix("tel:") {
+            guard let e164 = BelgianNumberPlan.normalise(String(trimmed.dropFirst("tel:".count).prefix { $0 != ";" })) else { return nil }
+            self = .number(e164)
         } else if let e164 = BelgianNumberPlan.normalise(trimmed) {
             self = .number(e164)
         } else {

@@ -101,11 +101,13 @@ public struct InboundCallRouter: CallHandler {
         case .authenticated(let client):
             call.markFromSoftphone()
             let user = SIPURI(call.request.uri)?.user ?? ""
-            if BelgianNumberPlan.isEmergencyOrSpecial(user) {
+            do {
+                try DestinationPolicy.check(dialled: user)
+            } catch {
                 await runtime.fetcher.notify(
-                    code: 13225, message: "Call from client:\(client.login) to \(user) refused: emergency and special numbers cannot be called",
-                    url: call.request.uri, account: client.accountSid, call: nil)
-                return refuse(call, 403, "Forbidden: emergency and special numbers cannot be called")
+                    code: 13225, message: "Call from client:\(client.login) refused: \(error)", url: call.request.uri,
+                    account: client.accountSid, call: nil)
+                return refuse(call, 403, error.forbiddenReason)
             }
             let application = await self.application(client.voiceApplicationSid, account: client.accountSid)
             guard let target = application.flatMap(WebhookTarget.init(application:)) ?? WebhookTarget(client: client)

@@ -218,7 +218,8 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         do {
             let media = try negotiator.accept(SessionDescription(parsing: sdp), to: offer)
             logger.debug("outbound leg answered", metadata: ["call": "\(record.sid)", "codec": "\(media.codec)"])
-            guard let parameters = MediaParameters(media), parameters.canProtect else { throw SDPError.noCommonCodec }
+            guard var parameters = MediaParameters(media), parameters.canProtect else { throw SDPError.noCommonCodec }
+            parameters.signallingHost = forks[index].flowHost
             session.start(parameters)
         } catch {
             // An answer we cannot use: the call cannot carry audio, so it ends at once.

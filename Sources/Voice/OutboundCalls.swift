@@ -35,8 +35,9 @@ public struct OutboundCallRequest: Sendable {
 /// Why an outbound call could not be started; each names the parameter at fault.
 public enum OutboundCallError: Error, Equatable {
     case invalidTo(String)
-    /// An emergency or special short number: never called (a Notification says so too).
-    case forbiddenDestination(String)
+    /// A destination the policy refuses: special, foreign, unsafe, the trunk, a reserved address.
+    case refused(DestinationPolicy.Refusal)
+    /// A caller ID that is not a number of the account (or, toward a Client, not a plain name).
     case callerIDNotOwned(String)
     /// A PSTN number was dialled but no `--trunk` is configured, or none of them resolved.
     case noTrunk
@@ -50,7 +51,9 @@ public enum OutboundCallError: Error, Equatable {
 
 /// Starts outbound legs: the Voice service behind `POST Calls`. PSTN numbers go to the first
 /// trunk gateway that resolved, with the caller ID in From; `client:` rings every registered
-/// contact; `sip:` goes to the address itself (its host name resolved).
+/// contact; `sip:` goes to the address itself (its host name resolved). Every target passes the
+/// `DestinationPolicy` first, and toward numbers and SIP addresses the caller ID is always a
+/// number the account owns (a softphone's calls show the operator's `--client-caller-id`).
 public final class OutboundCalls: Sendable {
     private let endpoint: SIPEndpoint
     private let registrar: Registrar
@@ -64,14 +67,18 @@ public final class OutboundCalls: Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let live: LiveCalls
+    private let policy: DestinationPolicy
+    private let clientCallerID: String?
     /// The Max-Forwards of a call Parley starts on its own (RFC 3261 §8.1.1.6).
     static let initialMaxForwards = 70
 
     public init(
         endpoint: SIPEndpoint, registrar: Registrar, numbers: any NumberRepository, clients: any ClientRepository,
-        calls: any CallRepository, trunks: Trunks, addresses: AdvertisedAddresses, media: MediaEngine, runtime: RCMLRuntime,
-        live: LiveCalls, clock: any WallClock, logger: Logger
+        calls: any CallRepository, trunks: Trunks, policy: DestinationPolicy, clientCallerID: String?, addresses: AdvertisedAddresses,
+        media: MediaEngine, runtime: RCMLRuntime, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
+        self.policy = policy
+        self.clientCallerID = clientCallerID
         self.endpoint = endpoint
         self.registrar = registrar
         self.numbers = numbers
@@ -89,31 +96,40 @@ public final class OutboundCalls: Sendable {
 
     /// Checks the request, writes the call record (queued) and starts ringing; the record
     /// follows the call from there.
+    /// A refused destination is also a Notification, so the account (and the operator) can
+    /// see the attempts.
     public func start(_ request: OutboundCallRequest) async throws -> CallRecord {
-        try await refuseForbidden(request.to, account: request.account, url: request.application.url, call: nil)
-        guard let target = CallTarget(request.to) else { throw OutboundCallError.invalidTo(request.to) }
-        let callerID = try await ownedNumber(request.from, account: request.account)
-        let placed = try await place(
-            target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
-            timeout: request.timeout, maxForwards: Self.initialMaxForwards, secure: false, application: request.application, statusCallback: request.statusCallback, observer: nil)
-        return placed.record
+        do {
+            let target = try Self.target(request.to)
+            let callerID: String
+            if case .client = target, let plain = Self.plainCallerID(request.from) {
+                callerID = plain
+            } else {
+                callerID = try await ownedNumber(request.from, account: request.account)
+            }
+            let placed = try await place(
+                target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
+                timeout: request.timeout, maxForwards: Self.initialMaxForwards, secure: false, application: request.application,
+                statusCallback: request.statusCallback, observer: nil)
+            return placed.record
+        } catch OutboundCallError.refused(let refusal) {
+            await runtime.fetcher.notify(
+                code: 21215, message: "Call to \(request.to) refused: \(refusal)", url: request.application.url, account: request.account,
+                call: nil)
+            throw OutboundCallError.refused(refusal)
+        }
     }
 
-    /// A Dial's target: rung with `callerID` (which must be the account's own number when
-    /// the target is a PSTN number), its media on the dialling leg's event loop so the two
+    /// A Dial's target: rung with the caller ID the verb gave or the parent call's (see
+    /// `callerID(given:toward:parent:)`), its media on the dialling leg's event loop so the two
     /// can be bridged, its answer and end reported on the returned call's events.
     func dial(
-        _ address: String, callerID: String, parent: CallRecord, timeout: Int, maxForwards: Int, secure: Bool, near: MediaSession
+        _ address: String, callerID given: String?, parent: CallRecord, timeout: Int, maxForwards: Int, secure: Bool,
+        near: MediaSession
     ) async throws -> DialedCall {
         guard maxForwards > 0 else { throw OutboundCallError.tooManyHops }
-        try await refuseForbidden(address, account: parent.accountSid, url: address, call: parent.sid)
-        guard let target = CallTarget(address) else { throw OutboundCallError.invalidTo(address) }
-        let from: String
-        if case .number = target {
-            from = try await ownedNumber(callerID, account: parent.accountSid)
-        } else {
-            from = BelgianNumberPlan.normalise(callerID) ?? callerID
-        }
+        let target = try Self.target(address)
+        let from = try await callerID(given: given, toward: target, parent: parent)
         let (events, observer) = AsyncStream<DialedCall.Event>.makeStream()
         let placed = try await place(
             target, callerID: from, account: parent.accountSid, direction: .outboundDial, parent: parent.sid, near: near,
@@ -121,13 +137,54 @@ public final class OutboundCalls: Sendable {
         return DialedCall(sid: placed.record.sid, leg: placed.leg, session: placed.session, events: events)
     }
 
-    /// Emergency and special numbers are never called: a Notification says so.
-    private func refuseForbidden(_ to: String, account: AccountSid, url: String, call: CallSid?) async throws {
-        guard BelgianNumberPlan.isEmergencyOrSpecial(to) else { return }
-        await runtime.fetcher.notify(
-            code: 13225, message: "Call to \(to) refused: emergency and special numbers cannot be called", url: url,
-            account: account, call: call)
-        throw OutboundCallError.forbiddenDestination(to)
+    /// The target a `To` or a Dial noun names, once the policy's checks that need no address
+    /// passed (the address of a `sip:` host is checked when it is resolved).
+    static func target(_ text: String) throws -> CallTarget {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let lowered = trimmed.lowercased()
+        do {
+            if lowered.hasPrefix("sip:") || lowered.hasPrefix("sips:") {
+                guard let uri = SIPURI(trimmed) else { throw OutboundCallError.invalidTo(text) }
+                try DestinationPolicy.check(uri)
+            } else if lowered.hasPrefix("tel:") {
+                let number = trimmed.dropFirst("tel:".count).prefix { $0 != ";" }
+                try DestinationPolicy.check(dialled: String(number))
+            } else {
+                try DestinationPolicy.check(dialled: trimmed)
+            }
+        } catch let refusal as DestinationPolicy.Refusal {
+            throw OutboundCallError.refused(refusal)
+        }
+        guard let target = CallTarget(trimmed) else { throw OutboundCallError.invalidTo(text) }
+        return target
+    }
+
+    /// Who a dialled leg says is calling. Toward a number or a SIP address it is always one of
+    /// the account's numbers: the one the verb gave, else the number the call came in on or
+    /// went out from, and for a softphone's call the operator's generic number (FlexIO never
+    /// lets a softphone choose). Toward a Client, which only the account's own phones see,
+    /// a plain name or number is shown as given, and the caller by default.
+    private func callerID(given: String?, toward target: CallTarget, parent: CallRecord) async throws -> String {
+        if case .client = target {
+            guard let given else { return parent.from }
+            guard let plain = Self.plainCallerID(given) else { throw OutboundCallError.callerIDNotOwned(given) }
+            return plain
+        }
+        if let given { return try await ownedNumber(given, account: parent.accountSid) }
+        if parent.from.hasPrefix("client:") {
+            guard let clientCallerID else { throw OutboundCallError.callerIDNotOwned(parent.from) }
+            return clientCallerID
+        }
+        return try await ownedNumber(parent.direction == .inbound ? parent.to : parent.from, account: parent.accountSid)
+    }
+
+    /// A caller ID shown to a Client as it is: a number in E.164, or letters, digits and
+    /// `+-._:` up to 64 characters (so `client:alice` too); nil for anything else.
+    static func plainCallerID(_ text: String) -> String? {
+        if let number = BelgianNumberPlan.normalise(text) { return number }
+        guard (1...64).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-._:".contains($0)) })
+        else { return nil }
+        return text
     }
 
     private func ownedNumber(_ text: String, account: AccountSid) async throws -> String {
@@ -219,7 +276,14 @@ public final class OutboundCalls: Sendable {
             let host = uri.host
             let resolved = await Task.detached { HostResolver.addresses(of: host) }.value
             guard let address = resolved.first else { throw OutboundCallError.unresolvable(uri.host) }
-            return [Destination(requestURI: uri.description, address: SIPDestination(uri: uri, address: address))]
+            // The address checked is the one the INVITE goes to: no second lookup can differ.
+            let destination = SIPDestination(uri: uri, address: address)
+            do {
+                try policy.check(address: destination.host, port: destination.port)
+            } catch {
+                throw OutboundCallError.refused(error)
+            }
+            return [Destination(requestURI: uri.description, address: destination)]
         case .client(let login):
             guard let client = try await clients.withLogin(login).first(where: { $0.accountSid == account }) else { return [] }
             return await registrar.registrations(of: client.sid).compactMap { registration in

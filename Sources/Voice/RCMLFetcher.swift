@@ -5,22 +5,23 @@ import NIOCore
 import Store
 
 /// Requests a call's RCML from the customer's web server (restcomm-compat §2.1): POST form or
-/// GET query, signed with `X-Twilio-Signature`, 15 s timeout; on a connection error, an HTTP
+/// GET query, signed with `X-Twilio-Signature`, through the `GuardedHTTPClient` (public
+/// addresses only), 15 s for the whole exchange; on a refused URL, a connection error, an HTTP
 /// error, a non-XML answer or a document that is not RCML it writes a Notification and tries
 /// the fallback URL (with `ErrorCode` and `ErrorUrl`). Returns the document and the URL it
 /// came from (relative URLs in it resolve against that), or nil when nothing usable came back.
 public final class RCMLFetcher: Sendable {
-    private let http: HTTPClient
+    private let http: GuardedHTTPClient
     private let accounts: any AccountRepository
     private let notifications: any NotificationRepository
     private let sealer: TokenSealer
     private let clock: any WallClock
     private let logger: Logger
-    static let timeout: TimeAmount = .seconds(15)
+    static let timeout: Duration = .seconds(15)
     static let maximumBody = 1 << 20
 
     public init(
-        http: HTTPClient = .shared, accounts: any AccountRepository, notifications: any NotificationRepository,
+        http: GuardedHTTPClient, accounts: any AccountRepository, notifications: any NotificationRepository,
         sealer: TokenSealer, clock: any WallClock, logger: Logger
     ) {
         self.http = http
@@ -119,12 +120,15 @@ public final class RCMLFetcher: Sendable {
         }
         let response: Response
         do {
-            let answer = try await http.execute(request, timeout: Self.timeout)
+            let answer = try await http.execute(request, timeout: Self.timeout, maximumBody: Self.maximumBody)
             response = Response(
-                status: Int(answer.status.code), contentType: answer.headers.first(name: "Content-Type") ?? "",
-                body: String(buffer: try await answer.body.collect(upTo: Self.maximumBody)))
+                status: answer.status, contentType: answer.headers.first(name: "Content-Type") ?? "", body: String(buffer: answer.body))
         } catch {
-            return .failure(Failure(code: 11205, message: "HTTP connection failure: \(error)"))
+            switch error {
+            case .refused: return .failure(Failure(code: 11200, message: "HTTP retrieval \(error)"))
+            case .tooLarge: return .failure(Failure(code: 11200, message: "HTTP retrieval failure: \(error)"))
+            case .connection, .timedOut: return .failure(Failure(code: 11205, message: "HTTP connection failure: \(error)"))
+            }
         }
         guard (200..<300).contains(response.status) else {
             return .failure(

@@ -137,34 +137,31 @@ extension RCMLLeg {
         guard let calls = runtime.dialer.calls else { return [] }
         var ringing: [DialedCall] = []
         for target in verb.targets {
-            let callerID: String
-            if let given = verb.callerId {
-                callerID = given
-            } else if case .number = target {
-                // A PSTN target sees one of the account's numbers: the one called, or the call's own.
-                callerID = record.direction == .inbound ? record.to : record.from
-            } else {
-                callerID = record.from
-            }
             do {
                 ringing.append(
                     try await calls.dial(
-                        target.address, callerID: callerID, parent: record, timeout: verb.timeout, maxForwards: forwardsForChildren,
+                        target.address, callerID: verb.callerId, parent: record, timeout: verb.timeout, maxForwards: forwardsForChildren,
                         secure: usesSRTP, near: session))
-            } catch OutboundCallError.forbiddenDestination {
-                continue  // the Notification is written
             } catch {
-                let (code, message) = Self.dialFailure(error, target: target.address, callerID: callerID)
+                let (code, message) = Self.dialFailure(error, target: target.address, callerID: verb.callerId)
                 await runtime.fetcher.notify(code: code, message: message, url: documentURL, account: record.accountSid, call: record.sid)
             }
         }
         return ringing
     }
 
-    private static func dialFailure(_ error: any Error, target: String, callerID: String) -> (Int, String) {
+    private static func dialFailure(_ error: any Error, target: String, callerID: String?) -> (Int, String) {
         switch error {
-        case OutboundCallError.callerIDNotOwned:
-            (13214, "Dial: callerId \(callerID) is not a number of this account")
+        case OutboundCallError.callerIDNotOwned(let shown):
+            callerID == nil
+                ? (13214, "Dial: no callerId for \(target): the call's own \(shown) is not a number of this account")
+                : (13214, "Dial: callerId \(shown) is not a number of this account")
+        case OutboundCallError.refused(let refusal):
+            switch refusal {
+            case .notBelgian: (13227, "Dial: \(target) refused: \(refusal)")
+            case .unsafe: (13223, "Dial: \(target) refused: \(refusal)")
+            case .specialNumber, .trunk, .address: (13225, "Dial: \(target) refused: \(refusal)")
+            }
         case OutboundCallError.invalidTo:
             (13223, "Dial: \(target) is not a Belgian number, a Client or a SIP address")
         case OutboundCallError.noTrunk:

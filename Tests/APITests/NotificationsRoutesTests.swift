@@ -28,22 +28,25 @@ final class APIFixture {
         let registrar = Registrar(
             authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test")))
         let live = LiveCalls()
+        let web = GuardedHTTPClient(policy: EgressPolicy(allowed: [], ownPorts: []))
         let fetcher = RCMLFetcher(
-            accounts: store.accounts, notifications: store.notifications, sealer: TokenSealer(), clock: SystemClock(),
+            http: web, accounts: store.accounts, notifications: store.notifications, sealer: TokenSealer(), clock: SystemClock(),
             logger: Logger(label: "test"))
         let recordings = RecordingLibrary(
             directory: directory.appendingPathComponent("recordings").path, recordings: store.recordings,
             publicURL: "http://127.0.0.1", clock: SystemClock(), logger: Logger(label: "test"))
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 20000...20100, threads: 1)
         let conferences = Conferences(
-            media: engine, audio: AudioCache(), fetcher: fetcher, records: store.conferences, library: recordings, clock: SystemClock(),
+            media: engine, audio: AudioCache(http: web), fetcher: fetcher, records: store.conferences, library: recordings, clock: SystemClock(),
             logger: Logger(label: "test"))
         let queues = Queues(records: store.queues, media: engine, clock: SystemClock())
         let outbound = OutboundCalls(
             endpoint: SIPEndpoint(registrar: registrar, logger: Logger(label: "test")), registrar: registrar,
-            numbers: store.numbers, clients: store.clients, calls: store.calls, trunks: Trunks(gateways: []), addresses: AdvertisedAddresses(bindHost: "127.0.0.1"),
+            numbers: store.numbers, clients: store.clients, calls: store.calls, trunks: Trunks(gateways: []),
+            policy: DestinationPolicy(trunks: Trunks(gateways: []), egress: EgressPolicy(allowed: [], ownPorts: [5060])), clientCallerID: nil,
+            addresses: AdvertisedAddresses(bindHost: "127.0.0.1"),
             media: engine,
-            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(), speech: nil, recognizer: nil, recordings: recordings, conferences: conferences,
+            runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(http: web), speech: nil, recognizer: nil, recordings: recordings, conferences: conferences,
                 queues: queues), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(

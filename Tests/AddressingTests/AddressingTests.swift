@@ -94,3 +94,37 @@ struct AdvertisedAddressesTests {
         #expect(both.rtpHost(toward: "127.0.0.1") == "203.0.113.10")
     }
 }
+
+@Suite("What a tenant may make Parley reach")
+struct EgressPolicyTests {
+    let policy = EgressPolicy(allowed: [AddressRange("10.1.0.0/16")!], ownPorts: [5060, 8080], ownAddresses: ["203.0.113.9"])
+
+    @Test(
+        "reserved blocks are refused unless allowed",
+        arguments: [
+            "127.0.0.1", "127.3.4.5", "169.254.169.254", "10.0.0.1", "172.16.5.5", "192.168.1.1", "100.64.0.1", "198.18.0.1",
+            "224.0.0.1", "0.0.0.0", "::1", "::", "fe80::1", "fd00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "not-an-address",
+        ])
+    func reserved(address: String) {
+        #expect(policy.refusal(address: address, port: 80) == .reserved(HostPort(host: IPAddress.unmapped(address), port: 80).description))
+    }
+
+    @Test("public addresses pass, and so do reserved ones the operator allowed", arguments: ["8.8.8.8", "2a00:1450::1", "10.1.2.3"])
+    func allowed(address: String) {
+        #expect(policy.refusal(address: address, port: 443) == nil)
+    }
+
+    @Test("Parley's own listeners are refused on any of its addresses, even allowed ones")
+    func itself() {
+        #expect(policy.refusal(address: "127.0.0.1", port: 5060) == .parley("127.0.0.1:5060"))
+        #expect(policy.refusal(address: "203.0.113.9", port: 8080) == .parley("203.0.113.9:8080"))
+        let lab = EgressPolicy(allowed: [AddressRange("127.0.0.0/8")!], ownPorts: [5060], ownAddresses: [])
+        #expect(lab.refusal(address: "127.0.0.1", port: 5070) == nil)
+        #expect(lab.refusal(address: "127.0.0.1", port: 5060) == .parley("127.0.0.1:5060"))
+    }
+
+    @Test("this host's interface addresses are listed")
+    func interfaces() {
+        #expect(LocalInterfaces.addresses().contains("127.0.0.1"))
+    }
+}

@@ -51,6 +51,9 @@ class Parley:
     sip_host: str = "127.0.0.1"
     # A command prefix that runs Parley elsewhere, e.g. `ip netns exec NAME`.
     launcher: tuple = ()
+    # The operator's allow-lists: the tests' peers (SIPp, baresip) and web server are on
+    # loopback, which a default Parley never lets a tenant reach. The attack tests narrow this.
+    peer_args: tuple = ("--sip-allow-cidr", "127.0.0.0/8", "--webhook-allow-cidr", "127.0.0.1")
     # With a certificate (HTTPS): the CA file that verifies it.
     ca: str = None
     tls_port: int = None
@@ -70,7 +73,7 @@ class Parley:
         self.process = subprocess.Popen(
             [*self.launcher, PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
              "--http-port", str(self.port), "--sip-host", self.sip_host, "--sip-port", str(self.sip_port),
-             "--number-pool", POOL_PATH, *self.trunk_args(), *extra_args],
+             "--number-pool", POOL_PATH, *self.trunk_args(), *self.peer_args, *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -138,6 +141,18 @@ def parley():
     server = make_parley().start()
     yield server
     assert server.stop() == 0, "parley did not shut down cleanly on SIGTERM"
+
+
+@pytest.fixture(scope="module")
+def mirror():
+    """A second Parley, the far end of calls Parley dials over SIP: Parley refuses to dial
+    itself, so a test that records what the dialled side hears binds that number here. It takes
+    PSTN calls from any loopback address, so Parley's SIP port reaches its numbers."""
+    server = make_parley()
+    server.env["PARLEY_TRUNK"] = ""
+    server.start(extra_args=("--trunk-source", "127.0.0.1"))
+    yield server
+    assert server.stop() == 0, "the mirror did not shut down cleanly on SIGTERM"
 
 
 @pytest.fixture

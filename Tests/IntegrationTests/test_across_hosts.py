@@ -22,12 +22,15 @@ from webhook_server import WebhookServer
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=unavailable_reason() or "")
 
 CARRIER_NAME = "carrier.parley.test"
+# A desk phone on the test host's side, reached by name (never the carrier's address: Parley
+# refuses sip: targets at its trunk).
+DESK_NAME = "desk.parley.test"
 CALLER_ID = "+32483206100"
 
 
 @pytest.fixture(scope="module")
 def hosts():
-    made = Hosts(core_hosts_file=f"{PEER_ADDRESS} {CARRIER_NAME}\n").create()
+    made = Hosts(core_hosts_file=f"{PEER_ADDRESS} {CARRIER_NAME}\n{ROOT_ADDRESS} {DESK_NAME}\n").create()
     yield made
     made.remove()
 
@@ -48,6 +51,7 @@ def on_core(parley, *extra_args):
     (and the credentials it asks for)."""
     parley.http_host, parley.sip_host, parley.launcher = CORE_HTTP_ADDRESS, "0.0.0.0", tuple(Hosts.in_core())
     parley.env.update(TRUNK_CREDENTIALS, PARLEY_TRUNK=f"sip:{CARRIER_NAME}:{parley.trunk_port}")
+    parley.peer_args = ("--sip-allow-cidr", "198.18.0.0/15,2001:2::/48", "--webhook-allow-cidr", ROOT_ADDRESS)
     return parley.start(extra_args=("--public-url", f"{parley.base_url}", *extra_args))
 
 
@@ -356,16 +360,15 @@ def test_the_twilio_library_starts_a_call_to_a_client_on_another_host(remote, we
 
 
 def tls_phone(parley, directory):
-    """A baresip on the peer host listening for TLS with a certificate for CARRIER_NAME from a
+    """A baresip on the test host listening for TLS with a certificate for DESK_NAME from a
     CA of its own (made in `directory`); gives (process, log, TLS port, that CA)."""
-    ca, certificate, key = make_certificates(str(directory), [], names=(CARRIER_NAME,))
+    ca, certificate, key = make_certificates(str(directory), [], names=(DESK_NAME,))
     bundle = directory / "phone.pem"
     bundle.write_text(open(certificate).read() + open(key).read())
     phone, log = start_baresip(parley, "tlsdesk", "Desk-pass-1", regint=0, answermode="auto", transport="tls", mediaenc="srtp-mand",
-                               sip_trace=True, launcher=Hosts.in_peer(), local_address=PEER_ADDRESS, registrar=PEER_ADDRESS,
-                               certificate=str(bundle))
+                               sip_trace=True, local_address=ROOT_ADDRESS, registrar=ROOT_ADDRESS, certificate=str(bundle))
     tls_port = baresip_sip_port(log) + 1
-    assert Hosts.wait_for_listener(PEER, tls_port, protocol="tcp"), open(log).read()[-2000:]
+    assert Hosts.wait_for_listener(None, tls_port, protocol="tcp"), open(log).read()[-2000:]
     return phone, log, tls_port, ca
 
 
@@ -381,19 +384,19 @@ def test_parley_opens_a_tls_connection_to_call_a_sips_address(hosts, web, fresh_
     try:
         on_core(parley, "--tls-ca-file", ca)
         parley.client().incoming_phone_numbers.create(phone_number=CALLER_ID)
-        call = parley.client().calls.create(to=f"sips:tlsdesk@{CARRIER_NAME}:{tls_port}", from_=CALLER_ID, url=url)
+        call = parley.client().calls.create(to=f"sips:tlsdesk@{DESK_NAME}:{tls_port}", from_=CALLER_ID, url=url)
         assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "completed", timeout=30), \
             open(log).read()[-3000:] + parley.logs()[-2000:]
     finally:
         stop(phone)
     quality = media_quality(parley, call.sid)
     assert quality["srtp"] is True and quality["packets_received"] > 100, quality
-    assert f"INVITE sips:tlsdesk@{CARRIER_NAME}" in open(log).read()  # over TLS, Parley's own connection
+    assert f"INVITE sips:tlsdesk@{DESK_NAME}" in open(log).read()  # over TLS, Parley's own connection
 
     # A phone whose certificate comes from a CA Parley was not given is never called.
     phone, log, tls_port, _ = tls_phone(parley, stranger)
     try:
-        call = parley.client().calls.create(to=f"sips:tlsdesk@{CARRIER_NAME}:{tls_port}", from_=CALLER_ID, url=url, timeout=5)
+        call = parley.client().calls.create(to=f"sips:tlsdesk@{DESK_NAME}:{tls_port}", from_=CALLER_ID, url=url, timeout=5)
         assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "no-answer", timeout=20)
     finally:
         stop(phone)

@@ -24,14 +24,15 @@ TONES = {"a": 500, "b": 900, "c": 1300}
 CALLER_IDS = {"a": "0470111101", "b": "0470111102", "c": "0470111103"}
 
 
-def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley, twilio_spec):
+def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley, mirror, twilio_spec):
     events = webhook().url("/conf/events")
     recorded = webhook().url("/conf/recorded")
     bind(parley, ROOM_NUMBER, "/conf/room",
          f'<Response><Dial timeLimit="11"><Conference beep="false" statusCallback="{events}" '
          f'statusCallbackEvent="start end join leave mute hold" record="record-from-start" recordingStatusCallback="{recorded}">'
          'standup</Conference></Dial></Response>')
-    bind(parley, RECORDING_NUMBER, "/conf/listener",
+    # c joins through the other Parley, whose <Dial> records what the room sends it.
+    bind(mirror, RECORDING_NUMBER, "/conf/listener",
          f'<Response><Dial action="/conf/listener/done" record="record-from-answer-dual"><Sip>sip:{ROOM_NUMBER}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
     webhook().serve("/conf/listener/done", "<Response><Hangup/></Response>")
     base = f"/2010-04-01/Accounts/{parley.admin_sid}/Conferences"
@@ -41,7 +42,8 @@ def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley,
             pcap = os.path.join(directory, f"{name}.pcap")
             write_alaw_pcap(pcap, tone(frequency, 11))
             scenario = speaking_scenario(directory, name, pcap, caller_id=CALLER_IDS[name])
-            processes[name] = sipp(parley, scenario, number=RECORDING_NUMBER if name == "c" else ROOM_NUMBER, background=True)
+            processes[name] = sipp(mirror, scenario, number=RECORDING_NUMBER, background=True) if name == "c" else \
+                sipp(parley, scenario, number=ROOM_NUMBER, background=True)
         # Everyone is in: one room in progress, three participants.
         assert wait_for(lambda: len(parley.http("GET", base + ".json", params={"Status": "in-progress"}).json()["conferences"]) == 1, timeout=5)
         listed = parley.http("GET", base + ".json", params={"FriendlyName": "standup"}).json()
@@ -61,7 +63,7 @@ def test_each_participant_hears_the_others_and_mute_and_kick_take_effect(parley,
         assert process.returncode == 0, (name, outputs[name][0][-1500:], outputs[name][1][-500:])
 
     [action] = [r["form"] for r in webhook().received("/conf/listener/done") if r["form"]["To"] == RECORDING_NUMBER]
-    media = requests.get(action["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    media = requests.get(action["RecordingUrl"] + ".wav", auth=(mirror.admin_sid, mirror.admin_token), timeout=10)
     with wave.open(io.BytesIO(media.content)) as reader:
         frames = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").reshape(-1, 2).astype(float)
     heard = frames[:, 1]  # what the room sent to participant c
@@ -233,14 +235,15 @@ def test_a_live_call_is_moved_into_a_room_by_its_call_sid(parley):
     assert process.returncode == 0, out[-1500:]
 
 
-def test_a_coach_is_heard_by_the_coached_participant_only(parley, twilio_spec):
-    # a and b reach the room through numbers whose <Dial> records both directions (channel 2:
-    # what the room sends them); the coach's <Conference coach> names a's call in the room.
+def test_a_coach_is_heard_by_the_coached_participant_only(parley, mirror, twilio_spec):
+    # a and b reach the room through numbers of the other Parley whose <Dial> records both
+    # directions (channel 2: what the room sends them); the coach's <Conference coach> names
+    # a's call in the room.
     room_number, coach_number = "+32476206108", "+32476206109"
     tones = {"a": 500, "b": 900, "coach": 1300}
     bind(parley, room_number, "/coach/room", '<Response><Dial timeLimit="14"><Conference beep="false">coached</Conference></Dial></Response>')
     for name, number in (("a", "+32476206106"), ("b", "+32476206107")):
-        bind(parley, number, f"/coach/{name}",
+        bind(mirror, number, f"/coach/{name}",
              f'<Response><Dial action="/coach/{name}/done" record="record-from-answer-dual">'
              f'<Sip>sip:{room_number}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
         webhook().serve(f"/coach/{name}/done", "<Response><Hangup/></Response>")
@@ -250,11 +253,11 @@ def test_a_coach_is_heard_by_the_coached_participant_only(parley, twilio_spec):
         for name, number, caller in (("a", "+32476206106", "0470111108"), ("b", "+32476206107", "0470111109")):
             pcap = os.path.join(directory, f"{name}.pcap")
             write_alaw_pcap(pcap, tone(tones[name], 14))
-            processes[name] = sipp(parley, speaking_scenario(directory, name, pcap, caller_id=caller), number=number, background=True)
+            processes[name] = sipp(mirror, speaking_scenario(directory, name, pcap, caller_id=caller), number=number, background=True)
         assert wait_for(lambda: parley.http("GET", base + ".json", params={"FriendlyName": "coached"}).json()["conferences"], timeout=5)
         conference = parley.http("GET", base + ".json", params={"FriendlyName": "coached"}).json()["conferences"][0]["sid"]
         assert wait_for(lambda: len(parley.client().conferences(conference).participants.list()) == 2, timeout=5)
-        [a_in_room] = parley.client().calls.list(to=room_number, from_="+32470111108")
+        [a_in_room] = parley.client().calls.list(to=room_number, from_="+32476206106")
         bind(parley, coach_number, "/coach/coach",
              f'<Response><Dial timeLimit="8"><Conference beep="false" coach="{a_in_room.sid}">coached</Conference></Dial></Response>')
         pcap = os.path.join(directory, "coach.pcap")
@@ -272,7 +275,7 @@ def test_a_coach_is_heard_by_the_coached_participant_only(parley, twilio_spec):
 
     def heard(name):
         [action] = [r["form"] for r in webhook().received(f"/coach/{name}/done")]
-        media = requests.get(action["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+        media = requests.get(action["RecordingUrl"] + ".wav", auth=(mirror.admin_sid, mirror.admin_token), timeout=10)
         with wave.open(io.BytesIO(media.content)) as reader:
             frames = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").reshape(-1, 2).astype(float)
         channel = frames[:, 1]  # what the room sent

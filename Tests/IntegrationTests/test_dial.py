@@ -27,18 +27,18 @@ def recording_of(parley, form):
     return wav_samples(media.content)[1]
 
 
-def test_the_callers_speech_reaches_the_dialled_party(parley):
-    # +32476206110 dials +32476206111 over SIP on Parley itself; that call records what it hears.
+def test_the_callers_speech_reaches_the_dialled_party(parley, mirror):
+    # +32476206110 dials +32476206111 over SIP on another Parley; that call records what it hears.
     bind(parley, "+32476206110", "/dial/a",
-         f'<Response><Dial action="/dial/a/done" timeout="10" record="record-from-answer-dual"><Sip>sip:+32476206111@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+         f'<Response><Dial action="/dial/a/done" timeout="10" record="record-from-answer-dual"><Sip>sip:+32476206111@127.0.0.1:{mirror.sip_port}</Sip></Dial></Response>')
     webhook().serve("/dial/a/done", "<Response><Hangup/></Response>")
-    bind(parley, "+32476206111", "/dial/b", '<Response><Record action="/dial/b/done" timeout="3" playBeep="false"/></Response>')
+    bind(mirror, "+32476206111", "/dial/b", '<Response><Record action="/dial/b/done" timeout="3" playBeep="false"/></Response>')
     webhook().serve("/dial/b/done", "<Response><Hangup/></Response>")
     result = sipp(parley, "uac_speaks_g711a.xml", number="+32476206110")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
 
     [recorded] = [r["form"] for r in webhook().received("/dial/b/done") if r["form"]["To"] == "+32476206111"]
-    correlation = best_correlation(pcap_alaw_samples(PCAP), recording_of(parley, recorded))
+    correlation = best_correlation(pcap_alaw_samples(PCAP), recording_of(mirror, recorded))
     assert correlation >= 0.9, correlation
     [dial_action] = [r["form"] for r in webhook().received("/dial/a/done") if r["form"]["To"] == "+32476206110"]
     [parent] = parley.client().calls.list(to="+32476206110")
@@ -46,7 +46,8 @@ def test_the_callers_speech_reaches_the_dialled_party(parley):
     assert dial_action["DialCallStatus"] == "completed" and dial_action["DialCallSid"] == child.sid
     assert int(dial_action["DialCallDuration"]) >= 7
     assert child.direction == "outbound-dial" and child.status == "completed"
-    assert child._from == "+32470111111"  # a SIP address sees the original caller (a PSTN number would see the account's)
+    assert child._from == "+32476206110"  # out of Parley, the caller ID is always the account's own number
+    assert recorded["From"] == "+32476206110"
     # record-from-answer-dual: the caller on the first channel, the callee on the second.
     [recording] = parley.client().recordings.list(call_sid=parent.sid)
     assert recording.source == "DialVerb" and recording.channels == 2 and recording.sid == dial_action["RecordingSid"]
@@ -58,20 +59,20 @@ def test_the_callers_speech_reaches_the_dialled_party(parley):
     assert numpy.abs(frames[:, 1]).mean() < numpy.abs(frames[:, 0]).mean() / 10  # the callee only listened
 
 
-def test_the_callees_speech_reaches_an_outbound_caller(parley):
+def test_the_callees_speech_reaches_an_outbound_caller(parley, mirror):
     caller_id = "+32476206112"
     parley.client().incoming_phone_numbers.create(phone_number=caller_id)
-    bind(parley, "+32476206113", "/dial/c", '<Response><Record action="/dial/c/done" timeout="3" playBeep="false"/></Response>')
+    bind(mirror, "+32476206113", "/dial/c", '<Response><Record action="/dial/c/done" timeout="3" playBeep="false"/></Response>')
     webhook().serve("/dial/c/done", "<Response><Hangup/></Response>")
     dialler = webhook().serve("/dial/d", '<Response><Dial timeout="10">+32470206140</Dial><Say>Bye.</Say></Response>')
     carrier = sipp(parley, "uas_speaks_g711a.xml", port=parley.trunk_port, background=True)
-    # Parley calls its own number over SIP; once answered, that call dials the carrier.
-    call = parley.client().calls.create(to=f"sip:+32476206113@127.0.0.1:{parley.sip_port}", from_=caller_id, url=dialler)
+    # Parley calls a number of the other Parley over SIP; once answered, that call dials the carrier.
+    call = parley.client().calls.create(to=f"sip:+32476206113@127.0.0.1:{mirror.sip_port}", from_=caller_id, url=dialler)
     out, err = carrier.communicate(timeout=60)
     assert carrier.returncode == 0, out[-2000:] + err[-1000:]
     assert wait_for(lambda: [r for r in webhook().received("/dial/c/done") if r["form"]["To"] == "+32476206113"], timeout=15)
     [recorded] = [r["form"] for r in webhook().received("/dial/c/done") if r["form"]["To"] == "+32476206113"]
-    correlation = best_correlation(pcap_alaw_samples(PCAP), recording_of(parley, recorded))
+    correlation = best_correlation(pcap_alaw_samples(PCAP), recording_of(mirror, recorded))
     assert correlation >= 0.9, correlation
     [child] = parley.client().calls.list(parent_call_sid=call.sid)
     assert child.to == "+32470206140" and child._from == caller_id and child.status == "completed"

@@ -33,7 +33,7 @@ def waits_of(name):
     return [r["form"] for r in webhook().received("/queue/wait") if r["form"]["From"] == CALLER_IDS[name]]
 
 
-def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_spec):
+def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, mirror, twilio_spec):
     client = parley.client()
     queue = client.queues.create(friendly_name="support", max_size=5)
     bind(parley, QUEUE_NUMBER, "/queue/enter",
@@ -44,7 +44,8 @@ def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_s
     # The Queue's url runs on the dequeued caller's end before the bridge: half a second.
     bind(parley, AGENT_NUMBER, "/queue/agent", '<Response><Dial timeLimit="4"><Queue url="/queue/whisper">support</Queue></Dial></Response>')
     webhook().serve("/queue/whisper", '<Response><Play digits="w"/></Response>')
-    bind(parley, RECORDING_NUMBER, "/queue/desk",
+    # The agent calls in through the other Parley, whose <Dial> records what the agent hears.
+    bind(mirror, RECORDING_NUMBER, "/queue/desk",
          f'<Response><Dial action="/queue/desk/done" record="record-from-answer-dual"><Sip>sip:{AGENT_NUMBER}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
     webhook().serve("/queue/desk/done", "<Response><Hangup/></Response>")
     base = f"/2010-04-01/Accounts/{parley.admin_sid}/Queues/{queue.sid}"
@@ -67,7 +68,7 @@ def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_s
         assert fetched["current_size"] == 2 and fetched["max_size"] == 5
 
         # The agent takes the front caller (a); b moves up.
-        processes["agent"] = caller(parley, RECORDING_NUMBER, pcaps["agent"], directory, "agent")
+        processes["agent"] = caller(mirror, RECORDING_NUMBER, pcaps["agent"], directory, "agent")
         assert wait_for(lambda: [w for w in waits_of("b") if w["QueuePosition"] == "1"], timeout=8), waits_of("b")
         assert client.queues(queue.sid).fetch().current_size == 1
         front = client.queues(queue.sid).members("Front").fetch()
@@ -93,7 +94,7 @@ def test_callers_wait_in_order_and_an_agent_takes_the_front_one(parley, twilio_s
     assert client.queues(queue.sid).fetch().current_size == 0
 
     [desk] = [r["form"] for r in webhook().received("/queue/desk/done") if r["form"]["To"] == RECORDING_NUMBER]
-    media = requests.get(desk["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    media = requests.get(desk["RecordingUrl"] + ".wav", auth=(mirror.admin_sid, mirror.admin_token), timeout=10)
     with wave.open(io.BytesIO(media.content)) as reader:
         frames = numpy.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").reshape(-1, 2).astype(float)
     heard = frames[:, 1]  # what the agent heard

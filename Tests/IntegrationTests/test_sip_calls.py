@@ -295,20 +295,24 @@ def test_a_carrier_calling_the_registered_contact_gives_the_number_in_to(parley)
     assert wait_for(lambda: parley.client().calls(call.sid).fetch().status == "completed")
 
 
-def test_a_call_that_comes_back_through_parley_runs_out_of_hops_instead_of_looping(parley):
-    """A number whose application dials that same number through the trunk: each pass
-    through Parley takes one off Max-Forwards, so the loop ends with a Notification."""
+def test_a_call_that_comes_back_through_parley_runs_out_of_hops_instead_of_looping(parley, mirror):
+    """Two Parleys whose applications dial each other's number over SIP: each pass through a
+    Parley takes one off Max-Forwards, so the loop ends with a Notification."""
     number = "+32485206102"
-    url = webhook().serve("/loop", f'<Response><Dial timeout="10"><Sip>sip:{number}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+    url = webhook().serve("/loop", f'<Response><Dial timeout="10"><Sip>sip:{number}@127.0.0.1:{mirror.sip_port}</Sip></Dial></Response>')
     app = parley.client().applications.create(friendly_name="loop", voice_url=url)
     parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+    back = webhook().serve("/loop/back", f'<Response><Dial timeout="10"><Sip>sip:{number}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')
+    app = mirror.client().applications.create(friendly_name="loop back", voice_url=back)
+    mirror.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
     caller = RawSIP(parley, timeout=20)
     status, line, _, _ = send_invite(caller, parley, number, "0470111111", max_forwards=3)
     assert status == 200, line
-    # The third pass cannot dial (no hop left): its Dial fails, and the chain unwinds.
+    # The third pass (back on this Parley) cannot dial (no hop left): its Dial fails, and the chain unwinds.
     assert wait_for(lambda: any("Max-Forwards used up" in n.message_text for n in parley.client().notifications.list()), timeout=20)
     inbound = [c for c in parley.client().calls.list(to=number) if c.direction == "inbound"]
-    assert len(inbound) == 3, [(c.sid, c.status) for c in inbound]
+    assert len(inbound) == 2, [(c.sid, c.status) for c in inbound]
+    assert len([c for c in mirror.client().calls.list(to=number) if c.direction == "inbound"]) == 1
     # The chain unwinds: the first pass's Dial ends and Parley hangs up on the caller.
     while True:
         _, request_line, headers = caller.receive()

@@ -145,8 +145,11 @@ struct MediaSessionTests {
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41020...41039)
         let far = try await FarEnd()
         let session = try await engine.openSession()
-        // Signalling said another port: symmetric RTP follows where the packets come from.
-        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: 9, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101))
+        // A softphone's SDP names another port than its NAT sends from: symmetric RTP follows
+        // where its packets come from, any port of its signalling address.
+        var parameters = MediaParameters(remoteHost: "127.0.0.1", remotePort: 9, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101)
+        parameters.signallingHost = "127.0.0.1"
+        session.start(parameters)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await session.record(to: path)
@@ -231,27 +234,39 @@ struct MediaSessionTests {
         await engine.shutdown()
     }
 
-    @Test("latching follows the first source only; a new address from signalling is followed again")
+    @Test("only the SDP's address latches: a stranger's packets are dropped and counted, before and after; a new address from signalling is followed")
     func latching() async throws {
         let engine = try await MediaEngine.start(host: "127.0.0.1", ports: 41050...41059)
         let caller = try await FarEnd()
         let stranger = try await FarEnd()
         let session = try await engine.openSession()
-        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: 9, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
+        session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: caller.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
+        _ = await session.quality()  // runs on the session's loop after `start`
         let silence = [UInt8](repeating: 0xFF, count: 160)
-        // `start` runs on the session's loop a moment later; a packet before it is dropped, so
-        // the caller sends until it is heard (and answered), before the stranger sends anything.
-        var sequence: UInt16 = 1
-        #expect(try await eventually {
-            if caller.received.isEmpty {
-                try? caller.send(caller.packet(payloadType: 0, sequence: sequence, timestamp: 160 * UInt32(sequence), payload: silence), to: session.port)
-                sequence += 1
-            }
-            return caller.received.count > 2
-        })
+        // The stranger sprays first: nothing latches to it and nothing is sent to it.
+        for sequence in 0..<5 {
+            try stranger.send(stranger.packet(payloadType: 0, sequence: UInt16(sequence), timestamp: 160 * UInt32(sequence), payload: silence), to: session.port)
+        }
+        var dropped = 0
+        for _ in 0..<250 where dropped < 5 {
+            dropped = await session.quality().strangerPackets
+            if dropped < 5 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(dropped == 5)
+        // The caller, at the SDP's address, is heard and answered.
+        for sequence in 1...3 {
+            try caller.send(caller.packet(payloadType: 0, sequence: UInt16(sequence), timestamp: 160 * UInt32(sequence), payload: silence), to: session.port)
+        }
+        var heard = 0
+        for _ in 0..<250 where heard < 3 {
+            heard = await session.quality().packetsReceived
+            if heard < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(heard == 3)
+        #expect(try await eventually { caller.received.count > 2 })
         try stranger.send(stranger.packet(payloadType: 0, sequence: 7, timestamp: 999, payload: silence), to: session.port)
         try await Task.sleep(for: .milliseconds(200))
-        #expect(stranger.received.isEmpty)  // the stranger's packet did not take the audio away
+        #expect(stranger.received.isEmpty)  // the stranger's packets never took the audio away
         // A re-INVITE moves the call to the stranger's address: Parley follows it.
         session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: stranger.port, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: nil))
         #expect(try await eventually { stranger.received.count > 2 })

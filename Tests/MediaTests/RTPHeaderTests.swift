@@ -35,3 +35,22 @@ struct RTPHeaderTests {
         #expect(packet.withUnsafeBytes { RTPHeader.parse($0) } == nil)
     }
 }
+
+@Suite("RTP port pool")
+struct RTPPortPoolTests {
+    @Test("ports are lent at random, never twice, and one given back rests behind the others")
+    func draws() {
+        let pool = RTPPortPool(range: 30000...30199)
+        var lent: [Int] = []
+        while let port = pool.take() { lent.append(port) }
+        #expect(lent.count == 100 && Set(lent).count == 100 && lent.allSatisfy { $0 % 2 == 0 })
+        #expect(lent != lent.sorted())  // not lowest first: the next port cannot be guessed
+        for port in lent { pool.give(port) }
+        pool.give(lent[0])  // given back twice: still free once
+        #expect(pool.available == 100)
+        // The port given back last is in the younger half, which is never drawn.
+        let newest = lent[99]
+        let drawn = (0..<50).compactMap { _ in pool.take() }
+        #expect(!drawn.contains(newest))
+    }
+}

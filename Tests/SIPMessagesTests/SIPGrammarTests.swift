@@ -60,3 +60,29 @@ struct SIPGrammarTests {
         #expect(headers["v"] == "c")
     }
 }
+
+@Suite("Nothing Parley writes can start a header of its own")
+struct HeaderInjectionTests {
+    @Test("a user part with CR, LF, spaces or an @ is written percent-escaped")
+    func escapedUser() throws {
+        let uri = try #require(SIPURI("sip:%0D%0AP-Asserted-Identity%3A%20x@198.51.100.4"))
+        #expect(uri.user == "\r\nP-Asserted-Identity: x")
+        #expect(uri.description == "sip:%0D%0AP-Asserted-Identity%3A%20x@198.51.100.4")
+        #expect(SIPURI(uri.description)?.user == uri.user)
+        #expect(SIPURI(scheme: "sip", user: "+3221234567", host: "gw").description == "sip:+3221234567@gw")
+    }
+
+    @Test("CR, LF and NUL in a start line or a header value become spaces on the wire")
+    func serializedLines() {
+        var headers = SIPHeaders()
+        headers.add("From", "<sip:a@b>\r\nP-Asserted-Identity: <sip:+3221234567@gw>")
+        headers.add("Subject", "x\0y")
+        let bytes = SIPRequest(method: "INVITE", uri: "sip:x@y\r\nX: 1", headers: headers).serialized()
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "INVITE sip:x@y  X: 1 SIP/2.0")
+        #expect(lines[1] == "From: <sip:a@b>  P-Asserted-Identity: <sip:+3221234567@gw>")
+        #expect(lines[2] == "Subject: x y")
+        #expect(!lines.contains { $0.hasPrefix("P-Asserted-Identity") || $0.hasPrefix("X:") })
+    }
+}

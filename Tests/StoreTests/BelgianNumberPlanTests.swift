@@ -42,15 +42,15 @@ struct BelgianNumberPlanTests {
     }
 
     @Test(
-        "emergency and special short numbers are recognised in every written form",
-        arguments: ["112", "100", "101", "+32 112", "0032112", "1207", "116000", "1-1-2"])
+        "emergency and special short numbers, premium-rate and shared-cost numbers are recognised in every written form",
+        arguments: ["112", "100", "101", "+32 112", "0032112", "1207", "116000", "1-1-2", "0900 12 345", "+32 902 12 345", "070 12 34 56", "077 12 34 56"])
     func emergencyNumbers(number: String) {
         #expect(BelgianNumberPlan.isEmergencyOrSpecial(number))
     }
 
     @Test(
         "ordinary numbers are not special",
-        arguments: ["+32470206100", "02 123 45 67", "11", "11200", "1160001", "+3310", "sip:112@host"])
+        arguments: ["+32470206100", "02 123 45 67", "09 212 34 56", "0800 12 345", "11", "11200", "1160001", "+3310", "sip:112@host"])
     func ordinaryNumbers(number: String) {
         #expect(!BelgianNumberPlan.isEmergencyOrSpecial(number))
     }
