@@ -1,11 +1,14 @@
 import Foundation
 import Hummingbird
+import SIP
 import Store
 
 /// Accounts: fetch and update one's own; create, list, suspend and close sub-accounts.
 /// A sub-account's auth token is shown once, in the response that creates it.
 struct AccountsRoutes {
     let accounts: any AccountRepository
+    /// Where the Clients of an account that stops being active are unregistered.
+    let registrar: Registrar
     /// Seals each new auth token, so webhooks of the account can be signed with it.
     let sealer: TokenSealer
     var scope: AccountScope { AccountScope(accounts: accounts) }
@@ -79,6 +82,11 @@ struct AccountsRoutes {
         }
         account.dateUpdated = Date()
         try await accounts.update(account)
+        if account.status != .active {
+            // Its Clients and those of its sub-accounts are rung no more.
+            let family = try await accounts.family(of: account.sid, filter: AccountFilter(), page: PageRequest(size: PageRequest.maximumSize))
+            await registrar.unregister(accounts: Set(family.items.map(\.sid)))
+        }
         return render(account, token: nil, context: context)
     }
 

@@ -13,7 +13,7 @@ struct BasicAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let account = try await ThrottledLogin(throttle: throttle).account(for: context, failure: .unauthenticated) {
+        let account = try await ThrottledLogin(throttle: throttle, accounts: accounts).account(for: context, failure: .unauthenticated) {
             try await authenticate(request)
         }
         var context = context

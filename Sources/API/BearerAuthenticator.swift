@@ -15,7 +15,7 @@ struct BearerAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let account = try await ThrottledLogin(throttle: throttle).account(for: context, failure: .invalidBearerToken) {
+        let account = try await ThrottledLogin(throttle: throttle, accounts: accounts).account(for: context, failure: .invalidBearerToken) {
             try await authenticate(request)
         }
         var context = context

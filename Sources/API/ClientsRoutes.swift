@@ -50,6 +50,7 @@ struct ClientsRoutes {
             guard try await clients.delete(sid, account: account.sid) else {
                 throw APIError.notFound(sid.rawValue)
             }
+            await registrar.unregister(client: sid)
             return ResourceResponse.noContent()
         }
     }
@@ -106,6 +107,8 @@ struct ClientsRoutes {
         try await apply(form, to: &client)
         client.dateUpdated = Date()
         try await clients.update(client)
+        // A disabled Client is rung no more: its registrations end now, not when they expire.
+        if client.status == .disabled { await registrar.unregister(client: client.sid) }
         return render(client, context: context)
     }
 

@@ -2,9 +2,10 @@ import Store
 
 /// One login attempt under the throttle, shared by Basic and bearer authentication: a source
 /// over its limit is refused (429) before any check, a failure is counted (and logged once the
-/// limit is reached), and only an active account gets through.
+/// limit is reached), and only an active account (with active owners) gets through.
 struct ThrottledLogin {
     let throttle: LoginThrottle
+    let accounts: any AccountRepository
 
     func account(
         for context: ParleyRequestContext, failure: APIError, check: () async throws -> Account?
@@ -16,7 +17,8 @@ struct ThrottledLogin {
             }
             throw failure
         }
-        guard account.status == .active else { throw APIError.inactiveAccount }
+        // A sub-account of a suspended or closed owner is as inactive as its owner.
+        guard account.status == .active, try await accounts.standing(of: account.sid) == .active else { throw APIError.inactiveAccount }
         return account
     }
 }

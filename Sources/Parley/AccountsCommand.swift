@@ -7,8 +7,8 @@ import Store
 /// `parley serve` runs on the same directory (SQLite WAL allows it).
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "accounts", abstract: "List, create and re-key accounts.",
-        subcommands: [List.self, Create.self, RotateToken.self])
+        commandName: "accounts", abstract: "List, create, re-key, suspend, reactivate and close accounts.",
+        subcommands: [List.self, Create.self, RotateToken.self, SetStatus.self])
 
     struct Location: ParsableArguments {
         @Option(help: "The data directory of the Parley to manage (PARLEY_DATA_DIR; default ./parley-data).")
@@ -85,6 +85,42 @@ struct AccountsCommand: AsyncParsableCommand {
             account.dateUpdated = Date()
             try await store.accounts.update(account)
             print("AccountSid: \(sid)\nAuthToken:  \(token)")
+        }
+    }
+
+    struct SetStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-status",
+            abstract: "Suspend, reactivate or close an account. Its sub-accounts follow: a suspended or closed owner stops them all.",
+            discussion: """
+                A suspended account's numbers take no calls (480), its Clients cannot register or call, and its \
+                credentials are refused; a closed account stays closed. Registrations already made end at their \
+                next refresh, or at once when the status is changed through the API.
+                """)
+        @OptionGroup var location: Location
+        @Argument(help: "The AccountSid.")
+        var accountSid: String
+        @Argument(help: "active, suspended or closed.")
+        var status: String
+
+        func run() async throws {
+            guard let sid = AccountSid(accountSid) else {
+                throw ValidationError("'\(accountSid)' is not an AccountSid (AC + 32 hex digits)")
+            }
+            guard let status = AccountStatus(rawValue: status) else {
+                throw ValidationError("'\(status)' is not active, suspended or closed")
+            }
+            let store = try location.openStore()
+            guard var account = try await store.accounts.find(sid) else {
+                throw ValidationError("no account \(sid) in this data directory")
+            }
+            guard account.status != .closed || status == .closed else {
+                throw ValidationError("\(sid) is closed; a closed account cannot be reopened")
+            }
+            account.status = status
+            account.dateUpdated = Date()
+            try await store.accounts.update(account)
+            print("\(sid) \(status.rawValue)")
         }
     }
 }

@@ -86,7 +86,7 @@ public struct ParleyServer: Sendable {
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
         let clock: any WallClock = testClock ?? SystemClock()
         let authenticator = DigestAuthenticator(
-            clients: store.clients, realm: configuration.sipRealm,
+            clients: store.clients, accounts: store.accounts, realm: configuration.sipRealm,
             algorithms: configuration.digestAlgorithms, clock: clock, logger: Logger(label: "parley.sip"))
         let registrar = Registrar(authenticator: authenticator, clock: clock)
         // PSTN calls come from the configured trunks only; their names are resolved before
@@ -133,7 +133,7 @@ public struct ParleyServer: Sendable {
             fetcher: fetcher, audio: audio, speech: speech, recognizer: recognizer, recordings: recordings, conferences: conferences,
             queues: queues)
         let router = InboundCallRouter(
-            numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
+            accounts: store.accounts, numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, addresses: addresses, logger: Logger(label: "parley.sip"))

@@ -24,11 +24,14 @@ public final class DigestAuthenticator: Sendable {
         /// Answer with a challenge (`stale` when only the nonce was too old).
         case challenge(stale: Bool)
         case badRequest(String)
+        /// Right credentials, but the Client is disabled or its account (or the account's
+        /// owner) is suspended or closed.
         case disabled
         case throttled
     }
 
     private let clients: any ClientRepository
+    private let accounts: any AccountRepository
     private let realm: String
     private let algorithms: [DigestAlgorithm]
     private let clock: any WallClock
@@ -45,11 +48,12 @@ public final class DigestAuthenticator: Sendable {
     }
 
     public init(
-        clients: any ClientRepository, realm: String, algorithms: [DigestAlgorithm] = [.md5],
+        clients: any ClientRepository, accounts: any AccountRepository, realm: String, algorithms: [DigestAlgorithm] = [.md5],
         clock: any WallClock = SystemClock(), nonceLifetime: TimeInterval = 300,
         throttle: LoginThrottle = LoginThrottle(limit: 30, window: 60), logger: Logger
     ) {
         self.clients = clients
+        self.accounts = accounts
         self.realm = realm
         self.algorithms = algorithms.isEmpty ? [.md5] : algorithms
         self.clock = clock
@@ -131,6 +135,7 @@ public final class DigestAuthenticator: Sendable {
             logger.warning("digest nonce-count replayed", metadata: ["login": "\(username)"])
             return .challenge(stale: false)
         }
-        return client.status == .enabled ? .authenticated(client) : .disabled
+        guard client.status == .enabled, (try? await accounts.standing(of: client.accountSid)) == .active else { return .disabled }
+        return .authenticated(client)
     }
 }

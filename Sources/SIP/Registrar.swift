@@ -80,6 +80,17 @@ public actor Registrar {
         return response
     }
 
+    /// Ends every binding of a Client that was disabled or deleted: it is no longer rung.
+    public func unregister(client: ClientSid) {
+        bindings[client] = nil
+    }
+
+    /// Ends every binding of the Clients of these accounts (suspended or closed, with their
+    /// sub-accounts).
+    public func unregister(accounts: Set<AccountSid>) {
+        bindings = bindings.filter { _, list in !list.contains { accounts.contains($0.accountSid) } }
+    }
+
     private func pruneIfDue(_ now: Date) {
         guard now.timeIntervalSince(lastPrune) > 30 else { return }
         lastPrune = now

@@ -7,14 +7,16 @@ import SIP
 import SIPMessages
 import Store
 
-/// Decides where an inbound INVITE goes (the SIP issue's routing). A call whose From is a
-/// Client login is a Client calling out: it is challenged (407) and, once authenticated, runs
-/// the Client's voice application (403 if disabled or dialling an emergency or special number,
-/// 480 if it has none). Any other call must come from the trunk (or loopback) to a Belgian
-/// number: it reaches the account holding the number if the number is bound to an application
-/// (404 unknown number, 480 no application or one without a voice URL, 403 another source). An offer without a common codec gets 488.
-/// The number's application wins over its own voice URL.
+/// Decides where an inbound INVITE goes. A call whose From is a Client login is a Client
+/// calling out: challenged (407) and, once authenticated, it runs the Client's voice
+/// application (403 if the Client is disabled, its account is not active, or it dials what the
+/// `DestinationPolicy` refuses; 480 if it has no application). Any other call must come from a
+/// trunk to a Belgian number: it reaches the account holding the number if the number is bound
+/// to an application (404 unknown number or closed account, 480 suspended account or no
+/// application, 403 another source). An offer without a common codec gets 488. The number's
+/// application wins over its own voice URL.
 public struct InboundCallRouter: CallHandler {
+    let accounts: any AccountRepository
     let numbers: any NumberRepository
     let applications: any ApplicationRepository
     let calls: any CallRepository
@@ -29,11 +31,12 @@ public struct InboundCallRouter: CallHandler {
     let logger: Logger
 
     public init(
-        numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
+        accounts: any AccountRepository, numbers: any NumberRepository, applications: any ApplicationRepository, calls: any CallRepository,
         clients: any ClientRepository, runtime: RCMLRuntime, authenticator: DigestAuthenticator, trunks: Trunks,
         addresses: AdvertisedAddresses, media: MediaEngine, live: LiveCalls, clock: any WallClock, logger: Logger
     ) {
         self.live = live
+        self.accounts = accounts
         self.numbers = numbers
         self.applications = applications
         self.runtime = runtime
@@ -73,6 +76,12 @@ public struct InboundCallRouter: CallHandler {
         }
         guard let number, number.state == .reserved, let account = number.accountSid else {
             return refuse(call, 404, "Not Found")
+        }
+        // A suspended account (or one whose owner is) takes no calls for now; a closed one never.
+        switch try? await accounts.standing(of: account) {
+        case .active: break
+        case .suspended: return refuse(call, 480, "Temporarily Unavailable")
+        case .closed, nil: return refuse(call, 404, "Not Found")
         }
         let application = await self.application(number.routing.voiceApplicationSid, account: account)
         guard let target = application.flatMap(WebhookTarget.init(application:)) ?? WebhookTarget(routing: number.routing)

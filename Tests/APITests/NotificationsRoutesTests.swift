@@ -26,7 +26,7 @@ final class APIFixture {
 
     func services(health: ListenerHealth) async throws -> APIServices {
         let registrar = Registrar(
-            authenticator: DigestAuthenticator(clients: store.clients, realm: "parley", logger: Logger(label: "test")))
+            authenticator: DigestAuthenticator(clients: store.clients, accounts: store.accounts, realm: "parley", logger: Logger(label: "test")))
         let live = LiveCalls()
         let web = GuardedHTTPClient(policy: EgressPolicy(allowed: [], ownPorts: []))
         let fetcher = RCMLFetcher(

@@ -129,6 +129,17 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
     return process, log_path
 
 
+def interface_of(address, launcher=()):
+    """The interface holding `address` (where `launcher` runs): baresip writes that
+    interface's address in its SDP, not the machine's default one."""
+    listing = subprocess.run([*launcher, "ip", "-o", "addr", "show"], capture_output=True, text=True, check=True).stdout
+    for line in listing.splitlines():
+        fields = line.split()
+        if f"{address}/" in line and len(fields) > 1:
+            return fields[1]
+    raise AssertionError(f"no interface holds {address}: {listing}")
+
+
 def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir, tone_hz,
                   launcher, local_address, registrar, cafile, certificate):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
@@ -143,6 +154,7 @@ def _baresip_once(parley, login, password, regint, commands, answermode, sip_tra
         tone.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * tone_hz * i / rate))) * channels for i in range(rate * 30)))
     with open(os.path.join(config_dir, "config"), "w") as config:
         config.write(f"poll_method epoll\nsip_listen {local_address}:{port}\nsip_transports {transport}\n"
+                     f"net_interface {interface_of(local_address, launcher)}\n"
                      + (f"sip_cafile {cafile}\n" if cafile else "")
                      + (f"sip_certificate {certificate}\n" if certificate else "")
                      + "module_path /usr/lib/baresip/modules\n" + "".join(f"module {codec}.so\n" for codec in codecs) +

@@ -46,6 +46,9 @@ class WebhookServer:
                     content_type, payload, extra_headers = served
                     if "ETag" in extra_headers and self.headers.get("If-None-Match") == extra_headers["ETag"]:
                         status, payload = 304, b""
+                elif parsed.path == "/redirect":
+                    status, payload = 302, b""
+                    extra_headers = {"Location": urllib.parse.parse_qs(parsed.query)["to"][0]}
                 elif parsed.path.startswith("/slow/"):
                     time.sleep(float(parsed.path.split("/")[2]))
                 elif parsed.path.startswith("/status/"):

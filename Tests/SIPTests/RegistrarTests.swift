@@ -19,14 +19,32 @@ struct FixedClients: ClientRepository {
     func withLogin(_ login: String) async throws -> [Client] { clients.filter { $0.login == login } }
 }
 
+/// Accounts that exist whatever their SID, active unless listed with another status (and
+/// owned by the account listed as their owner).
+struct FixedAccounts: AccountRepository {
+    var statuses: [AccountSid: AccountStatus] = [:]
+    var owners: [AccountSid: AccountSid] = [:]
+    func insert(_ account: Account) async throws {}
+    func update(_ account: Account) async throws {}
+    func find(_ sid: AccountSid) async throws -> Account? {
+        Account(
+            sid: sid, ownerSid: owners[sid], friendlyName: "a", status: statuses[sid] ?? .active, role: .user, authTokenHash: "",
+            dateCreated: Date(), dateUpdated: Date())
+    }
+    func family(of sid: AccountSid, filter: AccountFilter, page: PageRequest) async throws -> PageResult<Account> {
+        PageResult(items: [], total: 0, request: page)
+    }
+    func all() async throws -> [Account] { [] }
+}
+
 @Suite("Registrar")
 struct RegistrarTests {
     let clock = AdjustableClock()
 
-    func registrar(_ clients: [Client], algorithms: [DigestAlgorithm] = [.md5]) -> Registrar {
+    func registrar(_ clients: [Client], algorithms: [DigestAlgorithm] = [.md5], accounts: FixedAccounts = FixedAccounts()) -> Registrar {
         Registrar(
             authenticator: DigestAuthenticator(
-                clients: FixedClients(clients: clients), realm: "parley", algorithms: algorithms, clock: clock,
+                clients: FixedClients(clients: clients), accounts: accounts, realm: "parley", algorithms: algorithms, clock: clock,
                 logger: Logger(label: "test")),
             clock: clock)
     }
@@ -73,6 +91,24 @@ struct RegistrarTests {
             source: "udp:127.0.0.1:5062", sourceAddress: "127.0.0.1")
         #expect(ok.status == 200)
         #expect(await registrar.registrations(of: alice.sid).map(\.contact) == ["sip:alice@127.0.0.1:5062"])
+    }
+
+    @Test("a Client of a suspended or closed account, or of a suspended owner's sub-account, is refused with the right password")
+    func inactiveAccounts() async {
+        let alice = client("alice", "pw-123456")
+        let owner = AccountSid.generate()
+        for accounts in [
+            FixedAccounts(statuses: [alice.accountSid: .suspended]), FixedAccounts(statuses: [alice.accountSid: .closed]),
+            FixedAccounts(statuses: [owner: .suspended], owners: [alice.accountSid: owner]),
+        ] {
+            let registrar = registrar([alice], accounts: accounts)
+            let challenge = await registrar.register(request("alice"), source: "udp:127.0.0.1:5062", sourceAddress: "127.0.0.1")
+            let refused = await registrar.register(
+                request("alice", authorization: authorization("alice", "pw-123456", nonce: nonce(challenge))),
+                source: "udp:127.0.0.1:5062", sourceAddress: "127.0.0.1")
+            #expect(refused.status == 403)
+            #expect(await registrar.registrations(of: alice.sid).isEmpty)
+        }
     }
 
     @Test("a binding lapses when its expiry passes")

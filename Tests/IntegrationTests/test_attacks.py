@@ -1,0 +1,263 @@
+"""Attacks on Parley, each a test that fails if the attack succeeds: toll fraud through the
+REST API and through <Dial> (the carrier's trunk as a SIP address, emergency, premium and
+foreign numbers, CR/LF in user parts and caller IDs, Parley dialling itself), SSRF through
+webhooks, redirects and <Play> (loopback outside the operator's allow-list, cloud metadata,
+private addresses, http+unix, Parley's own API), a stranger spraying the RTP port range
+during a call, and a suspended customer (with its sub-accounts) or a disabled Client still
+taking or making calls. The tests' own peers are on 127.0.0.1, which the shared Parley allows (as an
+operator would allow a lab); everything else on loopback stays refused."""
+import re
+import select
+import socket
+import subprocess
+import threading
+
+import pytest
+import requests
+
+from audio_check import best_correlation, pcap_alaw_samples, wav_samples
+from rcml_calls import sipp
+from sip_peers import RawSIP, challenge_fields, create_client, digest, registrations, wait_for
+from test_sip_calls import send_invite
+from webhook_server import WebhookServer, webhook
+
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+
+
+@pytest.fixture
+def trunk_listener(parley):
+    """A UDP socket on the carrier's port: an attack that reaches the trunk shows up here."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", parley.trunk_port))
+    yield listener
+    listener.close()
+
+
+def nothing_arrived(listener):
+    readable, _, _ = select.select([listener], [], [], 0.3)
+    return not readable
+
+
+@pytest.fixture(scope="module")
+def inside():
+    """A web server at 127.0.0.2: on loopback, outside the shared Parley's allow-list
+    (127.0.0.1), standing for the operator's internal services."""
+    server = WebhookServer(host="127.0.0.2")
+    yield server
+    server.httpd.shutdown()
+
+
+def own(parley, number):
+    app = parley.client().applications.create(friendly_name=f"attacker {number}", voice_url=webhook().url("/attack/hold"))
+    parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+
+
+def notifications(parley, **filters):
+    path = f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json"
+    return parley.http("GET", path, params={"PageSize": 1000, **filters}).json()["notifications"]
+
+
+def test_the_api_refuses_toll_fraud_destinations(parley, trunk_listener):
+    caller_id = "+32490206100"
+    own(parley, caller_id)
+    attacks = {
+        f"sip:+32470206135@127.0.0.1:{parley.trunk_port}": (21215, "trunk"),
+        f"sip:+32470206135@127.0.0.1:{parley.trunk_port};transport=tcp": (21215, "trunk"),
+        "112": (21215, "emergency"),
+        "+32 101": (21215, "emergency"),
+        "0900 12 345": (21215, "emergency or special"),
+        "+88213000001": (21215, "not a Belgian number"),
+        "tel:+88213000001": (21215, "not a Belgian number"),
+        "sip:+88213000001@carrier.example.net": (21215, "not a Belgian number"),
+        "sip:112@carrier.example.net": (21215, "emergency"),
+        "sip:%0D%0AP-Asserted-Identity%3A%20%3Csip%3A%2B3222222222%40x%3E@127.0.0.1:5999": (21211, "cannot be sent"),
+        "sip:desk@127.0.0.1:5999?P-Asserted-Identity=%3Csip%3A%2B3222222222%40x%3E": (21211, "cannot be sent"),
+        f"sip:desk@127.0.0.1:{parley.sip_port}": (21215, "Parley itself"),
+        "sip:desk@169.254.169.254": (21215, "not a public address"),
+        "sip:desk@10.0.0.1": (21215, "not a public address"),
+        "sip:desk@[::1]:5999": (21215, "not a public address"),
+    }
+    url = webhook().url("/attack/hold")
+    for to, (code, reason) in attacks.items():
+        response = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json", data={"To": to, "From": caller_id, "Url": url})
+        assert response.status_code == 400, (to, response.text)
+        assert response.json()["code"] == code and reason in response.json()["message"], (to, response.json())
+    # A caller ID that is not the account's, toward the PSTN or a SIP address.
+    for to in ("+32470206135", "sip:desk@127.0.0.1:5999"):
+        response = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json",
+                               data={"To": to, "From": "+3222222222", "Url": url})
+        assert response.status_code == 400 and response.json()["code"] == 21210, response.text
+    assert parley.client().calls.list(from_=caller_id) == []
+    assert nothing_arrived(trunk_listener)
+    # Each refused destination is on record for the account.
+    texts = [n["message_text"] for n in notifications(parley)]
+    assert sum("refused" in text for text in texts) >= len(attacks), texts
+
+
+def test_dial_cannot_reach_the_trunk_parley_or_a_private_address_nor_inject_headers(parley, trunk_listener):
+    number = "+32490206101"
+    injected = "+32490206101&#13;&#10;P-Asserted-Identity: &lt;sip:+3222222222@carrier&gt;"
+    document = (
+        "<Response>"
+        f'<Dial callerId="{injected}" timeout="3">+32470206135</Dial>'
+        '<Dial callerId="+3222222222" timeout="3">+32470206135</Dial>'
+        f'<Dial timeout="3"><Sip>sip:+32470206135@127.0.0.1:{parley.trunk_port}</Sip></Dial>'
+        f'<Dial timeout="3"><Sip>sip:{number}@127.0.0.1:{parley.sip_port}</Sip></Dial>'
+        '<Dial timeout="3"><Sip>sip:desk@169.254.169.254</Sip></Dial>'
+        '<Dial timeout="3"><Sip>sip:%0D%0AX-Evil%3A%201@127.0.0.1:5999</Sip></Dial>'
+        '<Dial timeout="3">+88213000001</Dial>'
+        '<Dial timeout="3">112</Dial>'
+        "<Hangup/></Response>")
+    app = parley.client().applications.create(friendly_name="fraud", voice_url=webhook().serve("/attack/fraud", document))
+    parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+    result = sipp(parley, "uac_parley_hangs_up.xml", number=number)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    [call] = parley.client().calls.list(to=number)
+    assert parley.client().calls.list(parent_call_sid=call.sid) == []  # no Dial placed a call
+    assert nothing_arrived(trunk_listener)
+    texts = sorted((n["error_code"], n["message_text"]) for n in notifications(parley, CallSid=call.sid))
+    codes = [code for code, _ in texts]
+    assert codes.count("13214") == 2, texts  # both caller IDs refused
+    assert sum("trunk" in text for _, text in texts) == 1, texts
+    assert sum("Parley itself" in text for _, text in texts) == 1, texts
+    assert sum("not a public address" in text for _, text in texts) == 1, texts
+    assert sum("cannot be sent" in text for _, text in texts) == 1, texts
+    assert "13227" in codes and sum("emergency" in text for _, text in texts) == 1, texts
+
+
+def fetched_nothing(server):
+    return server.received() == []
+
+
+def test_webhooks_and_audio_cannot_reach_the_operators_network(parley, inside):
+    secret = inside.serve("/secret", "<Response><Say>internal</Say></Response>")
+    wav = inside.serve("/prompt.wav", b"RIFF")
+    targets = {
+        "+32490206102": secret,  # loopback outside the allow-list
+        "+32490206103": "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+        "+32490206104": "http://10.20.30.40/rcml",  # a private address
+        "+32490206105": webhook().url(f"/redirect?to={secret}"),  # an allowed host redirecting inside
+        "+32490206106": f"http://127.0.0.1:{parley.port}/2010-04-01/Accounts.json",  # Parley's own API
+        "+32490206107": f"http://[::1]:{inside.port}/secret",
+    }
+    for number, url in targets.items():
+        app = parley.client().applications.create(friendly_name=f"ssrf {number}", voice_url=url)
+        parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+        result = sipp(parley, "uac_parley_hangs_up.xml", number=number)
+        assert result.returncode == 0, (url, result.stdout[-1500:])
+        [call] = parley.client().calls.list(to=number)
+        [entry] = notifications(parley, CallSid=call.sid)[-1:]
+        assert "refused" in entry["message_text"] and entry["error_code"] == "11200", (url, entry)
+        assert not entry.get("response_body"), entry  # nothing from a refused address reaches the tenant
+    # An application whose own document is allowed, pointing <Play> and a status callback inside.
+    number = "+32490206108"
+    document = webhook().serve("/attack/play", f"<Response><Play>{wav}</Play><Hangup/></Response>")
+    app = parley.client().applications.create(friendly_name="ssrf play", voice_url=document, status_callback=secret)
+    parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+    result = sipp(parley, "uac_parley_hangs_up.xml", number=number)
+    assert result.returncode == 0, result.stdout[-1500:]
+    [call] = parley.client().calls.list(to=number)
+    assert wait_for(lambda: len([n for n in notifications(parley, CallSid=call.sid) if "refused" in n["message_text"]]) == 2), \
+        notifications(parley, CallSid=call.sid)
+    assert fetched_nothing(inside)
+    # Only http and https: the API refuses any other scheme where a URL is given.
+    response = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Applications.json",
+                           data={"FriendlyName": "unix", "VoiceUrl": "http+unix://%2Fvar%2Frun%2Fdocker.sock/containers/json"})
+    assert response.status_code == 400 and "VoiceUrl" in response.json()["message"], response.text
+
+
+def test_a_stranger_spraying_the_rtp_ports_neither_hears_nor_changes_a_call(fresh_parley):
+    parley = fresh_parley()
+    first, last = 32100, 32119
+    parley.start(extra_args=("--test-clock", "--rtp-ports", f"{first}-{last}"))
+    number = "+32490206109"
+    done = webhook().serve("/attack/spray/done", "<Response><Hangup/></Response>")
+    document = webhook().serve("/attack/spray", f'<Response><Record action="{done}" timeout="3" playBeep="false"/></Response>')
+    app = parley.client().applications.create(friendly_name="sprayed", voice_url=document)
+    parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
+    sprayer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sprayer.bind(("127.0.0.1", 0))
+    sprayer.setblocking(False)
+    heard, stop = [], threading.Event()
+    noise = bytes([0x80, 0x08, 0, 1, 0, 0, 0, 160, 0x12, 0x34, 0x56, 0x78]) + bytes([0xD5 ^ 0x55] * 160)
+
+    def spray():
+        sequence = 0
+        while not stop.is_set():
+            for port in range(first, last + 1, 2):
+                try:
+                    sprayer.sendto(noise[:2] + sequence.to_bytes(2, "big") + noise[4:], ("127.0.0.1", port))
+                except OSError:
+                    pass
+            sequence = (sequence + 1) & 0xFFFF
+            try:
+                while True:
+                    heard.append(sprayer.recv(2048))
+            except OSError:  # nothing more to read (or an ICMP error from a port not in use)
+                pass
+            stop.wait(0.01)
+
+    thread = threading.Thread(target=spray, daemon=True)
+    thread.start()
+    try:
+        result = sipp(parley, "uac_speaks_g711a.xml", number=number)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
+    assert heard == [], f"the sprayer received {len(heard)} packets"
+    [call] = parley.client().calls.list(to=number)
+    quality = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Calls/{call.sid}.json").json()["media_quality"]
+    assert quality["stranger_packets_dropped"] > 0, quality
+    [form] = [r["form"] for r in webhook().received("/attack/spray/done") if r["form"]["CallSid"] == call.sid]
+    media = requests.get(form["RecordingUrl"] + ".wav", auth=(parley.admin_sid, parley.admin_token), timeout=10)
+    assert best_correlation(pcap_alaw_samples(PCAP), wav_samples(media.content)[1]) >= 0.9  # the caller's audio, intact
+
+
+def register(parley, login, password):
+    """One authenticated REGISTER from a new socket: the final status."""
+    raw = RawSIP(parley)
+    _, _, headers = raw.register(login)
+    fields = challenge_fields(headers["www-authenticate"][0])
+    status, _, _ = raw.register(login, authorization=digest(login, password, fields["realm"], fields["nonce"], f"sip:127.0.0.1:{parley.sip_port}"))
+    return status
+
+
+def as_account(parley, sid, token, method, path, **kwargs):
+    return parley.http(method, f"/2010-04-01/Accounts/{sid}{path}", auth=(sid, token), **kwargs)
+
+
+def test_a_suspended_customer_its_sub_accounts_and_a_disabled_client_are_shut_out(parley):
+    from conftest import PARLEY_BIN
+    created = subprocess.run([PARLEY_BIN, "accounts", "create", "--data-dir", parley.data_dir, "--friendly-name", "Customer"],
+                             capture_output=True, text=True, check=True).stdout
+    customer, token = re.search(r"AccountSid: (\S+)", created).group(1), re.search(r"AuthToken:\s+(\S+)", created).group(1)
+    shop = parley.http("POST", "/2010-04-01/Accounts.json", auth=(customer, token), data={"FriendlyName": "Shop"}).json()
+    shop_sid, shop_token = shop["sid"], shop["auth_token"]
+    number = "+32490206111"
+    app = as_account(parley, shop_sid, shop_token, "POST", "/Applications.json",
+                     data={"FriendlyName": "shop", "VoiceUrl": webhook().url("/attack/hold")}).json()
+    bought = as_account(parley, shop_sid, shop_token, "POST", "/IncomingPhoneNumbers.json",
+                        data={"PhoneNumber": number, "VoiceApplicationSid": app["sid"]})
+    assert bought.status_code == 201, bought.text
+    client = as_account(parley, shop_sid, shop_token, "POST", "/Clients.json", data={"Login": "shopdesk", "Password": "Shop-pass-1"})
+    assert client.status_code == 201, client.text
+    assert register(parley, "shopdesk", "Shop-pass-1") == 200
+    status, _, _, _ = send_invite(RawSIP(parley), parley, number, "0470111111")
+    assert status == 200  # the shop takes calls while its owner is active
+
+    subprocess.run([PARLEY_BIN, "accounts", "set-status", "--data-dir", parley.data_dir, customer, "suspended"], check=True,
+                   capture_output=True)
+    status, line, _, _ = send_invite(RawSIP(parley), parley, number, "0470111111")
+    assert status == 480, line  # the sub-account's number rings no more
+    assert register(parley, "shopdesk", "Shop-pass-1") == 403  # its Client cannot register
+    assert as_account(parley, shop_sid, shop_token, "GET", ".json").status_code == 403  # nor its credentials be used
+    assert as_account(parley, customer, token, "GET", ".json").status_code == 403
+
+    # A disabled Client's registrations end at once, and it cannot register again.
+    desk = create_client(parley, "desk-to-disable", "Desk-pass-1")
+    assert register(parley, "desk-to-disable", "Desk-pass-1") == 200
+    assert len(registrations(parley, desk["sid"])) == 1
+    parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Clients/{desk['sid']}.json", data={"Status": "0"})
+    assert registrations(parley, desk["sid"]) == []
+    assert register(parley, "desk-to-disable", "Desk-pass-1") == 403
