@@ -2,8 +2,9 @@ import Hummingbird
 import Store
 
 /// Resolves the `{accountSid}` of a path against the authenticated account: an account reaches
-/// its own resources and its sub-accounts', nothing else. Unknown and foreign SIDs get the same
-/// 403, so the answer does not reveal which accounts exist.
+/// its own resources and its sub-accounts', nothing else; an administrator (the operator)
+/// reaches every account. Unknown and foreign SIDs get the same 403, so the answer does not
+/// reveal which accounts exist.
 struct AccountScope {
     let accounts: any AccountRepository
 
@@ -20,7 +21,7 @@ struct AccountScope {
             throw APIError.invalidParameter("AccountSid", "'\(raw)' is not an AC SID")
         }
         if sid == caller.sid { return caller }
-        guard let target = try await accounts.find(sid), caller.governs(target) else {
+        guard let target = try await accounts.find(sid), caller.governs(target) || caller.role == .administrator else {
             throw APIError.forbidden("Account \(caller.sid) may not access account \(sid)")
         }
         if access == .write, target.status != .active { throw APIError.inactiveAccount }

@@ -72,14 +72,15 @@ struct AccountsRoutes {
         let form = try await request.formParameters()
         if let name = try form.text("FriendlyName", maxLength: 64) { account.friendlyName = name }
         if let status = try form.choice("Status", as: AccountStatus.self), status != account.status {
-            guard account.ownerSid == caller.sid else {
-                throw APIError.forbidden("Only the owning account may change Status")
+            guard account.ownerSid == caller.sid || (caller.role == .administrator && account.sid != caller.sid) else {
+                throw APIError.forbidden("Only the owning account or an administrator may change Status")
             }
             guard account.status != .closed else {
                 throw APIError.invalidParameter("Status", "a closed account cannot be reopened")
             }
             account.status = status
         }
+        try Self.applyLimits(form, to: &account, by: caller)
         account.dateUpdated = Date()
         try await accounts.update(account)
         if account.status != .active {
@@ -88,6 +89,26 @@ struct AccountsRoutes {
             await registrar.unregister(accounts: Set(family.items.map(\.sid)))
         }
         return render(account, token: nil, context: context)
+    }
+
+    /// `MaxConcurrentCalls`, `MaxCallsPerSecond` and `MaxSayCharacters`: set by an
+    /// administrator only; `default` (or an empty value) returns to the server's default.
+    private static func applyLimits(_ form: FormParameters, to account: inout Account, by caller: Account) throws {
+        let fields: [(String, WritableKeyPath<AccountLimits, Int?>)] = [
+            ("MaxConcurrentCalls", \.concurrentCalls), ("MaxCallsPerSecond", \.callsPerSecond), ("MaxSayCharacters", \.sayCharacters),
+        ]
+        for (name, path) in fields {
+            guard let text = form.string(name) else { continue }
+            guard caller.role == .administrator else { throw APIError.forbidden("Only an administrator may set \(name)") }
+            if text.isEmpty || text.lowercased() == "default" {
+                account.limits[keyPath: path] = nil
+            } else {
+                guard let value = Int(text), (1...1_000_000).contains(value) else {
+                    throw APIError.invalidParameter(name, "must be a whole number from 1 to 1000000, or default")
+                }
+                account.limits[keyPath: path] = value
+            }
+        }
     }
 
     private func render(
@@ -112,6 +133,10 @@ struct AccountsRoutes {
             "type": .string("Full"),
             "role": .string(account.role.rawValue),
             "auth_token": .text(token),
+            // Parley's addition: the operator's limits for this account (null: the server's default).
+            "max_concurrent_calls": account.limits.concurrentCalls.map(ResourceValue.integer) ?? .null,
+            "max_calls_per_second": account.limits.callsPerSecond.map(ResourceValue.integer) ?? .null,
+            "max_say_characters": account.limits.sayCharacters.map(ResourceValue.integer) ?? .null,
             "date_created": .string(RFC2822Date.format(account.dateCreated)),
             "date_updated": .string(RFC2822Date.format(account.dateUpdated)),
             "uri": .string(ResourceURI.account(sid, context)),

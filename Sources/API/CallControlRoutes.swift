@@ -44,6 +44,8 @@ struct CallControlRoutes {
             throw APIError(status: .badRequest, code: 21210, message: "Invalid parameter From: \(value) is not a number of this account")
         } catch OutboundCallError.noTrunk {
             throw APIError(status: .badRequest, code: 21215, message: "Invalid parameter To: no trunk is configured for PSTN calls")
+        } catch OutboundCallError.limitReached(let refusal) {
+            throw APIError(status: .tooManyRequests, code: 20429, message: "Too Many Requests: \(refusal)")
         } catch OutboundCallError.unresolvable(let host) {
             throw APIError(status: .badRequest, code: 21211, message: "Invalid 'To' Phone Number: the host \(host) does not resolve")
         }

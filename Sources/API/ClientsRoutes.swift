@@ -135,12 +135,20 @@ struct ClientsRoutes {
         }
     }
 
-    /// RFC 3261 `user` characters (unreserved and user-unreserved), 1 to 64 of them.
+    /// RFC 3261 `user` characters (unreserved and user-unreserved), 1 to 64 of them; not a
+    /// telephone number (a softphone must never pass for a caller ID) and not `anonymous`.
     static func validLogin(_ login: String) throws -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()&=+$,;?/")
         guard (1...64).contains(login.count), login.allSatisfy(allowed.contains) else {
             throw APIError.invalidParameter(
                 "Login", "use 1 to 64 letters, digits or -_.!~*'()&=+$,;?/")
+        }
+        let digits = login.filter { !"+-./()".contains($0) }
+        guard !digits.allSatisfy(\.isNumber) else {
+            throw APIError.invalidParameter("Login", "'\(login)' looks like a telephone number; use a name with letters")
+        }
+        guard login.lowercased() != "anonymous" else {
+            throw APIError.invalidParameter("Login", "'anonymous' is kept for callers without an identity")
         }
         return login
     }

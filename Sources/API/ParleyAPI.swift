@@ -1,4 +1,6 @@
+import Addressing
 import Hummingbird
+import HummingbirdCore
 import Store
 import Voice
 
@@ -6,11 +8,22 @@ import Voice
 /// (`/2010-04-01`) and Restcomm (`/restcomm/2012-04-24`) roots behind Basic auth; OAuth2
 /// `/token` and `/revoke`; and the FlexIO Number Management API behind bearer tokens.
 public enum ParleyAPI {
-    public static func responder(services: APIServices, throttle: LoginThrottle = LoginThrottle())
-        -> some HTTPResponder<ParleyRequestContext>
-    {
+    /// The HTTP/1 channel of the API: every connection under an `HTTPConnectionGuard`.
+    public static func channelConfiguration(quota: ConnectionQuota) -> HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPConnectionGuard(quota: quota)])
+    }
+
+    /// - Parameters:
+    ///   - throttle: failed logins per source (address or IPv6 /64).
+    ///   - accountThrottle: failed logins per account named, from any source.
+    ///   - trustedProxies: the reverse proxies whose X-Forwarded-For tells the client's address.
+    public static func responder(
+        services: APIServices, throttle: LoginThrottle = LoginThrottle(), accountThrottle: LoginThrottle = LoginThrottle(limit: 100, window: 60),
+        trustedProxies: [AddressRange] = []
+    ) -> some HTTPResponder<ParleyRequestContext> {
         let router = Router(context: ParleyRequestContext.self)
         router.middlewares.add(ErrorRenderingMiddleware())
+        router.middlewares.add(ForwardedAddress(trustedProxies: trustedProxies))
         HealthRoutes(health: services.health).register(on: router)
         OAuthRoutes(
             credentials: services.credentials, accounts: services.accounts, clock: services.clock,
@@ -31,7 +44,7 @@ public enum ParleyAPI {
         recordings.registerPublicMedia(on: router)
         for root in APIRoot.allCases {
             let group = router.group(RouterPath(String(root.path.dropFirst())))
-                .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle))
+                .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle, accountThrottle: accountThrottle))
             AccountsRoutes(accounts: services.accounts, registrar: services.registrar, sealer: services.tokenSealer).register(on: group)
             ApplicationsRoutes(accounts: services.accounts, applications: services.applications)
                 .register(on: group)

@@ -9,7 +9,8 @@ public struct ParleyRequestContext: RequestContext {
     public var format: ResponseFormat = .xml
     public var root: APIRoot = .twilio
     public var authenticatedAccount: Account?
-    public let remoteAddress: String
+    /// The client's address: the connection's peer, or what a trusted proxy says it is.
+    public var remoteAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -43,7 +43,7 @@ struct RecordingsRoutes {
             guard file.hasSuffix(".wav"), let recording = try await library.recordings.find(publicToken: String(file.dropLast(4))) else {
                 throw APIError.notFound(file)
             }
-            return try media(recording)
+            return try await media(recording, context: context)
         }
     }
 
@@ -54,7 +54,7 @@ struct RecordingsRoutes {
 
     private func fetch(_ context: ParleyRequestContext, under owner: Owner) async throws -> Response {
         let (recording, wantsMedia) = try await find(context, access: .read, under: owner)
-        if wantsMedia { return try media(recording) }
+        if wantsMedia { return try await media(recording, context: context) }
         return ResourceResponse.make(representation(recording, context: context), element: "Recording", context: context)
     }
 
@@ -107,13 +107,16 @@ struct RecordingsRoutes {
         return page.response(result, filters: filters, context: context) { representation($0, context: context) }
     }
 
-    private func media(_ recording: Recording) throws -> Response {
-        guard recording.status == .completed, let data = FileManager.default.contents(atPath: library.path(of: recording)) else {
+    /// The WAV file, streamed from disk in 128 KiB chunks on NIO's thread pool: an hour of
+    /// stereo audio never sits whole in memory, however many clients ask for it.
+    private func media(_ recording: Recording, context: ParleyRequestContext) async throws -> Response {
+        let path = library.path(of: recording)
+        guard recording.status == .completed, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
             throw APIError.notFound(recording.sid.rawValue + ".wav")
         }
         return Response(
-            status: .ok, headers: [.contentType: "audio/x-wav", .contentLength: String(data.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok, headers: [.contentType: "audio/x-wav", .contentLength: String(size)],
+            body: try await FileIO().loadFile(path: path, context: context))
     }
 
     private func representation(_ recording: Recording, context: ParleyRequestContext) -> ResourceValue {

@@ -1,19 +1,27 @@
 import Store
 
-/// One login attempt under the throttle, shared by Basic and bearer authentication: a source
-/// over its limit is refused (429) before any check, a failure is counted (and logged once the
-/// limit is reached), and only an active account (with active owners) gets through.
+/// One login attempt under the throttles, shared by Basic and bearer authentication: a source
+/// (an address, an IPv6 /64) or a named account over its limit is refused (429) before any
+/// check, a failure is counted against both (and logged once a limit is reached), and only an
+/// active account (with active owners) gets through. The account's limit is higher: guessing
+/// from many addresses slows down without one source locking the account's owner out at once.
 struct ThrottledLogin {
     let throttle: LoginThrottle
+    var accountThrottle: LoginThrottle?
     let accounts: any AccountRepository
 
+    /// - Parameter claimed: the account the credentials name (a Basic user name), if any.
     func account(
-        for context: ParleyRequestContext, failure: APIError, check: () async throws -> Account?
+        for context: ParleyRequestContext, claimed: String? = nil, failure: APIError, check: () async throws -> Account?
     ) async throws -> Account {
-        guard throttle.allows(context.remoteAddress) else { throw APIError.tooManyAttempts }
+        let named = claimed.flatMap { claimed in accountThrottle.map { (claimed, $0) } }
+        guard throttle.allows(context.remoteAddress), named.map({ $1.allows($0) }) ?? true else { throw APIError.tooManyAttempts }
         guard let account = try await check() else {
             if throttle.recordFailure(context.remoteAddress) {
                 context.logger.warning("login attempts throttled", metadata: ["remote": "\(context.remoteAddress)"])
+            }
+            if let (claimed, accountThrottle) = named, accountThrottle.recordFailure(claimed) {
+                context.logger.warning("login attempts on one account throttled", metadata: ["account": "\(claimed)"])
             }
             throw failure
         }

@@ -52,6 +52,16 @@ struct ServeCommand: AsyncParsableCommand {
     var webhookAllowCidr: String?
     @Option(help: "The generic number shown to the PSTN when a softphone Client calls out (PARLEY_CLIENT_CALLER_ID; default none: such calls need a callerId the account owns).")
     var clientCallerId: String?
+    @Option(help: "Reverse proxies in front of the HTTP API, comma-separated CIDR: only their X-Forwarded-For names the client (PARLEY_TRUSTED_PROXY; default none).")
+    var trustedProxy: String?
+    @Option(help: "Call legs one account may have in progress at once, unless an administrator set its own (PARLEY_MAX_CONCURRENT_CALLS; default 200).")
+    var maxConcurrentCalls: String?
+    @Option(help: "New call legs one account may start per second (PARLEY_MAX_CALLS_PER_SECOND; default 20).")
+    var maxCallsPerSecond: String?
+    @Option(help: "Characters one <Say> may speak (PARLEY_MAX_SAY_CHARACTERS; default 4096).")
+    var maxSayCharacters: String?
+    @Option(help: "HTTP and SIP TCP/TLS connections one address (or IPv6 /64) may have open at once; trusted proxies are exempt over HTTP (PARLEY_MAX_CONNECTIONS_PER_SOURCE; default 256).")
+    var maxConnectionsPerSource: String?
     @Option(help: "Digest realm of SIP clients (PARLEY_SIP_REALM; default parley).")
     var sipRealm: String?
     @Option(help: "Digest algorithms offered to SIP clients, most preferred first: MD5, SHA-256 or both as SHA-256,MD5 (PARLEY_SIP_DIGEST_ALGORITHMS; default MD5).")
@@ -75,7 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
                     trunkUsername: trunkUsername, trunkPassword: trunkPassword, trunkRegister: trunkRegister,
                     sipRealm: sipRealm, digestAlgorithms: sipDigestAlgorithms, logLevel: logLevel,
                     numberPool: numberPool, sipAllowCIDR: sipAllowCidr, webhookAllowCIDR: webhookAllowCidr,
-                    clientCallerID: clientCallerId, testClock: testClock),
+                    clientCallerID: clientCallerId, trustedProxy: trustedProxy, maxConcurrentCalls: maxConcurrentCalls,
+                    maxCallsPerSecond: maxCallsPerSecond, maxSayCharacters: maxSayCharacters,
+                    maxConnectionsPerSource: maxConnectionsPerSource, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

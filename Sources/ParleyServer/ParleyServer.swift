@@ -26,7 +26,9 @@ public struct ParleyServer: Sendable {
 
     public func run(environment: [String: String]) async throws {
         let directory = DataDirectory(path: configuration.dataDirectory)
-        try directory.prepare()
+        for path in try directory.prepare() {
+            logger.warning("others could reach a file of the data directory; restricted to its owner", metadata: ["path": "\(path)"])
+        }
         let store = try SQLiteStore(path: directory.databasePath)
         let sealer = try directory.tokenSealer()
         let bootstrap = AdministratorBootstrap(accounts: store.accounts, dataDirectory: directory.path, sealer: sealer)
@@ -36,14 +38,23 @@ public struct ParleyServer: Sendable {
         case .createdFromEnvironment(let sid):
             logger.notice("administrator account created from the environment", metadata: ["sid": "\(sid)"])
         case .generated(let sid, let token, let file):
-            // Shown once on standard output, never through the logger.
-            let notice = """
-                Administrator account created. Save these credentials; they are not shown again.
-                  AccountSid: \(sid)
-                  AuthToken:  \(token)
-                  (also written to \(file), mode 0600)
+            // Shown once, never through the logger, and the token only on a terminal: a
+            // service's standard output ends up in a journal others may read.
+            let notice =
+                isatty(STDOUT_FILENO) == 1
+                ? """
+                    Administrator account created. Save these credentials; they are not shown again.
+                      AccountSid: \(sid)
+                      AuthToken:  \(token)
+                      (also written to \(file), mode 0600)
 
-                """
+                    """
+                : """
+                    Administrator account created.
+                      AccountSid: \(sid)
+                      AuthToken:  in \(file) (mode 0600); shown only when Parley runs on a terminal
+
+                    """
             FileHandle.standardOutput.write(Data(notice.utf8))
         }
         try await loadNumberPool(into: store.numbers)
@@ -131,7 +142,7 @@ public struct ParleyServer: Sendable {
         let queues = Queues(records: store.queues, media: media, clock: clock)
         let runtime = RCMLRuntime(
             fetcher: fetcher, audio: audio, speech: speech, recognizer: recognizer, recordings: recordings, conferences: conferences,
-            queues: queues)
+            queues: queues, admission: CallAdmission(defaults: configuration.callLimits, accounts: store.accounts))
         let router = InboundCallRouter(
             accounts: store.accounts, numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
@@ -148,6 +159,7 @@ public struct ParleyServer: Sendable {
         } : nil
         let sip = SIPService(
             host: configuration.sipHost, port: configuration.sipPort,
+            quota: ConnectionQuota(perSource: configuration.connectionsPerSource, total: 10_000),
             tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, clientTLS: clientTLS,
             endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
@@ -159,9 +171,13 @@ public struct ParleyServer: Sendable {
             queues: queues, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health)
         let logger = self.logger
+        // Slow and idle clients are cut, and no source holds more than its share of sockets
+        // (a trusted reverse proxy speaks for many clients: it is exempt).
+        let http1 = ParleyAPI.channelConfiguration(
+            quota: ConnectionQuota(perSource: configuration.connectionsPerSource, total: 10_000, exempt: configuration.trustedProxies))
         let http = Application(
-            responder: ParleyAPI.responder(services: services),
-            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            responder: ParleyAPI.responder(services: services, trustedProxies: configuration.trustedProxies),
+            server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) } ?? .http1(configuration: http1),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort),
                 serverName: "Parley"),

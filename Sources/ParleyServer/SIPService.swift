@@ -1,4 +1,5 @@
 import API
+import Addressing
 import Logging
 import NIOSSL
 import SIP
@@ -10,6 +11,8 @@ import ServiceLifecycle
 struct SIPService: Service {
     let host: String
     let port: Int
+    /// Connections of TCP and TLS peers.
+    let quota: ConnectionQuota
     let tls: (port: Int, configuration: TLSConfiguration)?
     let clientTLS: TLSConfiguration
     let endpoint: SIPEndpoint
@@ -18,7 +21,8 @@ struct SIPService: Service {
     let logger: Logger
 
     func run() async throws {
-        let transport = try await SIPTransport.bind(host: host, port: port, tls: tls, clientTLS: clientTLS, endpoint: endpoint, logger: logger)
+        let transport = try await SIPTransport.bind(
+            host: host, port: port, tls: tls, clientTLS: clientTLS, quota: quota, endpoint: endpoint, logger: logger)
         endpoint.attach(
             port: transport.port, tlsPort: transport.tlsPort, send: { bytes, host, port in transport.send(bytes, host: host, port: port) },
             connect: { transport.connect(to: $0) })

@@ -4,6 +4,7 @@ import Logging
 import SIP
 import SIPMessages
 import Store
+import Voice
 
 /// Everything `parley serve` is told, after flags and `PARLEY_*` variables are merged
 /// (a flag wins over its variable, a variable over the embedded default).
@@ -44,6 +45,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var webhookAllowed: [AddressRange]
     /// The operator's generic number (E.164) that a softphone Client's PSTN calls show.
     public var clientCallerID: String?
+    /// Reverse proxies in front of the HTTP API whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [AddressRange]
+    /// Each account's limits unless an administrator set others for it.
+    public var callLimits: CallAdmission.Defaults
+    /// Stream connections (HTTP, SIP over TCP or TLS) one source may have open at once.
+    public var connectionsPerSource: Int
     public var sipRealm: String
     /// Digest algorithms the registrar offers, most preferred first.
     public var digestAlgorithms: [DigestAlgorithm]
@@ -59,7 +66,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var dataDirectory, httpHost, httpPort, sipHost, sipPort, sipTLSPort, tlsCertificate, tlsKey, tlsCAFile, sipAdvertise, rtpAdvertise,
             rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
-            sipAllowCIDR, webhookAllowCIDR, clientCallerID: String?
+            sipAllowCIDR, webhookAllowCIDR, clientCallerID, trustedProxy, maxConcurrentCalls, maxCallsPerSecond,
+            maxSayCharacters, maxConnectionsPerSource: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -71,9 +79,15 @@ public struct ServerConfiguration: Sendable, Equatable {
             publicURL: String? = nil, trunk: String? = nil, trunkSource: String? = nil, trunkUsername: String? = nil,
             trunkPassword: String? = nil, trunkRegister: Bool = false, sipRealm: String? = nil,
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
-            sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil,
-            testClock: Bool = false
+            sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil, trustedProxy: String? = nil,
+            maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
+            maxConnectionsPerSource: String? = nil, testClock: Bool = false
         ) {
+            self.maxConnectionsPerSource = maxConnectionsPerSource
+            self.maxConcurrentCalls = maxConcurrentCalls
+            self.maxCallsPerSecond = maxCallsPerSecond
+            self.maxSayCharacters = maxSayCharacters
+            self.trustedProxy = trustedProxy
             self.sipAllowCIDR = sipAllowCIDR
             self.webhookAllowCIDR = webhookAllowCIDR
             self.clientCallerID = clientCallerID
@@ -194,6 +208,18 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         sipAllowed = try Self.ranges(pick(flags.sipAllowCIDR, "PARLEY_SIP_ALLOW_CIDR"), option: "--sip-allow-cidr")
         webhookAllowed = try Self.ranges(pick(flags.webhookAllowCIDR, "PARLEY_WEBHOOK_ALLOW_CIDR"), option: "--webhook-allow-cidr")
+        trustedProxies = try Self.ranges(pick(flags.trustedProxy, "PARLEY_TRUSTED_PROXY"), option: "--trusted-proxy")
+        connectionsPerSource =
+            try Self.count(pick(flags.maxConnectionsPerSource, "PARLEY_MAX_CONNECTIONS_PER_SOURCE"), option: "--max-connections-per-source")
+            ?? 256
+        let standard = CallAdmission.Defaults()
+        callLimits = CallAdmission.Defaults(
+            concurrentCalls: try Self.count(pick(flags.maxConcurrentCalls, "PARLEY_MAX_CONCURRENT_CALLS"), option: "--max-concurrent-calls")
+                ?? standard.concurrentCalls,
+            callsPerSecond: try Self.count(pick(flags.maxCallsPerSecond, "PARLEY_MAX_CALLS_PER_SECOND"), option: "--max-calls-per-second")
+                ?? standard.callsPerSecond,
+            sayCharacters: try Self.count(pick(flags.maxSayCharacters, "PARLEY_MAX_SAY_CHARACTERS"), option: "--max-say-characters")
+                ?? standard.sayCharacters)
         if let text = pick(flags.clientCallerID, "PARLEY_CLIENT_CALLER_ID") {
             guard let number = BelgianNumberPlan.normalise(text) else {
                 throw ConfigurationError.invalid(option: "--client-caller-id", reason: "'\(text)' is not a Belgian number")
@@ -240,6 +266,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The comma-separated items of a flag's value.
     private static func list(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A whole number from 1 to a million.
+    private static func count(_ text: String?, option: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), (1...1_000_000).contains(value) else {
+            throw ConfigurationError.invalid(option: option, reason: "'\(text)' is not a whole number from 1 to 1000000")
+        }
+        return value
     }
 
     /// A comma-separated list of CIDR blocks.

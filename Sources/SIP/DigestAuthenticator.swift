@@ -109,7 +109,11 @@ public final class DigestAuthenticator: Sendable {
         guard authorization["realm"] == realm else { return .challenge(stale: false) }
         let freshness = nonces.check(nonce, at: now)
         if freshness == .forged { return .challenge(stale: false) }
-        let uri = authorization["uri"] ?? request.uri
+        // The digest covers the Request-URI (RFC 7616 §3.4.6): a response computed for another
+        // URI is not replayed on this one.
+        guard let uri = authorization["uri"], Self.same(uri, request.uri) else {
+            return .badRequest("Digest uri does not match the Request-URI")
+        }
         let candidates = (try? await clients.withLogin(username)) ?? []
         let matching = candidates.first { client in
             client.credentials.realm == realm
@@ -137,5 +141,14 @@ public final class DigestAuthenticator: Sendable {
         }
         guard client.status == .enabled, (try? await accounts.standing(of: client.accountSid)) == .active else { return .disabled }
         return .authenticated(client)
+    }
+
+    /// Whether the digest's `uri` names the Request-URI: the same text, or the same SIP URI
+    /// written differently (case of scheme and host, parameter order).
+    static func same(_ digestURI: String, _ requestURI: String) -> Bool {
+        if digestURI == requestURI { return true }
+        guard let a = SIPURI(digestURI), let b = SIPURI(requestURI) else { return false }
+        return a.scheme == b.scheme && a.user == b.user && a.host.lowercased() == b.host.lowercased() && a.port == b.port
+            && a.parameters == b.parameters
     }
 }

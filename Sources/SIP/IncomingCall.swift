@@ -53,7 +53,11 @@ public final class IncomingCall: DialogPeer, Sendable {
     var isEstablished: Bool { state.withLock { $0.finalStatus.map { $0 / 100 == 2 } == true && !$0.ended } }
 
     /// Sends a response; a final one is retransmitted over UDP until acknowledged.
-    public func respond(status: Int, reason: String, sdp: String? = nil, headers extra: [(String, String)] = []) {
+    /// A final response over UDP is retransmitted until the ACK (RFC 3261 §17.2.1), unless
+    /// `retransmit` is false: a challenge or refusal sent before the caller proved anything
+    /// goes once, so a spoofed source cannot turn Parley into an amplifier. Either way the
+    /// transaction waits for the ACK (or Timer H) before it ends.
+    public func respond(status: Int, reason: String, sdp: String? = nil, headers extra: [(String, String)] = [], retransmit: Bool = true) {
         var response = SIPResponse(to: request, status: status, reason: reason, toTag: status == 100 ? nil : localTag)
         if status > 100 && status < 300 {
             for route in request.headers.values("Record-Route") { response.headers.add("Record-Route", route) }
@@ -75,8 +79,14 @@ public final class IncomingCall: DialogPeer, Sendable {
         guard proceed else { return }
         send(bytes)
         guard isFinal && source.transport == .udp else { return }
+        let resend: @Sendable () -> Void
+        if retransmit {
+            resend = { [weak self] in self?.send(bytes) }
+        } else {
+            resend = {}
+        }
         Retransmission.start(
-            send: { [weak self] in self?.send(bytes) },
+            send: resend,
             until: { [weak self] in self?.state.withLock { $0.acknowledged || $0.ended } ?? true },
             timedOut: { [weak self] in
                 self?.continuation.yield(.acknowledgementTimedOut)

@@ -3,7 +3,9 @@ import Synchronization
 
 /// The non-INVITE server transactions (RFC 3261 §17.2.2): a retransmitted request is answered
 /// with the response already sent, or absorbed while the first is still being processed; over
-/// UDP the response is kept for Timer J (64·T1 = 32 s).
+/// UDP the response is kept for Timer J (64·T1 = 32 s). The table is bounded: a flood of
+/// requests with made-up branches fills it to `capacity`, after which new transactions are
+/// served without being remembered (a retransmission is then processed again).
 final class ResponseCache: Sendable {
     enum Begin {
         case new
@@ -23,6 +25,13 @@ final class ResponseCache: Sendable {
 
     private let table = Mutex(Table())
     private let timerJ: Duration = .seconds(32)
+    private let capacity: Int
+
+    init(capacity: Int = 50_000) {
+        self.capacity = capacity
+    }
+
+    var count: Int { table.withLock { $0.entries.count } }
 
     static func key(_ request: SIPRequest, via: Via?) -> String {
         let branch = via?.branch ?? (request.headers["Call-ID"] ?? "") + (request.headers["CSeq"] ?? "")
@@ -33,10 +42,13 @@ final class ResponseCache: Sendable {
         let now = ContinuousClock.now
         return table.withLock { table in
             if let entry = table.entries[key], entry.expires > now { return .retransmission(entry.response) }
-            if now - table.lastPrune > .seconds(5) {
+            // Pruned every 5 s, or every second while full (not on every request of a flood).
+            let full = table.entries.count >= capacity
+            if now - table.lastPrune > (full ? .seconds(1) : .seconds(5)) {
                 table.entries = table.entries.filter { $0.value.expires > now }
                 table.lastPrune = now
             }
+            guard table.entries.count < capacity else { return .new }
             table.entries[key] = Entry(response: nil, expires: now + timerJ)
             return .new
         }

@@ -341,12 +341,23 @@ public final class SIPEndpoint: Sendable {
         }
     }
 
+    /// INVITE transactions kept at once (each lives until its ACK, or 32 s): past this a flood
+    /// of new INVITEs is refused statelessly (503) instead of filling memory.
+    static let maximumInviteTransactions = 20_000
+
     /// A new INVITE goes to the call layer after 100 Trying; a retransmitted one gets the last
     /// response again.
     private func invite(_ request: SIPRequest, via: Via, key: String, source: SIPSource) {
         guard let callHandler else { return }
-        if let existing = calls.withLock({ $0.byBranch[key] }) {
+        let (existing, full) = calls.withLock { ($0.byBranch[key], $0.byBranch.count >= Self.maximumInviteTransactions) }
+        if let existing {
             existing.resendLastResponse()
+            return
+        }
+        guard !full else {
+            var busy = SIPResponse(to: request, status: 503, reason: "Service Unavailable", toTag: Registrar.tag())
+            busy.headers.add("Retry-After", "5")
+            source.reply(busy.serialized(), via: via)
             return
         }
         let call = IncomingCall(

@@ -8,7 +8,8 @@ import SIPMessages
 /// SIP over UDP and TCP on one address and port (RFC 3261 §18), and over TLS on a port of its
 /// own when a certificate is given (RFC 3261 §26.2.1, RFC 5630), through SwiftNIO. Datagrams
 /// are whole messages; TCP and TLS streams are framed by Content-Length. Every message goes to
-/// the endpoint with a way to answer it.
+/// the endpoint with a way to answer it. Stream connections from peers count against a
+/// `ConnectionQuota`; one past it is closed at once.
 public final class SIPTransport: Sendable {
     private let udp: any Channel
     private let tcp: any Channel
@@ -25,7 +26,8 @@ public final class SIPTransport: Sendable {
     /// connections Parley opens over TLS trust `clientTLS`.
     public static func bind(
         host: String, port: Int, tls: (port: Int, configuration: TLSConfiguration)? = nil,
-        clientTLS: TLSConfiguration = .makeClientConfiguration(), endpoint: SIPEndpoint, logger: Logger
+        clientTLS: TLSConfiguration = .makeClientConfiguration(), quota: ConnectionQuota = ConnectionQuota(perSource: 256, total: 10_000),
+        endpoint: SIPEndpoint, logger: Logger
     ) async throws -> SIPTransport {
         let group = MultiThreadedEventLoopGroup.singleton
         let udp = try await DatagramBootstrap(group: group)
@@ -43,11 +45,12 @@ public final class SIPTransport: Sendable {
             .bind(host: host, port: port).get()
         // The TCP listener shares the port the UDP socket actually got (port 0 picks one).
         let boundPort = udp.localAddress?.port ?? port
-        let tcp = try await stream(host: host, port: boundPort, transport: .tcp, endpoint: endpoint, logger: logger)
+        let tcp = try await stream(host: host, port: boundPort, transport: .tcp, quota: quota, endpoint: endpoint, logger: logger)
         var secure: (any Channel)?
         if let tls {
             let context = try NIOSSLContext(configuration: tls.configuration)
-            secure = try await stream(host: host, port: tls.port, transport: .tls, tlsContext: context, endpoint: endpoint, logger: logger)
+            secure = try await stream(
+                host: host, port: tls.port, transport: .tls, tlsContext: context, quota: quota, endpoint: endpoint, logger: logger)
         }
         return SIPTransport(
             udp: udp, tcp: tcp, tls: secure, clientTLS: try NIOSSLContext(configuration: clientTLS), endpoint: endpoint, logger: logger)
@@ -56,13 +59,18 @@ public final class SIPTransport: Sendable {
     /// A listener for a stream transport: each connection framed into messages, after a TLS
     /// handshake when `tlsContext` is given.
     private static func stream(
-        host: String, port: Int, transport: SIPSource.Transport, tlsContext: NIOSSLContext? = nil, endpoint: SIPEndpoint,
-        logger: Logger
+        host: String, port: Int, transport: SIPSource.Transport, tlsContext: NIOSSLContext? = nil, quota: ConnectionQuota,
+        endpoint: SIPEndpoint, logger: Logger
     ) async throws -> any Channel {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard let peer = channel.remoteAddress?.ipAddress.map(IPAddress.unmapped), quota.admit(peer) else {
+                    logger.notice("SIP connection refused: too many from its source", metadata: ["transport": "\(transport.rawValue)"])
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in quota.release(peer) }
+                return channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }
@@ -165,14 +173,48 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
 /// Frames a TCP or TLS byte stream into SIP messages by their Content-Length; an oversized or
 /// unframeable message closes the connection. A client's keep-alive ping between messages (a
 /// double CRLF) is answered with a single CRLF pong (RFC 5626 §4.4.1), so its NAT binding and
-/// its connection stay open for the calls Parley sends it.
+/// its connection stay open for the calls Parley sends it. Against slow senders: a connection
+/// must bring its first message within 30 s, each message must be whole within 30 s of its
+/// first byte, and a connection silent for 15 minutes (no message, no keep-alive) is closed.
 private struct StreamFramer: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
+    static let messageDeadline = TimeAmount.seconds(30)
+    static let idleLimit = TimeAmount.minutes(15)
+
     /// CR and LF bytes seen in a row between messages.
     private var keepAliveBytes = 0
+    /// Closes the connection unless the message begun (or the first one) is whole in time.
+    private var messageTimer: Scheduled<Void>?
+    /// Closes the connection after `idleLimit` without a byte.
+    private var idleTimer: Scheduled<Void>?
+
+    mutating func decoderAdded(context: ChannelHandlerContext) {
+        messageTimer = Self.closing(context.channel, after: Self.messageDeadline)
+        idleTimer = Self.closing(context.channel, after: Self.idleLimit)
+    }
+
+    mutating func decoderRemoved(context: ChannelHandlerContext) {
+        messageTimer?.cancel()
+        idleTimer?.cancel()
+    }
+
+    private static func closing(_ channel: any Channel, after delay: TimeAmount) -> Scheduled<Void> {
+        channel.eventLoop.scheduleTask(in: delay) { channel.close(promise: nil) }
+    }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        idleTimer?.cancel()
+        idleTimer = Self.closing(context.channel, after: Self.idleLimit)
+        let state = try frame(context: context, buffer: &buffer)
+        // Bytes of a message not yet whole: it has `messageDeadline` to complete.
+        if buffer.readableBytes > 0, messageTimer == nil {
+            messageTimer = Self.closing(context.channel, after: Self.messageDeadline)
+        }
+        return state
+    }
+
+    private mutating func frame(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         while let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), byte == 13 || byte == 10 {
             buffer.moveReaderIndex(forwardBy: 1)
             keepAliveBytes += 1
@@ -185,6 +227,8 @@ private struct StreamFramer: ByteToMessageDecoder {
         keepAliveBytes = 0
         let length = try buffer.withUnsafeReadableBytes { bytes in try SIPParser.messageLength(bytes) }
         guard let length, let message = buffer.readSlice(length: length) else { return .needMoreData }
+        messageTimer?.cancel()
+        messageTimer = nil
         context.fireChannelRead(wrapInboundOut(message))
         return .continue
     }

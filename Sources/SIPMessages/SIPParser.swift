@@ -106,27 +106,36 @@ public enum SIPParser {
 
     /// Splits the head into lines at LF (dropping a CR before it), joining folded
     /// continuation lines (RFC 3261 §7.3.1) with one space. Works on bytes: it is the hot path.
+    /// The head's lines with folded continuations joined to their header by one space. A
+    /// header being folded is copied once and then extended in place, so many continuation
+    /// lines cost linear time, not quadratic.
     private static func unfold(_ head: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var lines: [ArraySlice<UInt8>] = []
         lines.reserveCapacity(16)
+        // The last logical line while continuations are being added to it.
+        var folding: [UInt8]?
         var start = head.startIndex
         var index = head.startIndex
         while index <= head.endIndex {
             if index == head.endIndex || head[index] == 10 {
                 var line = head[start..<index]
                 if line.last == 13 { line = line.dropLast() }
-                if let first = line.first, first == 32 || first == 9, let previous = lines.last, !previous.isEmpty {
-                    var joined = Array(previous)
-                    joined.append(32)
-                    joined.append(contentsOf: trimmed(line))
-                    lines[lines.count - 1] = joined[...]
+                if let first = line.first, first == 32 || first == 9, folding != nil || lines.last?.isEmpty == false {
+                    if folding == nil { folding = Array(lines.removeLast()) }
+                    folding?.append(32)
+                    folding?.append(contentsOf: trimmed(line))
                 } else {
+                    if let done = folding {
+                        lines.append(done[...])
+                        folding = nil
+                    }
                     lines.append(line)
                 }
                 start = index + 1
             }
             index += 1
         }
+        if let done = folding { lines.append(done[...]) }
         return lines
     }
 

@@ -14,13 +14,17 @@ public struct Account: Sendable, Equatable {
     /// The auth token sealed by `TokenSealer`, to sign webhook requests; nil for accounts made
     /// before tokens were kept this way (their webhooks go unsigned until the token rotates).
     public var authTokenSealed: String?
+    /// The operator's limits for this account where they differ from the defaults.
+    public var limits: AccountLimits
     public var dateCreated: Date
     public var dateUpdated: Date
 
     public init(
         sid: AccountSid, ownerSid: AccountSid?, friendlyName: String, status: AccountStatus,
-        role: AccountRole, authTokenHash: String, authTokenSealed: String? = nil, dateCreated: Date, dateUpdated: Date
+        role: AccountRole, authTokenHash: String, authTokenSealed: String? = nil, limits: AccountLimits = AccountLimits(),
+        dateCreated: Date, dateUpdated: Date
     ) {
+        self.limits = limits
         self.authTokenSealed = authTokenSealed
         self.sid = sid
         self.ownerSid = ownerSid

@@ -52,15 +52,11 @@ public struct InboundCallRouter: CallHandler {
 
     public func incoming(_ call: IncomingCall) async {
         let from = NameAddress(call.request.headers["From"] ?? "")
-        if let login = from?.uri.user {
-            let known = (try? await clients.withLogin(login)) ?? []
-            if call.request.headers["Proxy-Authorization"] != nil || !known.isEmpty {
-                return await fromClient(call, from: from)
-            }
-        }
-        guard trunks.admits(address: call.source.address, port: call.source.port) else {
-            return refuse(call, 403, "Forbidden: not a trunk")
-        }
+        // The carrier's calls are routed as PSTN calls whatever their From says (a Client
+        // named like a caller ID changes nothing); everyone else is a softphone and is
+        // challenged alike, whether the login exists or not, so no login can be probed.
+        guard trunks.admits(address: call.source.address, port: call.source.port), call.request.headers["Proxy-Authorization"] == nil
+        else { return await fromClient(call, from: from) }
         // The number is in the request-URI; a carrier that calls Parley's registered Contact
         // (its user is the trunk's user name) gives the number in To instead.
         let dialled = [SIPURI(call.request.uri)?.user, NameAddress(call.request.headers["To"] ?? "")?.uri.user]
@@ -91,20 +87,39 @@ public struct InboundCallRouter: CallHandler {
             application.flatMap { app in app.statusCallback.map { StatusCallback(url: $0, method: app.statusCallbackMethod) } }
             ?? number.routing.statusCallback.map { StatusCallback(url: $0, method: number.routing.statusCallbackMethod) }
         let caller = from?.uri.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? "anonymous"
+        guard await admit(call, account: account, to: e164) else { return }
         await answer(
             call, target: target, statusCallback: statusCallback, account: account, to: e164, from: caller,
             callerName: from?.displayName, number: number.sid)
+        runtime.admission.release(account)
+    }
+
+    /// Whether the account may take one more call now; if not, 503 with Retry-After and a
+    /// Notification.
+    private func admit(_ call: IncomingCall, account: AccountSid, to: String) async -> Bool {
+        do {
+            try await runtime.admission.admit(account)
+            return true
+        } catch {
+            await runtime.fetcher.notify(
+                code: 20429, message: "Call to \(to) refused: \(error)", url: call.request.uri, account: account, call: nil, level: .warning)
+            call.respond(status: 503, reason: "Service Unavailable: call limit reached", headers: [("Retry-After", String(error.retryAfter))])
+            return false
+        }
     }
 
     /// A registered softphone calling out: authenticated like a proxy would (RFC 3261 §22.3).
     private func fromClient(_ call: IncomingCall, from: NameAddress?) async {
+        // Answers to callers that proved nothing yet go once (no retransmission over UDP).
         switch await authenticator.authenticate(call.request, as: .proxy, sourceAddress: call.source.address) {
         case .challenge(let stale):
-            call.respond(status: 407, reason: "Proxy Authentication Required", headers: authenticator.challengeHeaders(as: .proxy, stale: stale))
+            call.respond(
+                status: 407, reason: "Proxy Authentication Required", headers: authenticator.challengeHeaders(as: .proxy, stale: stale),
+                retransmit: false)
         case .throttled:
-            call.respond(status: 403, reason: "Too Many Failed Attempts", headers: [("Retry-After", "60")])
+            call.respond(status: 403, reason: "Too Many Failed Attempts", headers: [("Retry-After", "60")], retransmit: false)
         case .badRequest(let reason):
-            call.respond(status: 400, reason: reason)
+            call.respond(status: 400, reason: reason, retransmit: false)
         case .disabled:
             call.respond(status: 403, reason: "Client Disabled")
         case .authenticated(let client):
@@ -122,9 +137,11 @@ public struct InboundCallRouter: CallHandler {
             guard let target = application.flatMap(WebhookTarget.init(application:)) ?? WebhookTarget(client: client)
             else { return refuse(call, 480, "Temporarily Unavailable") }
             let dialled = SIPURI(call.request.uri)?.user.map { BelgianNumberPlan.normalise($0) ?? $0 } ?? call.request.uri
+            guard await admit(call, account: client.accountSid, to: dialled) else { return }
             await answer(
                 call, target: target, account: client.accountSid, to: dialled, from: "client:\(client.login)",
                 callerName: from?.displayName, number: nil)
+            runtime.admission.release(client.accountSid)
         }
     }
 

@@ -37,6 +37,8 @@ public enum OutboundCallError: Error, Equatable {
     case invalidTo(String)
     /// A destination the policy refuses: special, foreign, unsafe, the trunk, a reserved address.
     case refused(DestinationPolicy.Refusal)
+    /// The account has as many calls as it may, or starts them too fast.
+    case limitReached(CallAdmission.Refusal)
     /// A caller ID that is not a number of the account (or, toward a Client, not a plain name).
     case callerIDNotOwned(String)
     /// A PSTN number was dialled but no `--trunk` is configured, or none of them resolved.
@@ -194,8 +196,30 @@ public final class OutboundCalls: Sendable {
         return callerID
     }
 
-    /// Writes the record (queued), opens the media and sends the INVITEs; the leg runs on.
+    /// Admits the leg under the account's limits, then places it; the place is given back when
+    /// the leg ends, or at once when it cannot start.
     private func place(
+        _ target: CallTarget, callerID: String, account: AccountSid, direction: CallDirection, parent: CallSid?,
+        near: MediaSession?, timeout: Int, maxForwards: Int, secure: Bool, application: WebhookTarget?, statusCallback: StatusCallback?,
+        observer: AsyncStream<DialedCall.Event>.Continuation?
+    ) async throws -> (record: CallRecord, leg: OutboundCallLeg, session: MediaSession) {
+        do {
+            try await runtime.admission.admit(account)
+        } catch {
+            throw OutboundCallError.limitReached(error)
+        }
+        do {
+            return try await admitted(
+                target, callerID: callerID, account: account, direction: direction, parent: parent, near: near, timeout: timeout,
+                maxForwards: maxForwards, secure: secure, application: application, statusCallback: statusCallback, observer: observer)
+        } catch {
+            runtime.admission.release(account)
+            throw error
+        }
+    }
+
+    /// Writes the record (queued), opens the media and sends the INVITEs; the leg runs on.
+    private func admitted(
         _ target: CallTarget, callerID: String, account: AccountSid, direction: CallDirection, parent: CallSid?,
         near: MediaSession?, timeout: Int, maxForwards: Int, secure: Bool, application: WebhookTarget?, statusCallback: StatusCallback?,
         observer: AsyncStream<DialedCall.Event>.Continuation?
@@ -246,9 +270,11 @@ public final class OutboundCalls: Sendable {
             maxForwards: maxForwards, record: record, calls: calls, clock: clock, logger: logger)
         live.add(record.sid, leg)
         let live = self.live
+        let admission = runtime.admission
         Task {
             await leg.run()
             live.remove(record.sid)
+            admission.release(account)
         }
         return (record, leg, session)
     }

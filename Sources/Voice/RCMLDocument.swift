@@ -19,11 +19,16 @@ public struct RCMLError: Error, Equatable, CustomStringConvertible {
 }
 
 /// An RCML document: well-formed XML whose root is `<Response>`; its children are the verbs.
-/// Whitespace, comments and the XML declaration are allowed.
+/// Whitespace, comments and the XML declaration are allowed; a `<!DOCTYPE` is not, since its
+/// entities could read the operator's files or expand without end.
 public struct RCMLDocument: Sendable, Equatable {
     public let verbs: [RCMLElement]
 
     public init(parsing text: String) throws(RCMLError) {
+        if let doctype = text.range(of: "<!DOCTYPE", options: .caseInsensitive) {
+            let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw RCMLError(line: line, reason: "a <!DOCTYPE> is not allowed in RCML")
+        }
         let reader = TreeReader()
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = reader

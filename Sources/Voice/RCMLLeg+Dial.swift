@@ -168,6 +168,8 @@ extension RCMLLeg {
             (13224, "Dial: no trunk is configured for \(target)")
         case OutboundCallError.tooManyHops:
             (13225, "Dial: \(target) refused: the call came through Parley too many times (Max-Forwards used up)")
+        case OutboundCallError.limitReached(let refusal):
+            (20429, "Dial: \(target) not called: \(refusal)")
         case OutboundCallError.unresolvable(let host):
             (13224, "Dial: the host \(host) of \(target) does not resolve")
         default:

@@ -163,6 +163,14 @@ extension RCMLLeg {
 
     /// The speech of a Say verb; a failure (no synthesizer) is a Notification and ends the call.
     func speech(_ say: RCMLVerb.Say, documentURL: String) async -> [Int16]? {
+        let limit = await runtime.admission.sayCharacters(for: record.accountSid)
+        guard say.text.count <= limit else {
+            await runtime.fetcher.notify(
+                code: 13520, message: "Say refused: the text has \(say.text.count) characters, more than this account's \(limit)",
+                url: documentURL, account: record.accountSid, call: record.sid)
+            endUnlessCancelled()
+            return nil
+        }
         do {
             guard let speech = runtime.speech else { throw SpeechSynthesizer.Failure.unavailable }
             return try await speech.speak(say.text, voice: say.voice, language: say.language)

@@ -13,14 +13,17 @@ public struct RCMLRuntime: Sendable {
     let recordings: RecordingLibrary
     let conferences: Conferences
     let queues: Queues
+    /// Each account's limits: how many legs, how fast, how long a Say.
+    let admission: CallAdmission
     /// Places Dial's calls. `OutboundCalls` needs this runtime to run the RCML of its own
     /// calls, so it plugs itself in here once built.
     let dialer = Dialer()
 
     public init(
         fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recognizer: SpeechRecognizer?, recordings: RecordingLibrary,
-        conferences: Conferences, queues: Queues
+        conferences: Conferences, queues: Queues, admission: CallAdmission
     ) {
+        self.admission = admission
         self.recognizer = recognizer
         self.conferences = conferences
         self.queues = queues

@@ -47,7 +47,7 @@ final class APIFixture {
             addresses: AdvertisedAddresses(bindHost: "127.0.0.1"),
             media: engine,
             runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(http: web), speech: nil, recognizer: nil, recordings: recordings, conferences: conferences,
-                queues: queues), live: live,
+                queues: queues, admission: CallAdmission(defaults: .init(), accounts: store.accounts)), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,

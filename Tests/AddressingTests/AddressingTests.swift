@@ -128,3 +128,26 @@ struct EgressPolicyTests {
         #expect(LocalInterfaces.addresses().contains("127.0.0.1"))
     }
 }
+
+@Suite("Sources and connection quotas")
+struct ConnectionQuotaTests {
+    @Test("an IPv6 /64 is one source; IPv4-mapped addresses are their IPv4 address; other text stays itself")
+    func sources() {
+        #expect(SourceGroup.key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64")
+        #expect(SourceGroup.key("2001:db8:1:2::9") == SourceGroup.key("2001:db8:1:2:ffff::1"))
+        #expect(SourceGroup.key("::ffff:198.18.0.7") == "198.18.0.7")
+        #expect(SourceGroup.key("AC00000000000000000000000000000000") == "AC00000000000000000000000000000000")
+    }
+
+    @Test("a source gets its share of connections and the whole machine its total; closing gives places back")
+    func quota() {
+        let quota = ConnectionQuota(perSource: 2, total: 3)
+        #expect(quota.admit("198.18.0.1") && quota.admit("198.18.0.1"))
+        #expect(!quota.admit("198.18.0.1"))
+        #expect(quota.admit("2001:db8::1"))
+        #expect(!quota.admit("198.18.0.9"))  // the total is reached
+        quota.release("198.18.0.1")
+        #expect(quota.count("198.18.0.1") == 1)
+        #expect(quota.admit("198.18.0.9"))
+    }
+}

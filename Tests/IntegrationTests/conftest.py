@@ -18,6 +18,12 @@ POOL_PATH = os.path.join(os.path.dirname(__file__), "../../Fixtures/number-pool.
 SPEC_PATH = os.path.join(os.path.dirname(__file__), "../../Fixtures/twilio-openapi/twilio_api_v2010.json")
 
 
+# Where the "carrier" lives on loopback: its gateway (a SIPp UAS) and the PSTN callers (SIPp
+# UACs) bind this address, which Parley's --trunk names; softphones stay on 127.0.0.1, since
+# Parley routes everything from the carrier's address as a PSTN call.
+CARRIER_HOST = "127.0.0.3"
+
+
 def free_port() -> int:
     """A loopback port free for both TCP and UDP (SIP listens on both)."""
     while True:
@@ -44,8 +50,9 @@ class Parley:
     admin_token: str = ""
     log_path: str = field(default="")
     sip_port: int = field(default_factory=free_port)
-    # Where the "carrier" (a SIPp UAS in the tests) listens: Parley's --trunk. Loopback is a
-    # trunk only because the tests say so; the carrier's callers come from any loopback port.
+    # Where the "carrier" (a SIPp UAS in the tests) listens: Parley's --trunk, on CARRIER_HOST.
+    # Loopback is a trunk only because the tests say so; the carrier's callers come from any
+    # port of that address.
     trunk_port: int = field(default_factory=free_port)
     http_host: str = "127.0.0.1"
     sip_host: str = "127.0.0.1"
@@ -65,10 +72,11 @@ class Parley:
     def trunk_args(self):
         if "PARLEY_TRUNK" in self.env:
             return []
-        return ["--trunk", f"sip:127.0.0.1:{self.trunk_port}"]
+        return ["--trunk", f"sip:{CARRIER_HOST}:{self.trunk_port}"]
 
     def start(self, extra_args=("--test-clock",)):
-        self.log_path = os.path.join(self.data_dir, f"parley-{time.time_ns()}.log")
+        # Beside the data directory, not in it: Parley makes everything in there its own.
+        self.log_path = f"{self.data_dir}-{time.time_ns()}.log"
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [*self.launcher, PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
@@ -146,11 +154,13 @@ def parley():
 @pytest.fixture(scope="module")
 def mirror():
     """A second Parley, the far end of calls Parley dials over SIP: Parley refuses to dial
-    itself, so a test that records what the dialled side hears binds that number here. It takes
-    PSTN calls from any loopback address, so Parley's SIP port reaches its numbers."""
+    itself, so a test that records what the dialled side hears binds that number here. It sits
+    on the carrier's address (so Parley takes its calls as PSTN calls) and takes PSTN calls from
+    all of loopback (Parley's and SIPp's)."""
     server = make_parley()
     server.env["PARLEY_TRUNK"] = ""
-    server.start(extra_args=("--trunk-source", "127.0.0.1"))
+    server.sip_host = CARRIER_HOST
+    server.start(extra_args=("--trunk-source", "127.0.0.0/8"))
     yield server
     assert server.stop() == 0, "the mirror did not shut down cleanly on SIGTERM"
 

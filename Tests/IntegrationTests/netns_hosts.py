@@ -2,14 +2,18 @@
 benchmarking range 198.18.0.0/15, created by the tests and removed after them.
 
     root namespace (tests, web server) 198.18.0.1 --- 198.18.0.2  core (Parley)
-                                                      198.18.1.1  core --- 198.18.1.2  peer (SIPp, baresip)
+                                                      198.18.1.1  core --- 198.18.1.2  peer (softphones: baresip)
+                                                                           198.18.1.3  peer (the carrier: SIPp)
                                                    2001:2:0:1::1  core --- 2001:2:0:1::2  peer
                                                                                198.19.0.1  peer --- 198.19.0.2  home
 
 Parley is bound to the wildcard address in `core`, so what it advertises to the peer must be
 198.18.1.1, the interface that routes toward it, never 127.0.0.1. `home` is a softphone's
 private network: `peer` routes it and masquerades it behind 198.18.1.2 (nftables), and `core`
-has no route to it, so Parley reaches a softphone there only through the NAT's mappings."""
+has no route to it, so Parley reaches a softphone there only through the NAT's mappings. The
+carrier has an address of its own, since Parley routes whatever comes from it as a PSTN call;
+SIPp binds it for signalling and media, whereas baresip's media sockets take the interface's
+first address."""
 import os
 import shutil
 import subprocess
@@ -18,7 +22,7 @@ from sip_peers import wait_for
 
 CORE, PEER, HOME = "parley-it-core", "parley-it-peer", "parley-it-home"
 ROOT_ADDRESS, CORE_HTTP_ADDRESS = "198.18.0.1", "198.18.0.2"
-CORE_SIP_ADDRESS, PEER_ADDRESS = "198.18.1.1", "198.18.1.2"
+CORE_SIP_ADDRESS, PEER_ADDRESS, CARRIER_ADDRESS = "198.18.1.1", "198.18.1.2", "198.18.1.3"
 NAT_INSIDE_ADDRESS, HOME_ADDRESS = "198.19.0.1", "198.19.0.2"
 # IPv6 on the core–peer link, from the IPv6 benchmarking range 2001:2::/48 (RFC 5180).
 CORE_SIP_ADDRESS6, PEER_ADDRESS6 = "2001:2:0:1::1", "2001:2:0:1::2"
@@ -68,6 +72,7 @@ class Hosts:
                     _ip("link", "set", name, "netns", namespace)
                 _ip("addr", "add", f"{address}/24", "dev", name, namespace=namespace)
                 _ip("link", "set", name, "up", namespace=namespace)
+        _ip("addr", "add", f"{CARRIER_ADDRESS}/24", "dev", "pit-peer", namespace=PEER)
         for namespace, device, address in ((CORE, "pit-core1", CORE_SIP_ADDRESS6), (PEER, "pit-peer", PEER_ADDRESS6)):
             _ip("-6", "addr", "add", f"{address}/64", "dev", device, "nodad", namespace=namespace)
         _ip("route", "add", "default", "via", NAT_INSIDE_ADDRESS, namespace=HOME)

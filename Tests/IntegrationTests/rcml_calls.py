@@ -5,7 +5,7 @@ import os
 import subprocess
 import time
 
-from conftest import free_port
+from conftest import CARRIER_HOST, free_port
 from sip_peers import FIXTURES
 from webhook_server import webhook
 
@@ -37,10 +37,10 @@ def sipp(parley, scenario, number=None, port=None, background=False):
     """One SIPp call with `scenario` (a Fixtures name or a path), to `number` on Parley or, with
     `port`, listening there (as the carrier behind the trunk). Returns the finished process,
     or the running one with `background`."""
-    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-m", "1", "-i", "127.0.0.1",
+    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-m", "1", "-i", CARRIER_HOST,
                "-p", str(port or free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-timeout", "40s", "-timeout_error"]
     if number:
-        command = command[:1] + [f"127.0.0.1:{parley.sip_port}", "-s", number] + command[1:]
+        command = command[:1] + [f"{parley.sip_host}:{parley.sip_port}", "-s", number] + command[1:]
     if background:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(0.3)  # let it bind

@@ -14,7 +14,7 @@ import requests
 from certificates import make_certificates
 from conftest import free_port, make_parley
 from netns_hosts import (CORE_HTTP_ADDRESS, CORE_SIP_ADDRESS, CORE_SIP_ADDRESS6, HOME_ADDRESS, PEER, PEER_ADDRESS,
-                         PEER_ADDRESS6, ROOT_ADDRESS, Hosts, unavailable_reason)
+                         PEER_ADDRESS6, CARRIER_ADDRESS, ROOT_ADDRESS, Hosts, unavailable_reason)
 from pcap_reader import packets
 from sip_peers import FIXTURES, baresip_sip_port, create_client, registrations, start_baresip, stop, wait_for
 from webhook_server import WebhookServer
@@ -30,7 +30,7 @@ CALLER_ID = "+32483206100"
 
 @pytest.fixture(scope="module")
 def hosts():
-    made = Hosts(core_hosts_file=f"{PEER_ADDRESS} {CARRIER_NAME}\n{ROOT_ADDRESS} {DESK_NAME}\n").create()
+    made = Hosts(core_hosts_file=f"{CARRIER_ADDRESS} {CARRIER_NAME}\n{ROOT_ADDRESS} {DESK_NAME}\n").create()
     yield made
     made.remove()
 
@@ -75,9 +75,10 @@ def secure(hosts, tmp_path_factory):
     assert parley.stop() == 0, "parley did not shut down cleanly on SIGTERM"
 
 
-def sipp_in_peer(scenario, *extra, port=None, trace_dir=None):
-    """A SIPp command in the peer's namespace, on the peer's address, tracing its messages."""
-    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", PEER_ADDRESS, "-p", str(port or free_port()),
+def sipp_in_peer(scenario, *extra, port=None, trace_dir=None, address=CARRIER_ADDRESS):
+    """A SIPp command in the peer's namespace, on the carrier's address unless told otherwise,
+    tracing its messages."""
+    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", address, "-p", str(port or free_port()),
                "-mp", str(free_port() & ~1), "-m", "1", "-nostdin", "-timeout", "40s", "-timeout_error", *extra]
     if trace_dir:
         command += ["-trace_msg", "-message_file", os.path.join(trace_dir, "messages.log")]
@@ -117,7 +118,7 @@ def test_a_client_on_another_host_registers_from_its_own_address(remote, tmp_pat
     users = tmp_path / "users.csv"
     users.write_text("SEQUENTIAL\nroamer;[authentication username=roamer password=Roamer-pass-1]\n")
     result = subprocess.run(
-        [*sipp_in_peer("register_digest.xml", "-inf", str(users)), f"{CORE_SIP_ADDRESS}:{remote.sip_port}"],
+        [*sipp_in_peer("register_digest.xml", "-inf", str(users), address=PEER_ADDRESS), f"{CORE_SIP_ADDRESS}:{remote.sip_port}"],
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-1000:]
     [client] = [c for c in remote.http("GET", f"/2010-04-01/Accounts/{remote.admin_sid}/Clients.json").json()["clients"]
@@ -156,7 +157,7 @@ def test_a_call_from_another_host_carries_audio_both_ways_and_either_side_hangs_
     bind(remote, web, echo_number, '<Response><Play digits="w"/><Pause length="30"/></Response>')
     result = subprocess.run(
         [*Hosts.in_peer("sipp", f"{CORE_SIP_ADDRESS}:{remote.sip_port}", "-sn", "uac", "-s", echo_number, "-m", "1",
-                        "-d", "3000", "-rtp_echo", "-i", PEER_ADDRESS, "-p", str(free_port()), "-mp", str(free_port() & ~1),
+                        "-d", "3000", "-rtp_echo", "-i", CARRIER_ADDRESS, "-p", str(free_port()), "-mp", str(free_port() & ~1),
                         "-nostdin", "-timeout", "30s", "-timeout_error")],
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout[-2000:]

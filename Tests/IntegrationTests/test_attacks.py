@@ -3,21 +3,26 @@ REST API and through <Dial> (the carrier's trunk as a SIP address, emergency, pr
 foreign numbers, CR/LF in user parts and caller IDs, Parley dialling itself), SSRF through
 webhooks, redirects and <Play> (loopback outside the operator's allow-list, cloud metadata,
 private addresses, http+unix, Parley's own API), a stranger spraying the RTP port range
-during a call, and a suspended customer (with its sub-accounts) or a disabled Client still
-taking or making calls. The tests' own peers are on 127.0.0.1, which the shared Parley allows (as an
-operator would allow a lab); everything else on loopback stays refused."""
+during a call, a suspended customer (with its sub-accounts) or a disabled Client still
+taking or making calls, logins probed or impersonated by INVITE, an account going past its
+limits, refusals retransmitted toward spoofed sources, and slow or greedy connections
+(slowloris on HTTP and SIP over TCP, more connections than a source may hold). The tests' own peers are
+on loopback, which the shared Parley allows for SIP (as an operator would allow a lab) and at
+127.0.0.1 for webhooks; everything else stays refused."""
 import re
 import select
 import socket
 import subprocess
 import threading
+import time
 
 import pytest
 import requests
 
 from audio_check import best_correlation, pcap_alaw_samples, wav_samples
+from conftest import CARRIER_HOST
 from rcml_calls import sipp
-from sip_peers import RawSIP, challenge_fields, create_client, digest, registrations, wait_for
+from sip_peers import SOFTPHONE_ADDRESS, RawSIP, challenge_fields, create_client, digest, registrations, run_sipp, wait_for
 from test_sip_calls import send_invite
 from webhook_server import WebhookServer, webhook
 
@@ -28,7 +33,7 @@ PCAP = "/usr/share/sip-tester/g711a.pcap"
 def trunk_listener(parley):
     """A UDP socket on the carrier's port: an attack that reaches the trunk shows up here."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    listener.bind(("127.0.0.1", parley.trunk_port))
+    listener.bind((CARRIER_HOST, parley.trunk_port))
     yield listener
     listener.close()
 
@@ -61,8 +66,8 @@ def test_the_api_refuses_toll_fraud_destinations(parley, trunk_listener):
     caller_id = "+32490206100"
     own(parley, caller_id)
     attacks = {
-        f"sip:+32470206135@127.0.0.1:{parley.trunk_port}": (21215, "trunk"),
-        f"sip:+32470206135@127.0.0.1:{parley.trunk_port};transport=tcp": (21215, "trunk"),
+        f"sip:+32470206135@{CARRIER_HOST}:{parley.trunk_port}": (21215, "trunk"),
+        f"sip:+32470206135@{CARRIER_HOST}:{parley.trunk_port};transport=tcp": (21215, "trunk"),
         "112": (21215, "emergency"),
         "+32 101": (21215, "emergency"),
         "0900 12 345": (21215, "emergency or special"),
@@ -101,7 +106,7 @@ def test_dial_cannot_reach_the_trunk_parley_or_a_private_address_nor_inject_head
         "<Response>"
         f'<Dial callerId="{injected}" timeout="3">+32470206135</Dial>'
         '<Dial callerId="+3222222222" timeout="3">+32470206135</Dial>'
-        f'<Dial timeout="3"><Sip>sip:+32470206135@127.0.0.1:{parley.trunk_port}</Sip></Dial>'
+        f'<Dial timeout="3"><Sip>sip:+32470206135@{CARRIER_HOST}:{parley.trunk_port}</Sip></Dial>'
         f'<Dial timeout="3"><Sip>sip:{number}@127.0.0.1:{parley.sip_port}</Sip></Dial>'
         '<Dial timeout="3"><Sip>sip:desk@169.254.169.254</Sip></Dial>'
         '<Dial timeout="3"><Sip>sip:%0D%0AX-Evil%3A%201@127.0.0.1:5999</Sip></Dial>'
@@ -261,3 +266,195 @@ def test_a_suspended_customer_its_sub_accounts_and_a_disabled_client_are_shut_ou
     parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Clients/{desk['sid']}.json", data={"Status": "0"})
     assert registrations(parley, desk["sid"]) == []
     assert register(parley, "desk-to-disable", "Desk-pass-1") == 403
+
+
+def test_invites_reveal_no_login_and_a_client_cannot_pass_for_a_caller_id(parley):
+    create_client(parley, "realdesk", "Realdesk-pass-1")
+    # From a softphone's address, a known and an unknown login get the same challenge.
+    answers = []
+    for login in ("realdesk", "nosuchdesk"):
+        status, line, headers, _ = send_invite(RawSIP(parley, host=SOFTPHONE_ADDRESS), parley, "+3222060799", login)
+        challenge = challenge_fields(headers["proxy-authenticate"][0])
+        answers.append((status, line, sorted(headers), {k: v for k, v in challenge.items() if k != "nonce"}))
+    assert answers[0] == answers[1] and answers[0][0] == 407, answers
+    # Wrong answers to the challenge look alike too.
+    for login in ("realdesk", "nosuchdesk"):
+        raw = RawSIP(parley, host=SOFTPHONE_ADDRESS)
+        _, _, headers, _ = send_invite(raw, parley, "+3222060799", login)
+        nonce = challenge_fields(headers["proxy-authenticate"][0])["nonce"]
+        authorization = digest(login, "Wrong-pass-1", "parley", nonce, f"sip:+3222060799@127.0.0.1:{parley.sip_port}", method="INVITE")
+        status, _, _, _ = send_invite(raw, parley, "+3222060799", login, extra=f"Proxy-Authorization: {authorization}\n")
+        assert status == 407
+    # A digest computed for another Request-URI is not accepted for this one.
+    raw = RawSIP(parley, host=SOFTPHONE_ADDRESS)
+    _, _, headers, _ = send_invite(raw, parley, "+3222060799", "realdesk")
+    nonce = challenge_fields(headers["proxy-authenticate"][0])["nonce"]
+    elsewhere = digest("realdesk", "Realdesk-pass-1", "parley", nonce, f"sip:+3222060798@127.0.0.1:{parley.sip_port}", method="INVITE")
+    status, line, _, _ = send_invite(raw, parley, "+3222060799", "realdesk", extra=f"Proxy-Authorization: {elsewhere}\n")
+    assert status == 400 and "uri" in line, line
+    # No Client may be named like a caller ID (or anonymous): the carrier's calls stay PSTN calls.
+    for login in ("+32470111111", "0470111111", "anonymous"):
+        response = parley.http("POST", f"/2010-04-01/Accounts/{parley.admin_sid}/Clients.json",
+                               data={"Login": login, "Password": "Pass-word-1"})
+        assert response.status_code == 400 and "Login" in response.json()["message"], response.text
+    number = "+32490206112"
+    own(parley, number)
+    status, line, _, _ = send_invite(RawSIP(parley), parley, number, "realdesk")  # from the carrier, whatever the From
+    assert status == 200, line
+
+
+def test_an_account_over_its_limits_is_refused_clearly(parley):
+    # The operator limits a customer's sub-account: one call at a time, a short <Say>.
+    limited = parley.client().api.accounts.create(friendly_name="Limited")
+    sid, token = limited.sid, limited.auth_token
+    refused = as_account(parley, sid, token, "POST", ".json", data={"MaxConcurrentCalls": "5"})
+    assert refused.status_code == 403 and "administrator" in refused.json()["message"]  # not by the account itself
+    updated = parley.http("POST", f"/2010-04-01/Accounts/{sid}.json", data={"MaxConcurrentCalls": "1", "MaxSayCharacters": "20"})
+    assert updated.status_code == 200 and updated.json()["max_concurrent_calls"] == 1, updated.text
+    assert updated.json()["max_calls_per_second"] is None  # the server's default
+    number, talker = "+32490206113", "+32490206114"
+    for owned, document in ((number, "<Response><Play digits=\"w\"/><Pause length=\"20\"/></Response>"),
+                            (talker, "<Response><Say>This sentence is longer than twenty characters.</Say></Response>")):
+        app = as_account(parley, sid, token, "POST", "/Applications.json",
+                         data={"FriendlyName": owned, "VoiceUrl": webhook().serve(f"/attack/limits/{owned}", document)}).json()
+        bought = as_account(parley, sid, token, "POST", "/IncomingPhoneNumbers.json", data={"PhoneNumber": owned, "VoiceApplicationSid": app["sid"]})
+        assert bought.status_code == 201, bought.text
+    first = RawSIP(parley, timeout=5)
+    status, _, first_headers, first_call = send_invite(first, parley, number, "0470111111")
+    assert status == 200
+    # A second call while the first goes on: SIP 503 with Retry-After, REST 429, a Notification.
+    status, line, headers, _ = send_invite(RawSIP(parley), parley, number, "0470111112")
+    assert status == 503 and headers["retry-after"] == ["30"], line
+    response = as_account(parley, sid, token, "POST", "/Calls.json", data={"To": "+32470206135", "From": number, "Url": webhook().url("/attack/hold")})
+    assert response.status_code == 429 and response.json()["code"] == 20429 and "limit" in response.json()["message"], response.text
+    texts = [n["message_text"] for n in as_account(parley, sid, token, "GET", "/Notifications.json").json()["notifications"]]
+    assert any("refused" in text and "1 calls in progress" in text for text in texts), texts
+    # Once the first call ends, the next one is taken, and its long <Say> is refused.
+    first.send(f"BYE sip:{number}@127.0.0.1:{parley.sip_port} SIP/2.0\nVia: SIP/2.0/UDP {first.host}:{first.port};branch=z9hG4bKbye{first_call[:8]};rport\n"
+               f"From: <sip:0470111111@{first.host}>;tag=x\nTo: {first_headers['to'][0]}\nCall-ID: {first_call}\nCSeq: 2 BYE\nContent-Length: 0\n\n")
+    assert wait_for(lambda: [c["status"] for c in as_account(parley, sid, token, "GET", "/Calls.json", params={"To": number}).json()["calls"]]
+                    == ["completed"])
+    result = sipp(parley, "uac_parley_hangs_up.xml", number=talker)
+    assert result.returncode == 0, result.stdout[-1500:]
+    texts = [n["message_text"] for n in as_account(parley, sid, token, "GET", "/Notifications.json").json()["notifications"]]
+    assert any("Say refused" in text and "more than this account's 20" in text for text in texts), texts
+
+
+def test_unauthenticated_refusals_are_not_retransmitted_over_udp(parley):
+    """A challenge goes once to a source that proved nothing (a spoofed one would be flooded
+    with them), while a refused call from the carrier is retransmitted until its ACK."""
+    phone = RawSIP(parley, timeout=2, host=SOFTPHONE_ADDRESS)
+    phone.send(f"INVITE sip:+3222060799@127.0.0.1:{parley.sip_port} SIP/2.0\nVia: SIP/2.0/UDP {phone.host}:{phone.port};branch=z9hG4bKspoof1;rport\n"
+               f"From: <sip:someone@{phone.host}>;tag=a\nTo: <sip:+3222060799@127.0.0.1>\nCall-ID: spoof-1\nCSeq: 1 INVITE\n"
+               f"Contact: <sip:someone@{phone.host}:{phone.port}>\nMax-Forwards: 70\nContent-Length: 0\n\n")
+    status = 100
+    while status < 200:
+        status = phone.receive()[0]
+    assert status == 407
+    with pytest.raises(socket.timeout):  # T1 doubling: retransmissions would come at 0.5 s and 1.5 s
+        phone.receive()
+    carrier = RawSIP(parley, timeout=2)
+    carrier.send(f"INVITE sip:+3222060788@127.0.0.1:{parley.sip_port} SIP/2.0\nVia: SIP/2.0/UDP {carrier.host}:{carrier.port};branch=z9hG4bKnumber1;rport\n"
+                 f"From: <sip:0470111111@{carrier.host}>;tag=a\nTo: <sip:+3222060788@127.0.0.1>\nCall-ID: unknown-number-1\nCSeq: 1 INVITE\n"
+                 f"Contact: <sip:0470111111@{carrier.host}:{carrier.port}>\nMax-Forwards: 70\nContent-Length: 0\n\n")
+    statuses = []
+    while len(statuses) < 2:
+        status, _, _ = carrier.receive()
+        if status >= 200:
+            statuses.append(status)
+    assert statuses == [404, 404]  # the carrier's refusal is retransmitted until acknowledged
+
+
+def cut_while_dripping(sock, first, drip, limit):
+    """Sends `first`, then a byte of `drip` every second, until Parley closes the connection;
+    the seconds that took (or None if it stayed open past `limit`)."""
+    started = time.monotonic()
+    sock.sendall(first)
+    sock.settimeout(1)
+    for byte in drip:
+        if time.monotonic() - started > limit:
+            return None
+        try:
+            if sock.recv(4096) == b"":
+                return time.monotonic() - started
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            return time.monotonic() - started
+        try:
+            sock.sendall(bytes([byte]))
+        except (BrokenPipeError, ConnectionResetError):
+            return time.monotonic() - started
+    return None
+
+
+def closed_among(sockets):
+    """How many of `sockets` Parley closes at once (within 2 s, before any request: no
+    deadline is that short)."""
+    closed = set()
+    readable, _, _ = select.select(sockets, [], [], 2)
+    while readable:
+        for sock in readable:
+            try:
+                if sock.recv(1) == b"":
+                    closed.add(sock)
+            except ConnectionResetError:
+                closed.add(sock)
+        readable, _, _ = select.select([s for s in sockets if s not in closed], [], [], 0.5)
+    return len(closed)
+
+
+def closed_at_once(port):
+    """Whether Parley closes a new connection from 127.0.0.1 at once (within 2 s, before any
+    request: no deadline is that short)."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.settimeout(2)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+    finally:
+        sock.close()
+
+
+def test_slow_and_greedy_connections_are_cut_while_others_are_served(fresh_parley):
+    parley = fresh_parley()
+    parley.start(extra_args=("--test-clock", "--max-connections-per-source", "4"))
+    # A source gets four connections, not five, over HTTP or SIP; another source still connects.
+    for port in (parley.port, parley.sip_port):
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
+        try:
+            assert closed_among(held) == 1, port
+            other = socket.socket()
+            other.bind(("127.0.0.4", 0))
+            other.connect(("127.0.0.1", port))
+            other.settimeout(0.5)
+            with pytest.raises(socket.timeout):  # open: Parley waits for its request
+                other.recv(1)
+            other.close()
+        finally:
+            for sock in held:
+                sock.close()
+    assert wait_for(lambda: not closed_at_once(parley.port), timeout=10)  # places come back when connections close
+    # Slowloris: a request head that never ends, a byte a second, on HTTP and on SIP over TCP.
+    results = {}
+
+    def drip(name, port, first, limit):
+        results[name] = cut_while_dripping(socket.create_connection(("127.0.0.1", port)), first, b"X" * 120, limit)
+
+    threads = [
+        threading.Thread(target=drip, args=("http", parley.port, b"GET /health HTTP/1.1\r\nHost: parley\r\nX-Slow: ", 30)),
+        threading.Thread(target=drip, args=("sip", parley.sip_port, b"OPTIONS sip:parley SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5999\r\nX-Slow: ", 60)),
+    ]
+    for thread in threads:
+        thread.start()
+    # Meanwhile everyone else is served: the API answers, and a softphone registers over TCP.
+    assert requests.get(parley.base_url + "/health", timeout=5).status_code == 200
+    create_client(parley, "tcpwhileslow", "Tcpslow-pass-1")
+    assert run_sipp(parley, "register_digest.xml", [("tcpwhileslow", "Tcpslow-pass-1")], transport="t1").returncode == 0
+    for thread in threads:
+        thread.join()
+    assert results["http"] is not None and results["http"] < 15, results  # the head is due within 10 s
+    assert results["sip"] is not None and results["sip"] < 40, results  # a message is due within 30 s of its first byte

@@ -30,7 +30,7 @@ def recording_of(parley, form):
 def test_the_callers_speech_reaches_the_dialled_party(parley, mirror):
     # +32476206110 dials +32476206111 over SIP on another Parley; that call records what it hears.
     bind(parley, "+32476206110", "/dial/a",
-         f'<Response><Dial action="/dial/a/done" timeout="10" record="record-from-answer-dual"><Sip>sip:+32476206111@127.0.0.1:{mirror.sip_port}</Sip></Dial></Response>')
+         f'<Response><Dial action="/dial/a/done" timeout="10" record="record-from-answer-dual"><Sip>sip:+32476206111@{mirror.sip_host}:{mirror.sip_port}</Sip></Dial></Response>')
     webhook().serve("/dial/a/done", "<Response><Hangup/></Response>")
     bind(mirror, "+32476206111", "/dial/b", '<Response><Record action="/dial/b/done" timeout="3" playBeep="false"/></Response>')
     webhook().serve("/dial/b/done", "<Response><Hangup/></Response>")
@@ -67,7 +67,7 @@ def test_the_callees_speech_reaches_an_outbound_caller(parley, mirror):
     dialler = webhook().serve("/dial/d", '<Response><Dial timeout="10">+32470206140</Dial><Say>Bye.</Say></Response>')
     carrier = sipp(parley, "uas_speaks_g711a.xml", port=parley.trunk_port, background=True)
     # Parley calls a number of the other Parley over SIP; once answered, that call dials the carrier.
-    call = parley.client().calls.create(to=f"sip:+32476206113@127.0.0.1:{mirror.sip_port}", from_=caller_id, url=dialler)
+    call = parley.client().calls.create(to=f"sip:+32476206113@{mirror.sip_host}:{mirror.sip_port}", from_=caller_id, url=dialler)
     out, err = carrier.communicate(timeout=60)
     assert carrier.returncode == 0, out[-2000:] + err[-1000:]
     assert wait_for(lambda: [r for r in webhook().received("/dial/c/done") if r["form"]["To"] == "+32476206113"], timeout=15)

@@ -22,18 +22,63 @@ def read_all_bytes(directory):
 def test_first_start_generates_admin_credentials_once(fresh_parley):
     server = fresh_parley(env_credentials=False).start()
     assert server.stop() == 0
-    match = re.search(r"AccountSid: (AC[0-9a-f]{32})\s+AuthToken:\s+([0-9a-f]{32})", server.stdout)
+    # Standard output is no terminal here: it names the account and the file, never the token.
+    match = re.search(r"AccountSid: (AC[0-9a-f]{32})\s+AuthToken:\s+in (\S+) \(mode 0600\)", server.stdout)
     assert match, server.stdout
     path = os.path.join(server.data_dir, "admin-credentials")
+    assert os.path.samefile(match[2], path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with open(path) as handle:
-        assert handle.read() == f"PARLEY_ADMIN_SID={match[1]}\nPARLEY_ADMIN_TOKEN={match[2]}\n"
-    server.admin_sid, server.admin_token = match[1], match[2]
+        saved = dict(line.split("=", 1) for line in handle.read().splitlines())
+    assert saved["PARLEY_ADMIN_SID"] == match[1] and re.fullmatch(r"[0-9a-f]{32}", saved["PARLEY_ADMIN_TOKEN"])
+    assert saved["PARLEY_ADMIN_TOKEN"] not in server.stdout + server.logs()
+    server.admin_sid, server.admin_token = match[1], saved["PARLEY_ADMIN_TOKEN"]
     server.stdout = ""
     server.start()
     assert server.http("GET", f"/2010-04-01/Accounts/{match[1]}.json").status_code == 200
     assert server.stop() == 0
     assert "AuthToken" not in server.stdout  # a later start keeps the accounts and prints nothing
+
+
+def test_the_generated_token_is_shown_on_a_terminal(fresh_parley):
+    import pty
+    import select
+    from conftest import POOL_PATH
+    server = fresh_parley(env_credentials=False)
+    master, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [PARLEY_BIN, "serve", "--data-dir", server.data_dir, "--http-host", "127.0.0.1", "--http-port", str(server.port),
+         "--sip-host", "127.0.0.1", "--sip-port", str(server.sip_port), "--number-pool", POOL_PATH],
+        stdout=terminal, stderr=subprocess.DEVNULL, env=server.env)
+    os.close(terminal)
+    shown = b""
+    try:
+        while b"mode 0600)" not in shown:
+            readable, _, _ = select.select([master], [], [], 30)
+            assert readable, shown
+            shown += os.read(master, 4096)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        os.close(master)
+    with open(os.path.join(server.data_dir, "admin-credentials")) as handle:
+        token = dict(line.split("=", 1) for line in handle.read().splitlines())["PARLEY_ADMIN_TOKEN"]
+    assert re.search(rb"AuthToken:\s+" + token.encode(), shown), shown
+
+
+def test_the_data_directory_is_made_private_at_every_start(fresh_parley):
+    server = fresh_parley().start()
+    assert server.stop() == 0
+    os.chmod(server.data_dir, 0o755)
+    os.chmod(os.path.join(server.data_dir, "parley.sqlite"), 0o644)
+    os.chmod(os.path.join(server.data_dir, "token-seal.key"), 0o666)
+    server.start()
+    assert stat.S_IMODE(os.stat(server.data_dir).st_mode) == 0o700
+    for name in os.listdir(server.data_dir):
+        path = os.path.join(server.data_dir, name)
+        assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, (name, oct(os.stat(path).st_mode))
+    assert "restricted to its owner" in server.logs()
+    assert server.stop() == 0
 
 
 def test_credentials_from_the_environment_are_neither_printed_nor_written(fresh_parley):

@@ -9,7 +9,7 @@ import time
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from conftest import free_port
+from conftest import CARRIER_HOST, free_port
 from netns_hosts import Hosts
 from openapi_check import assert_valid
 from sip_peers import FIXTURES, wait_for
@@ -28,7 +28,7 @@ def caller_id(parley):
 
 def carrier(parley, scenario):
     """SIPp as the carrier's gateway on Parley's trunk port, for one call."""
-    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", "127.0.0.1", "-p", str(parley.trunk_port),
+    command = ["sipp", "-sf", os.path.join(FIXTURES, scenario), "-i", CARRIER_HOST, "-p", str(parley.trunk_port),
                "-m", "1", "-nostdin", "-timeout", "40s", "-timeout_error"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.3)  # let it bind

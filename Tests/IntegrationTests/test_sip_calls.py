@@ -7,9 +7,9 @@ import signal
 import subprocess
 import time
 
-from conftest import free_port
+from conftest import CARRIER_HOST, free_port
 from openapi_check import assert_valid
-from sip_peers import FIXTURES, RawSIP, wait_for
+from sip_peers import FIXTURES, SOFTPHONE_ADDRESS, RawSIP, wait_for
 from webhook_server import webhook
 
 OFFER = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -18,7 +18,7 @@ OFFER = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\
 
 def sipp_call(parley, number, hold_ms=1000, background=False):
     command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-sn", "uac", "-s", number, "-m", "1", "-d", str(hold_ms),
-               "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"]
+               "-i", CARRIER_HOST, "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"]
     if background:
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -27,7 +27,7 @@ def sipp_call(parley, number, hold_ms=1000, background=False):
 def sipp_scenario(parley, scenario, number, calls=1, rate=10):
     """Runs a caller scenario of Fixtures/sipp against `number`; exit code 0 means every call passed."""
     command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, scenario), "-s", number,
-               "-m", str(calls), "-r", str(rate), "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin",
+               "-m", str(calls), "-r", str(rate), "-i", CARRIER_HOST, "-p", str(free_port()), "-nostdin",
                "-timeout", "60s", "-timeout_error"]
     return subprocess.run(command, capture_output=True, text=True, timeout=90)
 
@@ -44,11 +44,11 @@ def send_invite(raw, parley, user, from_user, body=OFFER, extra="", call_id=None
     Call-ID)."""
     branch = "z9hG4bK" + secrets.token_hex(6)
     call_id = call_id or secrets.token_hex(8)
-    via = f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch={branch};rport\n"
-    from_header = f"From: <sip:{from_user}@127.0.0.1>;tag={from_tag or 'c' + secrets.token_hex(3)}\n"
+    via = f"Via: SIP/2.0/UDP {raw.host}:{raw.port};branch={branch};rport\n"
+    from_header = f"From: <sip:{from_user}@{raw.host}>;tag={from_tag or 'c' + secrets.token_hex(3)}\n"
     raw.send(f"INVITE sip:{user}@127.0.0.1:{parley.sip_port} SIP/2.0\n{via}{from_header}"
              f"To: <sip:{to_user or user}@127.0.0.1>\nCall-ID: {call_id}\nCSeq: 1 INVITE\n"
-             f"Contact: <sip:{from_user}@127.0.0.1:{raw.port}>\n{extra}"
+             f"Contact: <sip:{from_user}@{raw.host}:{raw.port}>\n{extra}"
              f"Max-Forwards: {max_forwards}\nContent-Type: application/sdp\nContent-Length: {len(body)}\n\n{body}".replace("\r\n", "\n"))
     while True:
         status, line, headers = raw.receive()
@@ -134,7 +134,7 @@ def test_a_client_calling_out_is_challenged_then_answered(parley):
     create_client(parley, "caller", "Caller-pass-1", VoiceApplicationSid=app.sid)
     create_client(parley, "noapp", "Noapp-pass-1")
     create_client(parley, "off", "Off-pass-1", Status="0", VoiceApplicationSid=app.sid)
-    raw = RawSIP(parley)
+    raw = RawSIP(parley, host=SOFTPHONE_ADDRESS)
 
     def authenticated_call(login, password, dialled="+3222060799"):
         status, headers, _ = client_invite(raw, parley, login, dialled)
@@ -147,8 +147,8 @@ def test_a_client_calling_out_is_challenged_then_answered(parley):
     status, headers, call_id = authenticated_call("caller", "Caller-pass-1")
     assert status == 200 and headers["content-type"] == ["application/sdp"]
     to = headers["to"][0]
-    raw.send(f"BYE sip:x@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:{raw.port};branch=z9hG4bKb{secrets.token_hex(4)};rport\n"
-             f"From: <sip:caller@127.0.0.1>;tag=x\nTo: {to}\nCall-ID: {call_id}\nCSeq: 2 BYE\nContent-Length: 0\n\n")
+    raw.send(f"BYE sip:x@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP {raw.host}:{raw.port};branch=z9hG4bKb{secrets.token_hex(4)};rport\n"
+             f"From: <sip:caller@{raw.host}>;tag=x\nTo: {to}\nCall-ID: {call_id}\nCSeq: 2 BYE\nContent-Length: 0\n\n")
     assert raw.receive()[0] == 200
     assert wait_for(lambda: [c.status for c in parley.client().calls.list(from_="client:caller")] == ["completed"])
     assert parley.client().calls.list(from_="client:caller")[0].to == "+3222060799"
@@ -237,7 +237,7 @@ def test_the_same_invite_by_another_path_is_a_loop(parley):
 def test_parley_hangs_up_an_inbound_call_by_call_sid(parley):
     bind_number(parley, "+32476206119")
     command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"),
-               "-s", "+32476206119", "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s",
+               "-s", "+32476206119", "-m", "1", "-i", CARRIER_HOST, "-p", str(free_port()), "-nostdin", "-timeout", "30s",
                "-timeout_error"]
     caller = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -257,7 +257,7 @@ def test_a_caller_that_sends_no_rtp_is_hung_up_after_the_rtp_timeout(fresh_parle
     started = time.time()
     result = subprocess.run(
         ["sipp", f"127.0.0.1:{server.sip_port}", "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"),
-         "-s", "+32476206119", "-m", "1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin", "-timeout", "30s",
+         "-s", "+32476206119", "-m", "1", "-i", CARRIER_HOST, "-p", str(free_port()), "-nostdin", "-timeout", "30s",
          "-timeout_error"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout[-2000:]  # SIPp got Parley's BYE
     assert 2 <= time.time() - started < 10
@@ -266,15 +266,16 @@ def test_a_caller_that_sends_no_rtp_is_hung_up_after_the_rtp_timeout(fresh_parle
     assert "no RTP from the caller" in server.logs()
 
 
-def test_a_caller_that_is_not_the_trunk_is_refused_even_on_loopback(fresh_parley):
+def test_a_caller_that_is_not_the_trunk_is_challenged_like_a_softphone_even_on_loopback(fresh_parley):
     parley = fresh_parley()
     parley.env["PARLEY_TRUNK"] = "sip:127.0.0.2:5999"  # a trunk elsewhere; nothing is sent there
     parley.start()
     client = parley.client()
     app = client.applications.create(friendly_name="trunk only", voice_url="http://127.0.0.1:9/rcml")
     client.incoming_phone_numbers.create(phone_number="+32485206100", voice_application_sid=app.sid)
-    status, line, _, _ = send_invite(RawSIP(parley), parley, "+32485206100", "0470111111")
-    assert status == 403 and "not a trunk" in line, line
+    status, line, headers, _ = send_invite(RawSIP(parley), parley, "+32485206100", "0470111111")
+    assert status == 407 and "proxy-authenticate" in headers, line  # only a Client could answer that
+    assert client.calls.list() == []
 
 
 def test_a_carrier_calling_the_registered_contact_gives_the_number_in_to(parley):
@@ -299,7 +300,7 @@ def test_a_call_that_comes_back_through_parley_runs_out_of_hops_instead_of_loopi
     """Two Parleys whose applications dial each other's number over SIP: each pass through a
     Parley takes one off Max-Forwards, so the loop ends with a Notification."""
     number = "+32485206102"
-    url = webhook().serve("/loop", f'<Response><Dial timeout="10"><Sip>sip:{number}@127.0.0.1:{mirror.sip_port}</Sip></Dial></Response>')
+    url = webhook().serve("/loop", f'<Response><Dial timeout="10"><Sip>sip:{number}@{mirror.sip_host}:{mirror.sip_port}</Sip></Dial></Response>')
     app = parley.client().applications.create(friendly_name="loop", voice_url=url)
     parley.client().incoming_phone_numbers.create(phone_number=number, voice_application_sid=app.sid)
     back = webhook().serve("/loop/back", f'<Response><Dial timeout="10"><Sip>sip:{number}@127.0.0.1:{parley.sip_port}</Sip></Dial></Response>')

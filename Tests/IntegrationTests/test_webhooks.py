@@ -8,7 +8,7 @@ import time
 
 from twilio.request_validator import RequestValidator
 
-from conftest import free_port
+from conftest import CARRIER_HOST, free_port
 from sip_peers import FIXTURES, wait_for
 from webhook_server import webhook
 
@@ -21,7 +21,7 @@ def bind(parley, number, **application):
 
 
 def call(parley, number, scenario=None, hold_ms=500):
-    command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-s", number, "-m", "1", "-i", "127.0.0.1",
+    command = ["sipp", f"127.0.0.1:{parley.sip_port}", "-s", number, "-m", "1", "-i", CARRIER_HOST,
                "-p", str(free_port()), "-nostdin", "-timeout", "30s", "-timeout_error"]
     command += ["-sf", os.path.join(FIXTURES, scenario)] if scenario else ["-sn", "uac", "-d", str(hold_ms)]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)

@@ -212,6 +212,7 @@ struct MediaSessionTests {
         let far = try await FarEnd()
         let session = try await engine.openSession()
         session.start(MediaParameters(remoteHost: "127.0.0.1", remotePort: far.port, codec: .pcma, payloadType: 8, telephoneEventPayloadType: nil, comfortNoisePayloadType: 13))
+        _ = await session.quality()  // runs on the session's loop after `start`: no packet below arrives before it
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cn-\(UUID().uuidString).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await session.record(to: path)

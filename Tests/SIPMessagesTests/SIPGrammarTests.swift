@@ -86,3 +86,19 @@ struct HeaderInjectionTests {
         #expect(!lines.contains { $0.hasPrefix("P-Asserted-Identity") || $0.hasPrefix("X:") })
     }
 }
+
+@Suite("Folded headers")
+struct FoldingTests {
+    @Test("thousands of continuation lines are joined into one header, each with one space")
+    func manyContinuations() throws {
+        let continuations = 12_000
+        let text = "OPTIONS sip:parley SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK1\r\nSubject: a\r\n"
+            + String(repeating: " b\r\n", count: continuations) + "Call-ID: c\r\nContent-Length: 0\r\n\r\n"
+        guard case .request(let request) = try SIPParser.parse(Array(text.utf8)) else {
+            Issue.record("not a request")
+            return
+        }
+        #expect(request.headers["Subject"] == "a" + String(repeating: " b", count: continuations))
+        #expect(request.headers["Call-ID"] == "c")
+    }
+}

@@ -17,4 +17,15 @@ struct LoginThrottleTests {
         #expect(throttle.allows("10.0.0.2", now: start.addingTimeInterval(1)))
         #expect(throttle.allows("10.0.0.1", now: start.addingTimeInterval(61)))
     }
+
+    @Test("the addresses of one IPv6 /64 count together; another /64 and IPv4-mapped addresses count apart")
+    func groupsIPv6() {
+        let throttle = LoginThrottle(limit: 2, window: 60)
+        let now = Date(timeIntervalSince1970: 1_000)
+        throttle.recordFailure("2001:db8:1:2::1", now: now)
+        throttle.recordFailure("2001:db8:1:2:ffff::9", now: now)
+        #expect(!throttle.allows("2001:db8:1:2:abcd::42", now: now))
+        #expect(throttle.allows("2001:db8:1:3::1", now: now))
+        #expect(throttle.allows("::ffff:198.18.0.7", now: now))
+    }
 }

@@ -153,6 +153,8 @@ struct RCMLVerbTests {
         ("<Response><Say/></Response>", 1, "<Say> needs text"),
         ("<Html/>", 1, "not <Response>"),
         ("<Response><Pause>", 1, "not well-formed XML"),
+        ("<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]>\n<Response><Say>&b;</Say></Response>", 2, "<!DOCTYPE> is not allowed"),
+        ("<!doctype Response SYSTEM \"file:///etc/passwd\"><Response/>", 1, "<!DOCTYPE> is not allowed"),
     ])
     func errors(text: String, line: Int, reason: String) {
         do {

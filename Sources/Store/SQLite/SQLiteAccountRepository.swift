@@ -8,13 +8,15 @@ struct SQLiteAccountRepository: AccountRepository {
             try db.execute(
                 sql: """
                     INSERT INTO accounts (sid, owner_sid, friendly_name, status, role,
-                        auth_token_hash, auth_token_sealed, date_created, date_updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        auth_token_hash, auth_token_sealed, max_concurrent_calls, max_calls_per_second, max_say_characters,
+                        date_created, date_updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     account.sid.rawValue, account.ownerSid?.rawValue, account.friendlyName,
                     account.status.rawValue, account.role.rawValue, account.authTokenHash,
-                    account.authTokenSealed, account.dateCreated, account.dateUpdated,
+                    account.authTokenSealed, account.limits.concurrentCalls, account.limits.callsPerSecond,
+                    account.limits.sayCharacters, account.dateCreated, account.dateUpdated,
                 ])
         }
     }
@@ -24,12 +26,14 @@ struct SQLiteAccountRepository: AccountRepository {
             try db.execute(
                 sql: """
                     UPDATE accounts SET friendly_name = ?, status = ?, role = ?,
-                        auth_token_hash = ?, auth_token_sealed = ?, date_updated = ?
+                        auth_token_hash = ?, auth_token_sealed = ?, max_concurrent_calls = ?, max_calls_per_second = ?,
+                        max_say_characters = ?, date_updated = ?
                     WHERE sid = ?
                     """,
                 arguments: [
                     account.friendlyName, account.status.rawValue, account.role.rawValue,
-                    account.authTokenHash, account.authTokenSealed, account.dateUpdated, account.sid.rawValue,
+                    account.authTokenHash, account.authTokenSealed, account.limits.concurrentCalls,
+                    account.limits.callsPerSecond, account.limits.sayCharacters, account.dateUpdated, account.sid.rawValue,
                 ])
         }
     }
@@ -65,6 +69,9 @@ struct SQLiteAccountRepository: AccountRepository {
             friendlyName: try row.text("friendly_name"), status: try row.value("status"),
             role: try row.value("role"), authTokenHash: try row.text("auth_token_hash"),
             authTokenSealed: row["auth_token_sealed"],
+            limits: AccountLimits(
+                concurrentCalls: row["max_concurrent_calls"], callsPerSecond: row["max_calls_per_second"],
+                sayCharacters: row["max_say_characters"]),
             dateCreated: try row.date("date_created"), dateUpdated: try row.date("date_updated"))
     }
 }

@@ -244,6 +244,14 @@ enum StoreMigrations {
                 CREATE INDEX recordings_by_age ON recordings(date_created);
                 """)
         }
+        // Per-account limits set by an administrator; NULL means the server's default.
+        migrator.registerMigration("v11-account-limits") { db in
+            try db.execute(sql: """
+                ALTER TABLE accounts ADD COLUMN max_concurrent_calls INTEGER;
+                ALTER TABLE accounts ADD COLUMN max_calls_per_second INTEGER;
+                ALTER TABLE accounts ADD COLUMN max_say_characters INTEGER;
+                """)
+        }
         return migrator
     }
 }
