@@ -140,7 +140,9 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "SIPTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "VoiceTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Voice"]),
+        .testTarget(
+            name: "VoiceTests",
+            dependencies: ["Addressing", "SIP", "SIPMessages", "Voice", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Media"]),
         .testTarget(
             name: "APITests",

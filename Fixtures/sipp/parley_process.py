@@ -34,8 +34,10 @@ class ParleyProcess:
         self.process = subprocess.Popen(
             [binary, "serve", "--data-dir", self.data_dir, "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
              "--sip-host", "127.0.0.1", "--sip-port", str(self.sip_port), "--trunk-source", "127.0.0.1",
-             # One account takes the whole load: its per-account limits are lifted.
+             # One account takes the whole load: its per-account limits are lifted. The web
+             # server and SIPp are on loopback, which tenants may not reach by default.
              "--max-concurrent-calls", "1000000", "--max-calls-per-second", "1000000",
+             "--webhook-allow-cidr", "127.0.0.1", "--sip-allow-cidr", "127.0.0.0/8",
              "--log-level", "warning", *extra],
             env=env, stdout=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.http_port}"

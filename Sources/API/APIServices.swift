@@ -33,6 +33,8 @@ public struct APIServices: Sendable {
     /// The digest realm client passwords are hashed for (the SIP registrar's realm).
     public let sipRealm: String
     public let health: ListenerHealth
+    /// The accounts the SIP and call paths read through a cache: told when the API changes one.
+    public let accountCache: CachedAccountRepository?
 
     public init(
         accounts: any AccountRepository, applications: any ApplicationRepository,
@@ -40,8 +42,9 @@ public struct APIServices: Sendable {
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
         clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
         outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, queues: Queues, tokenSealer: TokenSealer, sipRealm: String,
-        health: ListenerHealth
+        health: ListenerHealth, accountCache: CachedAccountRepository? = nil
     ) {
+        self.accountCache = accountCache
         self.tokenSealer = tokenSealer
         self.registrar = registrar
         self.outboundCalls = outboundCalls

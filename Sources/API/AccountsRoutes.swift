@@ -9,6 +9,8 @@ struct AccountsRoutes {
     let accounts: any AccountRepository
     /// Where the Clients of an account that stops being active are unregistered.
     let registrar: Registrar
+    /// Forgotten after a change, so calls and registrations see it at once.
+    let cache: CachedAccountRepository?
     /// Seals each new auth token, so webhooks of the account can be signed with it.
     let sealer: TokenSealer
     var scope: AccountScope { AccountScope(accounts: accounts) }
@@ -83,6 +85,7 @@ struct AccountsRoutes {
         try Self.applyLimits(form, to: &account, by: caller)
         account.dateUpdated = Date()
         try await accounts.update(account)
+        cache?.forget()
         if account.status != .active {
             // Its Clients and those of its sub-accounts are rung no more.
             let family = try await accounts.family(of: account.sid, filter: AccountFilter(), page: PageRequest(size: PageRequest.maximumSize))

@@ -45,7 +45,7 @@ public enum ParleyAPI {
         for root in APIRoot.allCases {
             let group = router.group(RouterPath(String(root.path.dropFirst())))
                 .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle, accountThrottle: accountThrottle))
-            AccountsRoutes(accounts: services.accounts, registrar: services.registrar, sealer: services.tokenSealer).register(on: group)
+            AccountsRoutes(accounts: services.accounts, registrar: services.registrar, cache: services.accountCache, sealer: services.tokenSealer).register(on: group)
             ApplicationsRoutes(accounts: services.accounts, applications: services.applications)
                 .register(on: group)
             ClientsRoutes(

@@ -96,8 +96,10 @@ public struct ParleyServer: Sendable {
         let testClock = configuration.testClock ? AdjustableClock() : nil
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
         let clock: any WallClock = testClock ?? SystemClock()
+        // The SIP and call paths read accounts through a cache (the API reads them fresh).
+        let cachedAccounts = CachedAccountRepository(store.accounts)
         let authenticator = DigestAuthenticator(
-            clients: store.clients, accounts: store.accounts, realm: configuration.sipRealm,
+            clients: store.clients, accounts: cachedAccounts, realm: configuration.sipRealm,
             algorithms: configuration.digestAlgorithms, clock: clock, logger: Logger(label: "parley.sip"))
         let registrar = Registrar(authenticator: authenticator, clock: clock)
         // PSTN calls come from the configured trunks only; their names are resolved before
@@ -142,9 +144,9 @@ public struct ParleyServer: Sendable {
         let queues = Queues(records: store.queues, media: media, clock: clock)
         let runtime = RCMLRuntime(
             fetcher: fetcher, audio: audio, speech: speech, recognizer: recognizer, recordings: recordings, conferences: conferences,
-            queues: queues, admission: CallAdmission(defaults: configuration.callLimits, accounts: store.accounts))
+            queues: queues, admission: CallAdmission(defaults: configuration.callLimits, accounts: cachedAccounts))
         let router = InboundCallRouter(
-            accounts: store.accounts, numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
+            accounts: cachedAccounts, numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, addresses: addresses, logger: Logger(label: "parley.sip"))
@@ -169,7 +171,7 @@ public struct ParleyServer: Sendable {
             credentials: store.credentials, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
             queues: queues, tokenSealer: sealer,
-            sipRealm: configuration.sipRealm, health: health)
+            sipRealm: configuration.sipRealm, health: health, accountCache: cachedAccounts)
         let logger = self.logger
         // Slow and idle clients are cut, and no source holds more than its share of sockets
         // (a trusted reverse proxy speaks for many clients: it is exempt).

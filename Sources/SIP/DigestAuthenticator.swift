@@ -135,9 +135,11 @@ public final class DigestAuthenticator: Sendable {
             counts.highest[nonce] = (count, issued)
             return true
         }
+        // A nonce-count used before: a retransmission or a replay, not a guess (the password
+        // was right), so it is not counted against the source; a fresh nonce is asked for.
         guard fresh else {
             logger.warning("digest nonce-count replayed", metadata: ["login": "\(username)"])
-            return .challenge(stale: false)
+            return .challenge(stale: true)
         }
         guard client.status == .enabled, (try? await accounts.standing(of: client.accountSid)) == .active else { return .disabled }
         return .authenticated(client)

@@ -3,9 +3,11 @@ import Synchronization
 
 /// The non-INVITE server transactions (RFC 3261 §17.2.2): a retransmitted request is answered
 /// with the response already sent, or absorbed while the first is still being processed; over
-/// UDP the response is kept for Timer J (64·T1 = 32 s). The table is bounded: a flood of
-/// requests with made-up branches fills it to `capacity`, after which new transactions are
-/// served without being remembered (a retransmission is then processed again).
+/// UDP the response is kept for Timer J (64·T1 = 32 s), a challenge or refusal of a caller that
+/// proved nothing for 8 s only (long enough for the retransmissions that come, short enough
+/// that a flood of made-up requests leaves little behind). The table is bounded: past
+/// `capacity` new transactions are served without being remembered (a retransmission is then
+/// processed again).
 final class ResponseCache: Sendable {
     enum Begin {
         case new
@@ -27,7 +29,7 @@ final class ResponseCache: Sendable {
     private let timerJ: Duration = .seconds(32)
     private let capacity: Int
 
-    init(capacity: Int = 50_000) {
+    init(capacity: Int = 300_000) {
         self.capacity = capacity
     }
 
@@ -54,10 +56,13 @@ final class ResponseCache: Sendable {
         }
     }
 
-    func complete(_ key: String, _ response: [UInt8], keep: Bool) {
+    /// Records the response of `key`'s transaction, kept for `lifetime` (nil: not at all).
+    func complete(_ key: String, _ response: [UInt8], keepFor lifetime: Duration?) {
+        let now = ContinuousClock.now
         table.withLock { table in
-            if keep {
+            if let lifetime {
                 table.entries[key]?.response = response
+                table.entries[key]?.expires = now + min(lifetime, timerJ)
             } else {
                 table.entries[key] = nil
             }

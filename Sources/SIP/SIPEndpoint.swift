@@ -385,9 +385,14 @@ public final class SIPEndpoint: Sendable {
         return calls.withLock { $0.byDialog[callID + "|" + tag] }
     }
 
+    /// Answers a non-INVITE request. Over UDP the response is kept for retransmissions of the
+    /// request: 32 s (Timer J), or 8 s for a challenge or refusal of a caller that proved
+    /// nothing (401, 403, 407), so a flood of made-up requests leaves little behind.
     private func finish(_ key: String, _ response: SIPResponse, _ via: Via?, _ source: SIPSource) {
         let bytes = response.serialized()
-        transactions.complete(key, bytes, keep: !source.transport.isReliable)
+        let lifetime: Duration? =
+            source.transport.isReliable ? nil : [401, 403, 407].contains(response.status) ? .seconds(8) : .seconds(32)
+        transactions.complete(key, bytes, keepFor: lifetime)
         source.reply(bytes, via: via)
     }
 

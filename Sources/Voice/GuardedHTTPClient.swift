@@ -42,8 +42,9 @@ public final class GuardedHTTPClient: Sendable {
     }
 
     static let maximumRedirects = 5
-    /// Clients kept, one per host and checked address; beyond this the oldest is closed.
-    static let maximumClients = 64
+    /// Clients kept, one per host and checked address (each with its pool of connections);
+    /// beyond this the oldest is closed, failing what it still had in flight.
+    static let maximumClients = 256
 
     private let policy: EgressPolicy
     private let tls: TLSConfiguration

@@ -98,8 +98,8 @@ public final class OutboundCalls: Sendable {
 
     /// Checks the request, writes the call record (queued) and starts ringing; the record
     /// follows the call from there.
-    /// A refused destination is also a Notification, so the account (and the operator) can
-    /// see the attempts.
+    /// A refused destination or a call past the account's limits is also a Notification, so the
+    /// account (and the operator) can see the attempts.
     public func start(_ request: OutboundCallRequest) async throws -> CallRecord {
         do {
             let target = try Self.target(request.to)
@@ -119,6 +119,11 @@ public final class OutboundCalls: Sendable {
                 code: 21215, message: "Call to \(request.to) refused: \(refusal)", url: request.application.url, account: request.account,
                 call: nil)
             throw OutboundCallError.refused(refusal)
+        } catch OutboundCallError.limitReached(let refusal) {
+            await runtime.fetcher.notify(
+                code: 20429, message: "Call to \(request.to) refused: \(refusal)", url: request.application.url, account: request.account,
+                call: nil, level: .warning)
+            throw OutboundCallError.limitReached(refusal)
         }
     }
 

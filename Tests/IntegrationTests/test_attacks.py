@@ -253,9 +253,11 @@ def test_a_suspended_customer_its_sub_accounts_and_a_disabled_client_are_shut_ou
 
     subprocess.run([PARLEY_BIN, "accounts", "set-status", "--data-dir", parley.data_dir, customer, "suspended"], check=True,
                    capture_output=True)
+    # The SIP and call paths read accounts through a cache that another process's change
+    # reaches within 10 s (a change through the API, at once).
+    assert wait_for(lambda: register(parley, "shopdesk", "Shop-pass-1") == 403, timeout=15)  # its Client cannot register
     status, line, _, _ = send_invite(RawSIP(parley), parley, number, "0470111111")
     assert status == 480, line  # the sub-account's number rings no more
-    assert register(parley, "shopdesk", "Shop-pass-1") == 403  # its Client cannot register
     assert as_account(parley, shop_sid, shop_token, "GET", ".json").status_code == 403  # nor its credentials be used
     assert as_account(parley, customer, token, "GET", ".json").status_code == 403
 
@@ -458,3 +460,36 @@ def test_slow_and_greedy_connections_are_cut_while_others_are_served(fresh_parle
         thread.join()
     assert results["http"] is not None and results["http"] < 15, results  # the head is due within 10 s
     assert results["sip"] is not None and results["sip"] < 40, results  # a message is due within 30 s of its first byte
+
+
+def test_svwar_finds_no_login(parley, tmp_path):
+    create_client(parley, "frontdesk", "Frontdesk-pass-1")
+    create_client(parley, "backoffice", "Backoffice-pass-1")
+    logins = tmp_path / "logins.txt"
+    logins.write_text("\n".join(["admin", "frontdesk", "100", "backoffice", "test", "operator", "200"]) + "\n")
+    for method in ("REGISTER", "INVITE", "OPTIONS"):
+        # --force: svwar gives up by itself when unknown logins are challenged like known ones.
+        scan = subprocess.run(["svwar", "--force", "-m", method, "-d", str(logins), "-p", str(parley.sip_port), "127.0.0.1"],
+                              capture_output=True, text=True, timeout=120)
+        assert "found nothing" in scan.stderr, (method, scan.stdout, scan.stderr[-1000:])
+        assert "frontdesk" not in scan.stdout and "backoffice" not in scan.stdout, (method, scan.stdout)
+
+
+def test_svcrack_cracks_no_password(fresh_parley, tmp_path):
+    """svcrack (sending from 127.0.0.1, whatever its -b says) with the right password as its
+    41st guess: its source is refused after 30 failures, while another source registers."""
+    parley = fresh_parley().start()
+    create_client(parley, "frontdesk", "Frontdesk-pass-1")
+    passwords = tmp_path / "passwords.txt"
+    passwords.write_text("\n".join([f"Guess-{i}-pass" for i in range(40)] + ["Frontdesk-pass-1"]) + "\n")
+    try:
+        crack = subprocess.run(["svcrack", "-u", "frontdesk", "-d", str(passwords), "-p", str(parley.sip_port), "127.0.0.1"],
+                               capture_output=True, text=True, timeout=10)
+        output = crack.stdout + crack.stderr
+    except subprocess.TimeoutExpired as stopped:  # still waiting for Parley to let it guess again
+        output = (stopped.stdout or b"").decode() + (stopped.stderr or b"").decode()
+    assert "Frontdesk-pass-1" not in output, output[-2000:]
+    assert "SIP authentication throttled" in parley.logs()
+    status, line, _ = RawSIP(parley, host="127.0.0.1").register("frontdesk")
+    assert status == 403 and "Too Many Failed Attempts" in line, line  # svcrack's source, refused before any check
+    assert register(parley, "frontdesk", "Frontdesk-pass-1") == 200  # from 127.0.0.3, another source

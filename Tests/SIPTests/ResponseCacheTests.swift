@@ -12,7 +12,7 @@ struct ResponseCacheTests {
                 Issue.record("\(key) was taken for a retransmission")
                 return
             }
-            cache.complete(key, Array(key.utf8), keep: true)
+            cache.complete(key, Array(key.utf8), keepFor: .seconds(32))
         }
         #expect(cache.count == 3)
         guard case .retransmission(let response) = cache.begin("a") else {

@@ -29,3 +29,24 @@ struct LoginThrottleTests {
         #expect(throttle.allows("::ffff:198.18.0.7", now: now))
     }
 }
+
+@Suite("Login throttle backoff")
+struct LoginThrottleBackoffTests {
+    @Test("a source that reaches the limit again within the hour is refused twice as long each time, an hour at most")
+    func doubles() {
+        let throttle = LoginThrottle(limit: 2, window: 60)
+        var now = Date(timeIntervalSince1970: 10_000)
+        for refusal in [60.0, 120, 240, 480] {
+            throttle.recordFailure("198.18.0.9", now: now)
+            #expect(throttle.recordFailure("198.18.0.9", now: now))
+            #expect(!throttle.allows("198.18.0.9", now: now.addingTimeInterval(refusal - 1)))
+            #expect(throttle.allows("198.18.0.9", now: now.addingTimeInterval(refusal + 1)))
+            now = now.addingTimeInterval(refusal + 1)
+        }
+        // After a quiet hour the count starts again.
+        now = now.addingTimeInterval(3700)
+        throttle.recordFailure("198.18.0.9", now: now)
+        throttle.recordFailure("198.18.0.9", now: now)
+        #expect(throttle.allows("198.18.0.9", now: now.addingTimeInterval(61)))
+    }
+}
