@@ -61,7 +61,11 @@ public enum SIPParser {
             throw .malformed("invalid request line")
         }
         guard parts[2] == "SIP/2.0" else { throw .malformed("unsupported SIP version '\(parts[2].prefix(12))'") }
-        guard !parts[1].isEmpty, parts[1].contains(":") else { throw .malformed("invalid Request-URI") }
+        // No control character either (a CR inside the line, a NUL): nothing Parley would
+        // write back, and nothing a Request-URI may hold (RFC 3261 §25.1).
+        guard !parts[1].isEmpty, parts[1].contains(":"), parts[1].utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw .malformed("invalid Request-URI")
+        }
         let request = SIPRequest(method: String(parts[0]), uri: String(parts[1]), headers: headers, body: body)
         if let problem { throw .badRequest(problem, request) }
         return .request(request)

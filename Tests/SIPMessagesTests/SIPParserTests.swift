@@ -106,6 +106,14 @@ struct SIPParserTests {
         }
     }
 
+    @Test("a Request-URI with a control character is refused (found by the fuzzer: it would not survive serialisation)",
+          arguments: ["sip:a\rb@h", "sip:a\u{0}b@h", "sip:a\u{7F}@h", "sip:a\tb@h"])
+    func controlCharacterInURI(uri: String) {
+        #expect(throws: SIPParseError.malformed("invalid Request-URI")) {
+            try SIPParser.parse(bytes("OPTIONS \(uri) SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: x\r\n\r\n"))
+        }
+    }
+
     @Test("oversized messages are refused")
     func oversized() {
         let huge = [UInt8](repeating: 65, count: SIPParser.maximumSize + 1)
