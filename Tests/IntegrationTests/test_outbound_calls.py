@@ -201,7 +201,7 @@ def test_a_sip_address_is_called_directly(parley, caller_id):
     port = free_port()
     desk = subprocess.Popen(["sipp", "-sf", os.path.join(FIXTURES, "uas_answer_hangup.xml"), "-i", "127.0.0.1", "-p", str(port),
                              "-m", "1", "-nostdin", "-timeout", "40s", "-timeout_error"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)  # let it bind
+    assert Hosts.wait_for_listener(None, port)
     call = parley.client().calls.create(to=f"sip:desk@127.0.0.1:{port}", from_=caller_id, url=HOLD_URL)
     code, output = finished(desk)
     assert code == 0, output
