@@ -59,6 +59,9 @@ public struct APIError: Error, Sendable, Equatable {
         status: .tooManyRequests, code: 20429,
         message: "Too many failed authentication attempts from this address; retry later")
 
+    static let draining = APIError(
+        status: .serviceUnavailable, code: 20503, message: "Service Unavailable: Parley is shutting down; retry on another instance or later")
+
     static let bodyTooLarge = APIError(
         status: .contentTooLarge, code: 20001, message: "Request body exceeds 64 KiB")
 }

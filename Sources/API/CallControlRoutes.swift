@@ -19,6 +19,7 @@ struct CallControlRoutes {
 
     private func create(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
         let account = try await scope.resolve(context, access: .write)
+        guard live.acceptsNewCalls else { throw APIError.draining }
         let form = try await request.formParameters()
         let to = try form.requiredString("To")
         let from = try form.requiredString("From")

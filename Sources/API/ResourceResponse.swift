@@ -27,8 +27,10 @@ enum ResourceResponse {
         if let challenge = error.challenge {
             response.headers[.wwwAuthenticate] = challenge
         }
-        if error.status == .tooManyRequests {
-            response.headers[.retryAfter] = "60"
+        switch error.status {
+        case .tooManyRequests: response.headers[.retryAfter] = "60"
+        case .serviceUnavailable: response.headers[.retryAfter] = "5"
+        default: break
         }
         return response
     }

@@ -34,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     var rtpPorts: String?
     @Option(help: "Seconds without RTP before a call is hung up as dead (PARLEY_RTP_TIMEOUT; default 30).")
     var rtpTimeout: String?
+    @Option(help: "Seconds calls in progress may go on after SIGTERM or SIGINT before Parley hangs them up; a second signal ends the wait (PARLEY_DRAIN_TIMEOUT; default 30).")
+    var drainTimeout: String?
     @Option(help: "Base of URLs handed to applications (PARLEY_PUBLIC_URL; default http://127.0.0.1:<http-port>).")
     var publicUrl: String?
     @Option(help: "Carrier gateways in order of preference, comma-separated: sip: URIs, host names or addresses, e.g. sip:gw.example.net:5060 (PARLEY_TRUNK).")
@@ -87,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
                     numberPool: numberPool, sipAllowCIDR: sipAllowCidr, webhookAllowCIDR: webhookAllowCidr,
                     clientCallerID: clientCallerId, trustedProxy: trustedProxy, maxConcurrentCalls: maxConcurrentCalls,
                     maxCallsPerSecond: maxCallsPerSecond, maxSayCharacters: maxSayCharacters,
-                    maxConnectionsPerSource: maxConnectionsPerSource, testClock: testClock),
+                    maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

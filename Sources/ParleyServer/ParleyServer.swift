@@ -11,10 +11,12 @@ import Speech
 import SIPMessages
 import ServiceLifecycle
 import Store
+import UnixSignals
 import Voice
 
 /// The composition root of `parley serve`: opens the store, makes sure an administrator
-/// exists, starts every listener and runs until SIGTERM or SIGINT, then shuts down gracefully.
+/// exists, starts every listener and runs until SIGTERM or SIGINT, then drains its calls
+/// (`CallDrain`; a second signal cuts the wait short) and stops.
 public struct ParleyServer: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
@@ -189,13 +191,26 @@ public struct ParleyServer: Sendable {
                 logger.info("HTTP listening", metadata: ["address": "\(address)"])
             },
             logger: logger)
+        let drain = CallDrain(
+            live: live, callbacks: fetcher.callbacksInFlight, health: health, timeout: configuration.drainTimeout, logger: logger)
+        // Services stop in reverse order: the drain first, the listeners last.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     sip, http, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1)),
-                    TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger),
+                    TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger), drain,
                 ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                logger: logger))
+        // The first SIGTERM or SIGINT starts the shutdown; another one cuts the drain short.
+        let signals = Task {
+            var caught = 0
+            for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                caught += 1
+                logger.notice("signal caught", metadata: ["signal": "\(signal)"])
+                if caught == 1 { await group.triggerGracefulShutdown() } else { drain.cutShort() }
+            }
+        }
+        defer { signals.cancel() }
         try await group.run()
         await web.shutdown()
         await media.shutdown()

@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var rtpPorts: ClosedRange<Int>
     /// Seconds without RTP after which a call is considered dead and hung up.
     public var rtpTimeout: Int
+    /// How long calls in progress may go on after SIGTERM before Parley hangs them up.
+    public var drainTimeout: Duration
     /// Base of the URLs Parley hands to applications (recording URLs, callbacks).
     public var publicURL: String
     /// The carrier gateways that take PSTN calls out, in order of preference; their addresses
@@ -67,7 +69,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
             sipAllowCIDR, webhookAllowCIDR, clientCallerID, trustedProxy, maxConcurrentCalls, maxCallsPerSecond,
-            maxSayCharacters, maxConnectionsPerSource: String?
+            maxSayCharacters, maxConnectionsPerSource, drainTimeout: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -81,8 +83,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
             sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil, trustedProxy: String? = nil,
             maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
-            maxConnectionsPerSource: String? = nil, testClock: Bool = false
+            maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, testClock: Bool = false
         ) {
+            self.drainTimeout = drainTimeout
             self.maxConnectionsPerSource = maxConnectionsPerSource
             self.maxConcurrentCalls = maxConcurrentCalls
             self.maxCallsPerSecond = maxCallsPerSecond
@@ -154,6 +157,11 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError.invalid(option: "--rtp-timeout", reason: "'\(timeout)' is not 1 to 3600 seconds")
         }
         rtpTimeout = seconds
+        let drain = pick(flags.drainTimeout, "PARLEY_DRAIN_TIMEOUT") ?? "30"
+        guard let drainSeconds = Int(drain), (0...86_400).contains(drainSeconds) else {
+            throw ConfigurationError.invalid(option: "--drain-timeout", reason: "'\(drain)' is not 0 to 86400 seconds")
+        }
+        drainTimeout = .seconds(drainSeconds)
         switch (pick(flags.tlsCertificate, "PARLEY_TLS_CERTIFICATE"), pick(flags.tlsKey, "PARLEY_TLS_KEY")) {
         case (nil, nil):
             tls = nil

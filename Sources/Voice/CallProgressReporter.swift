@@ -18,10 +18,13 @@ struct CallProgressReporter {
             continuation.finish()
             return
         }
+        // Counted until the last one is sent, so that a draining server waits for it.
+        fetcher.callbacksInFlight.begin()
         Task {
             for await parameters in requests {
                 await fetcher.callback(callback.url, method: callback.method, parameters: parameters, account: account, call: call)
             }
+            fetcher.callbacksInFlight.end()
         }
     }
 

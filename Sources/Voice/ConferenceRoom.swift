@@ -270,8 +270,7 @@ actor ConferenceRoom {
             ("RecordingDuration", String(finished.duration ?? 0)), ("RecordingChannels", "1"), ("RecordingSource", finished.source),
             ("RecordingStartTime", RFC2822Date.format(finished.startTime)),
         ]
-        let (fetcher, account) = (self.fetcher, record.accountSid)
-        Task { await fetcher.callback(url, method: method, parameters: parameters, account: account, call: nil) }
+        fetcher.callbackInBackground(url, method: method, parameters: parameters, account: record.accountSid, call: nil)
     }
 
     private func connect(_ participant: Participant) {
@@ -320,10 +319,12 @@ actor ConferenceRoom {
         let (requests, continuation) = AsyncStream<[(String, String)]>.makeStream()
         callbacks = continuation
         let (fetcher, account) = (self.fetcher, record.accountSid)
+        fetcher.callbacksInFlight.begin()
         Task {
             for await parameters in requests {
                 await fetcher.callback(url, method: method, parameters: parameters, account: account, call: nil)
             }
+            fetcher.callbacksInFlight.end()
         }
     }
 

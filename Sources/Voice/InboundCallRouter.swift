@@ -51,6 +51,10 @@ public struct InboundCallRouter: CallHandler {
     }
 
     public func incoming(_ call: IncomingCall) async {
+        // A draining server takes no new calls; the caller's proxy may try another instance.
+        guard live.acceptsNewCalls else {
+            return call.respond(status: 503, reason: "Service Unavailable: shutting down", headers: [("Retry-After", "5")])
+        }
         let from = NameAddress(call.request.headers["From"] ?? "")
         // The carrier's calls are routed as PSTN calls whatever their From says (a Client
         // named like a caller ID changes nothing); everyone else is a softphone and is

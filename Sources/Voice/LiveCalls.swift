@@ -12,11 +12,31 @@ protocol ControllableLeg: Sendable {
     func redirect(to target: WebhookTarget) async
 }
 
-/// The legs in progress, by CallSid: how call control finds the actor of a live call.
+/// The legs in progress, by CallSid: how call control finds the actor of a live call, and
+/// how a draining server stops taking new calls, waits for these to end and hangs up the rest.
 public final class LiveCalls: Sendable {
     private let legs = Mutex<[CallSid: any ControllableLeg]>([:])
+    private let accepting = Atomic<Bool>(true)
+    /// The legs still running (counted until their records are written).
+    public let inProgress = PendingWork()
 
     public init() {}
+
+    /// False once the server drains: new INVITEs and `POST Calls` are refused, while the
+    /// legs in progress (and the calls they dial) go on.
+    public var acceptsNewCalls: Bool { accepting.load(ordering: .relaxed) }
+
+    public func stopAcceptingCalls() {
+        accepting.store(false, ordering: .relaxed)
+    }
+
+    /// Hangs up every leg in progress (BYE, or CANCEL for one still ringing).
+    public func hangUpAll() async {
+        let all = legs.withLock { Array($0.values) }
+        await withTaskGroup(of: Void.self) { group in
+            for leg in all { group.addTask { await leg.hangUp() } }
+        }
+    }
 
     /// REST call control: `completed` hangs up any live call, `canceled` only one not yet
     /// answered. False when the call is not live (unknown, finished or, for `canceled`,
@@ -37,11 +57,11 @@ public final class LiveCalls: Sendable {
     }
 
     func add(_ sid: CallSid, _ leg: any ControllableLeg) {
-        legs.withLock { $0[sid] = leg }
+        if legs.withLock({ $0.updateValue(leg, forKey: sid) }) == nil { inProgress.begin() }
     }
 
     func remove(_ sid: CallSid) {
-        _ = legs.withLock { $0.removeValue(forKey: sid) }
+        if legs.withLock({ $0.removeValue(forKey: sid) }) != nil { inProgress.end() }
     }
 
     func leg(_ sid: CallSid) -> (any ControllableLeg)? {

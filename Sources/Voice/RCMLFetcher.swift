@@ -17,8 +17,10 @@ public final class RCMLFetcher: Sendable {
     private let sealer: TokenSealer
     private let clock: any WallClock
     private let logger: Logger
-    static let timeout: Duration = .seconds(15)
+    public static let timeout: Duration = .seconds(15)
     static let maximumBody = 1 << 20
+    /// Status callbacks queued or being sent: a draining server waits for them before exiting.
+    public let callbacksInFlight = PendingWork()
 
     public init(
         http: GuardedHTTPClient, accounts: any AccountRepository, notifications: any NotificationRepository,
@@ -64,9 +66,20 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
+    /// `callback` from a task of its own, counted in `callbacksInFlight` from now.
+    func callbackInBackground(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid?) {
+        callbacksInFlight.begin()
+        Task.detached { [self] in
+            await callback(url, method: method, parameters: parameters, account: account, call: call)
+            callbacksInFlight.end()
+        }
+    }
+
     /// Tells the application about the call without expecting RCML back (status callbacks);
     /// a failure is a warning Notification (15003) and nothing more.
     func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid?) async {
+        callbacksInFlight.begin()
+        defer { callbacksInFlight.end() }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
         if case .failure(var failure) = await send(url, method: method, parameters: parameters, token: token) {
             failure.code = 15003

@@ -198,8 +198,7 @@ extension RCMLLeg {
     /// cancelled) and its answer is ignored.
     func tellActionAfterHangUp(_ action: String, method: WebhookMethod, extra: [(String, String)]) {
         let parameters = webhookParameters() + extra
-        let (fetcher, account, call) = (runtime.fetcher, record.accountSid, record.sid)
-        Task.detached { await fetcher.callback(action, method: method, parameters: parameters, account: account, call: call) }
+        runtime.fetcher.callbackInBackground(action, method: method, parameters: parameters, account: record.accountSid, call: record.sid)
     }
 
     func resolve(_ url: String, against base: String) -> String {
