@@ -86,6 +86,16 @@ public final class MediaEngine: Sendable {
         try await ConferenceMixer(loop: anyLoop())
     }
 
+    /// Counts over every session since the start, the open ones as `sessions`.
+    public func totals() async -> MediaTotals {
+        var sum = MediaTotals()
+        for loop in loops {
+            guard let ticker = tickers[ObjectIdentifier(loop)] else { continue }
+            sum = sum + ((try? await loop.submit { ticker.value.totals }.get()) ?? MediaTotals())
+        }
+        return sum
+    }
+
     public func shutdown() async {
         for loop in loops { try? await loop.shutdownGracefully() }
     }
@@ -95,6 +105,21 @@ public final class MediaEngine: Sendable {
 final class LoopTicker {
     var sessions: [SessionCore] = []
     var clock: MediaClock?
+    /// What the sessions this loop closed had counted.
+    var closed = MediaTotals()
+
+    /// The closed sessions' counts plus the open ones'.
+    var totals: MediaTotals {
+        var sum = sessions.reduce(closed) { $0 + $1.totals }
+        sum.sessions = sessions.count
+        return sum
+    }
+
+    /// Forgets a session that closes, keeping its counts.
+    func retire(_ session: SessionCore) {
+        closed = closed + session.totals
+        sessions.removeAll { $0 === session }
+    }
 
     func tick(now: NIODeadline) {
         for session in sessions { session.tick(now: now) }

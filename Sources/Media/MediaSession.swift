@@ -129,7 +129,7 @@ public final class MediaSession: Sendable {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         let closing = try? await loop.submit { [core, ticker, loop] in
             let session = core.value
-            ticker.value.sessions.removeAll { $0 === session }
+            ticker.value.retire(session)
             session.peer?.peer = nil
             session.peer = nil
             session.stopListening()

@@ -492,6 +492,21 @@ final class SessionCore {
             })
     }
 
+    /// This session's counts for the metrics endpoint (on the loop).
+    var totals: MediaTotals {
+        var totals = MediaTotals()
+        totals.packetsReceived = Int(statistics.received)
+        totals.packetsSent = Int(packetsSent)
+        totals.packetsLost = Int(max(0, statistics.cumulativeLost))
+        if let buffer = received?.buffer.statistics {
+            totals.packetsLate = buffer.late + buffer.skipped
+            totals.framesConcealed = buffer.concealed
+        }
+        totals.srtpRejected = srtp?.rejected ?? 0
+        totals.strangerPackets = strangerPackets
+        return totals
+    }
+
     private var unitsPerMillisecond: Double { Double(stream?.codec.clockRate ?? 8000) / 1000 }
 
     /// Stamps the RTP header into `outgoing` (whose payload is written) and sends it.

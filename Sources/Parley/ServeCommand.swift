@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ParleyServer
+import Prometheus
 
 /// `parley serve`: every flag also reads a `PARLEY_*` variable; the flag wins.
 struct ServeCommand: AsyncParsableCommand {
@@ -36,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     var rtpTimeout: String?
     @Option(help: "Seconds calls in progress may go on after SIGTERM or SIGINT before Parley hangs them up; a second signal ends the wait (PARLEY_DRAIN_TIMEOUT; default 30).")
     var drainTimeout: String?
+    @Option(help: "Address /metrics (Prometheus) listens on (PARLEY_METRICS_HOST; default 127.0.0.1).")
+    var metricsHost: String?
+    @Option(help: "Port of /metrics (PARLEY_METRICS_PORT; default 9464).")
+    var metricsPort: String?
     @Option(help: "Base of URLs handed to applications (PARLEY_PUBLIC_URL; default http://127.0.0.1:<http-port>).")
     var publicUrl: String?
     @Option(help: "Carrier gateways in order of preference, comma-separated: sip: URIs, host names or addresses, e.g. sip:gw.example.net:5060 (PARLEY_TRUNK).")
@@ -89,7 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
                     numberPool: numberPool, sipAllowCIDR: sipAllowCidr, webhookAllowCIDR: webhookAllowCidr,
                     clientCallerID: clientCallerId, trustedProxy: trustedProxy, maxConcurrentCalls: maxConcurrentCalls,
                     maxCallsPerSecond: maxCallsPerSecond, maxSayCharacters: maxSayCharacters,
-                    maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout, testClock: testClock),
+                    maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout,
+                    metricsHost: metricsHost, metricsPort: metricsPort, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
@@ -100,7 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        try await ParleyServer(configuration: configuration, logger: Logger(label: "parley"))
+        let metrics = PrometheusCollectorRegistry()
+        MetricsExporter.bootstrap(metrics)
+        try await ParleyServer(configuration: configuration, logger: Logger(label: "parley"), metrics: metrics)
             .run(environment: environment)
     }
 }

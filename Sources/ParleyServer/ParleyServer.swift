@@ -6,6 +6,7 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import Media
+import Prometheus
 import SIP
 import Speech
 import SIPMessages
@@ -20,10 +21,14 @@ import Voice
 public struct ParleyServer: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
+    /// Where the layers' metrics are kept (`MetricsExporter.bootstrap` pointed swift-metrics
+    /// at it); `/metrics` shows it.
+    let metrics: PrometheusCollectorRegistry
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    public init(configuration: ServerConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run(environment: [String: String]) async throws {
@@ -94,7 +99,7 @@ public struct ParleyServer: Sendable {
                 "HTTP is served in clear on a non-loopback address; give --tls-certificate and --tls-key to serve HTTPS",
                 metadata: ["http": "\(configuration.httpHost)"])
         }
-        let health = ListenerHealth(expected: ["http", "sip"])
+        let health = ListenerHealth(expected: ["http", "sip", "metrics"])
         let testClock = configuration.testClock ? AdjustableClock() : nil
         if testClock != nil { logger.warning("--test-clock: administrators may move the clock") }
         let clock: any WallClock = testClock ?? SystemClock()
@@ -191,13 +196,17 @@ public struct ParleyServer: Sendable {
                 logger.info("HTTP listening", metadata: ["address": "\(address)"])
             },
             logger: logger)
+        let exporter = MetricsExporter(
+            registry: metrics, media: media, endpoint: endpoint, registrar: registrar, conferences: conferences, queues: queues)
+        let metricsListener = MetricsListener(
+            exporter: exporter, host: configuration.metricsHost, port: configuration.metricsPort, health: health, logger: logger)
         let drain = CallDrain(
             live: live, callbacks: fetcher.callbacksInFlight, health: health, timeout: configuration.drainTimeout, logger: logger)
         // Services stop in reverse order: the drain first, the listeners last.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    sip, http, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1)),
+                    sip, http, metricsListener.application, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1)),
                     TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger), drain,
                 ],
                 logger: logger))

@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var rtpTimeout: Int
     /// How long calls in progress may go on after SIGTERM before Parley hangs them up.
     public var drainTimeout: Duration
+    /// Where `/metrics` (Prometheus) listens: loopback unless the operator opens it.
+    public var metricsHost: String
+    public var metricsPort: Int
     /// Base of the URLs Parley hands to applications (recording URLs, callbacks).
     public var publicURL: String
     /// The carrier gateways that take PSTN calls out, in order of preference; their addresses
@@ -69,7 +72,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
             sipAllowCIDR, webhookAllowCIDR, clientCallerID, trustedProxy, maxConcurrentCalls, maxCallsPerSecond,
-            maxSayCharacters, maxConnectionsPerSource, drainTimeout: String?
+            maxSayCharacters, maxConnectionsPerSource, drainTimeout, metricsHost, metricsPort: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -83,8 +86,11 @@ public struct ServerConfiguration: Sendable, Equatable {
             digestAlgorithms: String? = nil, logLevel: String? = nil, numberPool: String? = nil,
             sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil, trustedProxy: String? = nil,
             maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
-            maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, testClock: Bool = false
+            maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, metricsHost: String? = nil, metricsPort: String? = nil,
+            testClock: Bool = false
         ) {
+            self.metricsHost = metricsHost
+            self.metricsPort = metricsPort
             self.drainTimeout = drainTimeout
             self.maxConnectionsPerSource = maxConnectionsPerSource
             self.maxConcurrentCalls = maxConcurrentCalls
@@ -162,6 +168,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError.invalid(option: "--drain-timeout", reason: "'\(drain)' is not 0 to 86400 seconds")
         }
         drainTimeout = .seconds(drainSeconds)
+        metricsHost = pick(flags.metricsHost, "PARLEY_METRICS_HOST") ?? "127.0.0.1"
+        metricsPort = try Self.port(pick(flags.metricsPort, "PARLEY_METRICS_PORT"), option: "--metrics-port") ?? 9464
         switch (pick(flags.tlsCertificate, "PARLEY_TLS_CERTIFICATE"), pick(flags.tlsKey, "PARLEY_TLS_KEY")) {
         case (nil, nil):
             tls = nil

@@ -26,6 +26,12 @@ public actor Registrar {
         return (bindings[client] ?? []).filter { $0.expiresAt > now }
     }
 
+    /// Contacts registered and not expired, across Clients (for the metrics).
+    public var contactCount: Int {
+        let now = clock.now()
+        return bindings.values.reduce(0) { $0 + $1.count { $0.expiresAt > now } }
+    }
+
     /// Answers one REGISTER received from `source` (e.g. `udp:127.0.0.1:5062`).
     public func register(_ request: SIPRequest, source: String, sourceAddress: String) async -> SIPResponse {
         let now = clock.now()

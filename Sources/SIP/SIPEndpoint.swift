@@ -16,7 +16,6 @@ public final class SIPEndpoint: Sendable {
     private let callHandler: (any CallHandler)?
     private let logger: Logger
     private let transactions = ResponseCache()
-    private let dropped = Atomic<Int>(0)
     /// Unfinished INVITE transactions by branch key, and calls by Call-ID and our tag.
     private let calls = Mutex(CallTables())
     private let listener = Mutex(Listener(port: 5060, send: nil))
@@ -192,8 +191,12 @@ public final class SIPEndpoint: Sendable {
         callHandler == nil ? "REGISTER, OPTIONS" : "INVITE, ACK, CANCEL, BYE, UPDATE, INFO, REGISTER, OPTIONS"
     }
 
-    /// Datagrams or stream messages that were not SIP, dropped without an answer.
-    public var droppedMessages: Int { dropped.load(ordering: .relaxed) }
+    /// The sizes of the tables a flood could grow (each has its bound): INVITE server
+    /// transactions, dialogs, and the response cache of non-INVITE transactions.
+    public var tableSizes: (inviteTransactions: Int, dialogs: Int, cachedResponses: Int) {
+        let (invites, dialogs) = calls.withLock { ($0.byBranch.count, $0.byDialog.count) }
+        return (invites, dialogs, transactions.count)
+    }
 
     /// Handles the bytes of one message from `source`.
     public func receive(_ bytes: [UInt8], from source: SIPSource) {
@@ -205,15 +208,17 @@ public final class SIPEndpoint: Sendable {
             respond(SIPResponse(to: request, status: 400, reason: reason, toTag: Registrar.tag()), to: request, source: source)
             return
         } catch {
-            dropped.add(1, ordering: .relaxed)
+            SIPMetrics.droppedMalformed()
             logger.debug("dropped a message that is not SIP", metadata: ["source": "\(source.description)", "reason": "\(error.reason)", "bytes": "\(bytes.count)"])
             return
         }
         switch message {
         case .request(let request):
+            SIPMetrics.received(request: request.method)
             handle(request, from: source)
         case .response(let response):
-            if !clientTransactions.dispatch(response) { dropped.add(1, ordering: .relaxed) }
+            SIPMetrics.received(response: response.status)
+            if !clientTransactions.dispatch(response) { SIPMetrics.droppedUnmatched() }
         }
     }
 

@@ -23,6 +23,7 @@ public struct SIPSource: Sendable {
     /// TCP, on the connection), else at the Via's port.
     func reply(_ bytes: [UInt8], via: Via?) {
         let replyPort = (via?.parameters["rport"] != nil || transport.isReliable) ? port : (via?.port ?? 5060)
+        SIPMetrics.sent(bytes)
         send(bytes, address, replyPort)
     }
 }

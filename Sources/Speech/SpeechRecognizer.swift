@@ -1,6 +1,7 @@
 import CPocketSphinx
 import Foundation
 import Media
+import Metrics
 import Synchronization
 
 /// Speech-to-text for `<Gather input="speech">` through pocketsphinx (CMU Sphinx) and its US
@@ -58,6 +59,9 @@ public final class SpeechRecognizer: Sendable {
         for await frame in frames { samples.append(contentsOf: frame) }
         guard !samples.isEmpty, !Task.isCancelled else { return nil }
         let utterance = samples
+        // From the end of the caller's speech to the transcript.
+        let started = ContinuousClock.now
+        defer { Timer(label: "parley_speech_recognition_duration_seconds").record(duration: .now - started) }
         return await onBackgroundThread { decoder in decoder.decode(utterance, hints: hints) }
     }
 

@@ -2,6 +2,7 @@ import CEspeakNG
 import Dispatch
 import Foundation
 import Media
+import Metrics
 import Synchronization
 
 /// Text-to-speech through espeak-ng's C library, giving 8 kHz samples for `<Say>`. espeak-ng
@@ -51,6 +52,8 @@ public final class SpeechSynthesizer: Sendable {
         guard let name = Self.voiceName(language: language, voice: voice) else { throw .unknownLanguage(language) }
         let key = "\(name)|\(text)"
         if let cached = cache.withLock({ $0[key] }) { return cached }
+        let started = ContinuousClock.now
+        defer { Timer(label: "parley_tts_duration_seconds").record(duration: .now - started) }
         let rate = sampleRate
         let samples = await withCheckedContinuation { continuation in
             Self.queue.async {

@@ -87,6 +87,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
             call.respond(status: 500, reason: "Server Internal Error")
             return
         }
+        CallMetrics.started(record.direction)
         call.respond(status: 180, reason: "Ringing")
         let (inputs, continuation) = AsyncStream<Input>.makeStream()
         let events = call.events
@@ -179,6 +180,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
         record.endTime = clock.now()
         if record.startTime != nil { record.quality = CallQuality(await session.quality()) }
         await transition(to: status)
+        CallMetrics.ended(record)
         progress.report(.completed, record: record, at: clock.now())
     }
 

@@ -74,6 +74,7 @@ actor CallQueue {
     func remove(_ call: CallSid) -> Member? {
         guard let index = members.firstIndex(where: { $0.call == call }) else { return nil }
         let member = members.remove(at: index)
+        CallMetrics.queueWait(.now - member.since)
         waited.seconds += Double((ContinuousClock.now - member.since).components.seconds)
         waited.count += 1
         return member

@@ -55,6 +55,14 @@ public final class Conferences: Sendable {
         return await room.record.accountSid == account ? room : nil
     }
 
+    /// Rooms in progress and the participants in them, across accounts (for the metrics).
+    public func occupancy() async -> (rooms: Int, participants: Int) {
+        let live = bySid.withLock { Array($0.values) }.filter { !$0.over.load(ordering: .relaxed) }
+        var participants = 0
+        for room in live { participants += await room.view().count }
+        return (live.count, participants)
+    }
+
     /// REST: the live participants of a room (empty when it is over or unknown).
     public func participants(of sid: ConferenceSid, account: AccountSid) async -> [ParticipantSummary] {
         guard let room = await room(sid, account: account) else { return [] }

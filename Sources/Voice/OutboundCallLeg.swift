@@ -165,6 +165,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         if winner != nil { record.quality = CallQuality(await session.quality()) }
         await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
+        CallMetrics.ended(record)
         progress.report(.completed, record: record, at: clock.now())
         observer?.yield(.ended(record))
         observer?.finish()

@@ -273,6 +273,7 @@ public final class OutboundCalls: Sendable {
             forks: forks, alternates: serial ? Array(starts.dropFirst()) : [], offer: offer, negotiator: negotiator, session: session, application: application,
             statusCallback: statusCallback, observer: observer, runtime: runtime, ringTimeout: .seconds(timeout),
             maxForwards: maxForwards, record: record, calls: calls, clock: clock, logger: logger)
+        CallMetrics.started(direction)
         live.add(record.sid, leg)
         let live = self.live
         let admission = runtime.admission

@@ -47,6 +47,13 @@ public final class Queues: Sendable {
         }
     }
 
+    /// Callers waiting in any queue, across accounts (for the metrics).
+    public func waiting() async -> Int {
+        var total = 0
+        for queue in actors.withLock({ Array($0.values) }) { total += await queue.size }
+        return total
+    }
+
     /// REST: the live figures of a queue.
     public func figures(of record: QueueRecord) async -> (currentSize: Int, averageWait: Int) {
         let queue = actor(for: record)

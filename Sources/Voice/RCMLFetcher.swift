@@ -81,13 +81,25 @@ public final class RCMLFetcher: Sendable {
         callbacksInFlight.begin()
         defer { callbacksInFlight.end() }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
-        if case .failure(var failure) = await send(url, method: method, parameters: parameters, token: token) {
+        let started = ContinuousClock.now
+        let result = await send(url, method: method, parameters: parameters, token: token)
+        CallMetrics.webhook("callback", took: .now - started, failedWith: result.failureCode)
+        if case .failure(var failure) = result {
             failure.code = 15003
             await record(failure, url: url, method: method, parameters: parameters, account: account, call: call, level: .warning)
         }
     }
 
     private func request(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
+        -> Result<RCMLDocument, Failure>
+    {
+        let started = ContinuousClock.now
+        let result = await document(url, method: method, parameters: parameters, token: token)
+        CallMetrics.webhook("rcml", took: .now - started, failedWith: result.failureCode)
+        return result
+    }
+
+    private func document(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
         -> Result<RCMLDocument, Failure>
     {
         let response: Response
@@ -184,5 +196,12 @@ public final class RCMLFetcher: Sendable {
 
     static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: formAllowed) ?? text
+    }
+}
+
+extension Result where Failure == RCMLFetcher.Failure {
+    /// Twilio's error code of a failure; nil for a success.
+    var failureCode: Int? {
+        if case .failure(let failure) = self { failure.code } else { nil }
     }
 }

@@ -50,6 +50,8 @@ class Parley:
     admin_token: str = ""
     log_path: str = field(default="")
     sip_port: int = field(default_factory=free_port)
+    # /metrics (Prometheus), on loopback.
+    metrics_port: int = field(default_factory=free_port)
     # Where the "carrier" (a SIPp UAS in the tests) listens: Parley's --trunk, on CARRIER_HOST.
     # Loopback is a trunk only because the tests say so; the carrier's callers come from any
     # port of that address.
@@ -81,7 +83,8 @@ class Parley:
         self.process = subprocess.Popen(
             [*self.launcher, PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
              "--http-port", str(self.port), "--sip-host", self.sip_host, "--sip-port", str(self.sip_port),
-             "--number-pool", POOL_PATH, *self.trunk_args(), *self.peer_args, *extra_args],
+             "--metrics-port", str(self.metrics_port), "--number-pool", POOL_PATH, *self.trunk_args(), *self.peer_args,
+             *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -112,6 +115,14 @@ class Parley:
         if self.process.stdout:
             self.stdout += self.process.stdout.read()
         return self.process.returncode
+
+    def metrics(self) -> dict:
+        """A scrape of /metrics: {(name, frozenset of label pairs): value}, parsed by
+        prometheus_client's own text parser."""
+        from prometheus_client.parser import text_string_to_metric_families
+        text = requests.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10).text
+        return {(sample.name, frozenset(sample.labels.items())): sample.value
+                for family in text_string_to_metric_families(text) for sample in family.samples}
 
     def advance_clock(self, seconds: int):
         response = self.http("POST", "/test/clock", data={"AdvanceSeconds": seconds})

@@ -4,7 +4,7 @@ struct SQLiteAccountRepository: AccountRepository {
     let pool: DatabasePool
 
     func insert(_ account: Account) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO accounts (sid, owner_sid, friendly_name, status, role,
@@ -22,7 +22,7 @@ struct SQLiteAccountRepository: AccountRepository {
     }
 
     func update(_ account: Account) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     UPDATE accounts SET friendly_name = ?, status = ?, role = ?,

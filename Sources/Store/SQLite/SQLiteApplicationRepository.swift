@@ -4,7 +4,7 @@ struct SQLiteApplicationRepository: ApplicationRepository {
     let pool: DatabasePool
 
     func insert(_ application: Application) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO applications (friendly_name, voice_url, voice_method,
@@ -21,7 +21,7 @@ struct SQLiteApplicationRepository: ApplicationRepository {
     }
 
     func update(_ application: Application) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     UPDATE applications SET friendly_name = ?, voice_url = ?, voice_method = ?,
@@ -55,7 +55,7 @@ struct SQLiteApplicationRepository: ApplicationRepository {
     }
 
     func delete(_ sid: ApplicationSid, account: AccountSid) async throws -> Bool {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "DELETE FROM applications WHERE sid = ? AND account_sid = ?",
                 arguments: [sid.rawValue, account.rawValue])

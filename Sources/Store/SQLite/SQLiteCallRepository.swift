@@ -5,7 +5,7 @@ struct SQLiteCallRepository: CallRepository {
     let pool: DatabasePool
 
     func insert(_ call: CallRecord) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO calls (status, start_time, end_time, date_updated, media_quality, sid, account_sid,
@@ -22,7 +22,7 @@ struct SQLiteCallRepository: CallRepository {
     }
 
     func update(_ call: CallRecord) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     UPDATE calls SET status = ?, start_time = ?, end_time = ?, date_updated = ?, media_quality = ?
@@ -54,7 +54,7 @@ struct SQLiteCallRepository: CallRepository {
     }
 
     func closeOpenCalls(at now: Date) async throws -> Int {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     UPDATE calls SET status = CASE WHEN start_time IS NULL THEN 'failed' ELSE 'completed' END,

@@ -54,7 +54,7 @@ struct SQLiteClientRepository: ClientRepository {
     }
 
     func delete(_ sid: ClientSid, account: AccountSid) async throws -> Bool {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "DELETE FROM clients WHERE sid = ? AND account_sid = ?",
                 arguments: [sid.rawValue, account.rawValue])
@@ -73,7 +73,7 @@ struct SQLiteClientRepository: ClientRepository {
     /// Runs a write, turning constraint failures into errors that name the API parameter.
     private func write(_ body: @Sendable @escaping (Database) throws -> Void) async throws {
         do {
-            try await pool.write(body)
+            try await pool.measuredWrite(body)
         } catch let error as DatabaseError where error.isUniqueViolation {
             throw StoreError.duplicate(field: "Login")
         } catch let error as DatabaseError where error.isForeignKeyViolation {

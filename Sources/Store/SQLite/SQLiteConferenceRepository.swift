@@ -5,7 +5,7 @@ struct SQLiteConferenceRepository: ConferenceRepository {
     let pool: DatabasePool
 
     func insert(_ conference: ConferenceRecord) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO conferences (sid, account_sid, friendly_name, status, date_created, date_updated)
@@ -19,7 +19,7 @@ struct SQLiteConferenceRepository: ConferenceRepository {
     }
 
     func update(_ conference: ConferenceRecord) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "UPDATE conferences SET status = ?, reason_ended = ?, date_updated = ? WHERE sid = ? AND status != 'completed'",
                 arguments: [conference.status.rawValue, conference.reasonEnded, conference.dateUpdated, conference.sid.rawValue])
@@ -45,7 +45,7 @@ struct SQLiteConferenceRepository: ConferenceRepository {
     }
 
     func closeOpen(at date: Date) async throws -> Int {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "UPDATE conferences SET status = 'completed', reason_ended = 'last-participant-left', date_updated = ? WHERE status != 'completed'",
                 arguments: [date])

@@ -5,7 +5,7 @@ struct SQLiteCredentialRepository: CredentialRepository {
     let pool: DatabasePool
 
     func insertKey(_ key: ApiKey) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO api_keys (client_id, account_sid, friendly_name, secret_hash, date_created)
@@ -32,7 +32,7 @@ struct SQLiteCredentialRepository: CredentialRepository {
     }
 
     func deleteKey(clientId: String, account: AccountSid) async throws -> Bool {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "DELETE FROM api_keys WHERE client_id = ? AND account_sid = ?",
                 arguments: [clientId, account.rawValue])
@@ -41,7 +41,7 @@ struct SQLiteCredentialRepository: CredentialRepository {
     }
 
     func activeAccessToken(orInsert candidate: AccessToken, at now: Date) async throws -> AccessToken {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             if let active = try Row.fetchOne(
                 db,
                 sql: """
@@ -75,7 +75,7 @@ struct SQLiteCredentialRepository: CredentialRepository {
     }
 
     func revokeAccessToken(hash: String, clientId: String) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ? AND client_id = ?",
                 arguments: [hash, clientId])
@@ -83,7 +83,7 @@ struct SQLiteCredentialRepository: CredentialRepository {
     }
 
     func insertPermanentToken(_ token: PermanentToken) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO permanent_tokens (sid, account_sid, friendly_name, token_hash, date_created)
@@ -113,7 +113,7 @@ struct SQLiteCredentialRepository: CredentialRepository {
     }
 
     func deletePermanentToken(_ sid: ApiTokenSid, account: AccountSid) async throws -> Bool {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "DELETE FROM permanent_tokens WHERE sid = ? AND account_sid = ?",
                 arguments: [sid.rawValue, account.rawValue])

@@ -4,7 +4,7 @@ struct SQLiteNotificationRepository: NotificationRepository {
     let pool: DatabasePool
 
     func insert(_ entry: NotificationEntry) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO notifications (sid, account_sid, call_sid, log, error_code,

@@ -8,7 +8,7 @@ struct SQLiteNumberRepository: NumberRepository {
         "(state = 'available' OR (state = 'frozen' AND frozen_until <= ?))"
 
     func loadPool(_ numbers: [PhoneNumber]) async throws -> Int {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             var added = 0
             let statement = try db.makeStatement(
                 sql: """
@@ -42,7 +42,7 @@ struct SQLiteNumberRepository: NumberRepository {
         query.require(Self.availableCondition, now)
         // One write transaction: SQLite runs writers one at a time, so two accounts can never
         // both see the number available and both take it.
-        return try await pool.write { [query] db in
+        return try await pool.measuredWrite { [query] db in
             guard let candidate = try query.fetch(db, page: PageRequest(size: 1), map: Self.number).items.first
             else { return nil }
             let sid = PhoneNumberSid.generate()
@@ -90,7 +90,7 @@ struct SQLiteNumberRepository: NumberRepository {
         async throws
     {
         do {
-            try await pool.write { db in
+            try await pool.measuredWrite { db in
                 try db.execute(
                     sql: """
                         UPDATE phone_numbers SET friendly_name = ?, voice_url = ?, voice_method = ?,
@@ -116,7 +116,7 @@ struct SQLiteNumberRepository: NumberRepository {
     func release(_ sid: PhoneNumberSid, account: AccountSid, at now: Date, frozenUntil: Date)
         async throws -> Bool
     {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             guard
                 let e164 = try String.fetchOne(
                     db,

@@ -6,7 +6,7 @@ struct SQLiteQueueRepository: QueueRepository {
 
     func insert(_ queue: QueueRecord) async throws {
         do {
-            try await pool.write { db in
+            try await pool.measuredWrite { db in
                 try db.execute(
                     sql: """
                         INSERT INTO queues (sid, account_sid, friendly_name, max_size, date_created, date_updated)
@@ -24,7 +24,7 @@ struct SQLiteQueueRepository: QueueRepository {
 
     func update(_ queue: QueueRecord) async throws {
         do {
-            try await pool.write { db in
+            try await pool.measuredWrite { db in
                 try db.execute(
                     sql: "UPDATE queues SET friendly_name = ?, max_size = ?, date_updated = ? WHERE sid = ?",
                     arguments: [queue.friendlyName, queue.maxSize, queue.dateUpdated, queue.sid.rawValue])
@@ -56,7 +56,7 @@ struct SQLiteQueueRepository: QueueRepository {
     }
 
     func delete(_ sid: QueueSid, account: AccountSid) async throws -> Bool {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(sql: "DELETE FROM queues WHERE sid = ? AND account_sid = ?", arguments: [sid.rawValue, account.rawValue])
             return db.changesCount > 0
         }

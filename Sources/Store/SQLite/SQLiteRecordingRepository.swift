@@ -5,7 +5,7 @@ struct SQLiteRecordingRepository: RecordingRepository {
     let pool: DatabasePool
 
     func insert(_ recording: Recording) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO recordings (sid, account_sid, call_sid, conference_sid, status, duration, channels, source,
@@ -21,7 +21,7 @@ struct SQLiteRecordingRepository: RecordingRepository {
     }
 
     func update(_ recording: Recording) async throws {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(
                 sql: "UPDATE recordings SET status = ?, duration = ?, public_token = ?, date_updated = ? WHERE sid = ?",
                 arguments: [
@@ -54,7 +54,7 @@ struct SQLiteRecordingRepository: RecordingRepository {
     }
 
     func delete(_ sid: RecordingSid, account: AccountSid) async throws -> Bool {
-        try await pool.write { db in
+        try await pool.measuredWrite { db in
             try db.execute(sql: "DELETE FROM recordings WHERE sid = ? AND account_sid = ?", arguments: [sid.rawValue, account.rawValue])
             return db.changesCount > 0
         }
