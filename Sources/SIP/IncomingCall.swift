@@ -122,6 +122,9 @@ public final class IncomingCall: DialogPeer, Sendable {
         let hop = dialog.nextHop
         let source = self.source
         let endpoint = self.endpoint
+        // The session is over once the BYE is handed to its transaction (RFC 3261 §15.1.1):
+        // the call layer ends the call now, not when a silent peer's transaction times out.
+        continuation.finish()
         Task { [weak self] in
             _ = await endpoint.clientTransactions.send(bye, reliable: source.transport.isReliable) { bytes in
                 // Over TCP the BYE goes back on the caller's connection.

@@ -272,6 +272,8 @@ public final class OutgoingCall: DialogPeer, Sendable {
         }
         guard let request else { return }
         let endpoint = self.endpoint
+        // The session is over once the BYE is handed to its transaction (RFC 3261 §15.1.1).
+        continuation.finish()
         Task { [weak self] in
             guard let self else { return }
             _ = await endpoint.clientTransactions.send(request, reliable: self.destination.transport.isReliable) { self.sendInDialog($0) }

@@ -84,7 +84,8 @@ class Parley:
             [*self.launcher, PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
              "--http-port", str(self.port), "--sip-host", self.sip_host, "--sip-port", str(self.sip_port),
              "--metrics-port", str(self.metrics_port), "--number-pool", POOL_PATH, *self.trunk_args(), *self.peer_args,
-             *extra_args],
+             # Calls a test leaves held are hung up 2 s after SIGTERM (a test of the drain gives its own).
+             "--drain-timeout", "2", *extra_args],
             stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -5,10 +5,12 @@ webhooks, redirects and <Play> (loopback outside the operator's allow-list, clou
 private addresses, http+unix, Parley's own API), a stranger spraying the RTP port range
 during a call, a suspended customer (with its sub-accounts) or a disabled Client still
 taking or making calls, logins probed or impersonated by INVITE, an account going past its
-limits, refusals retransmitted toward spoofed sources, and slow or greedy connections
-(slowloris on HTTP and SIP over TCP, more connections than a source may hold). The tests' own peers are
+limits, refusals retransmitted toward spoofed sources, slow or greedy connections
+(slowloris on HTTP and SIP over TCP, more connections than a source may hold), and a flood
+of INVITE transactions. The tests' own peers are
 on loopback, which the shared Parley allows for SIP (as an operator would allow a lab) and at
 127.0.0.1 for webhooks; everything else stays refused."""
+import os
 import re
 import select
 import socket
@@ -20,7 +22,7 @@ import pytest
 import requests
 
 from audio_check import best_correlation, pcap_alaw_samples, wav_samples
-from conftest import CARRIER_HOST
+from conftest import CARRIER_HOST, free_port
 from rcml_calls import sipp
 from sip_peers import SOFTPHONE_ADDRESS, RawSIP, challenge_fields, create_client, digest, registrations, run_sipp, wait_for
 from test_sip_calls import send_invite
@@ -493,3 +495,43 @@ def test_svcrack_cracks_no_password(fresh_parley, tmp_path):
     status, line, _ = RawSIP(parley, host="127.0.0.1").register("frontdesk")
     assert status == 403 and "Too Many Failed Attempts" in line, line  # svcrack's source, refused before any check
     assert register(parley, "frontdesk", "Frontdesk-pass-1") == 200  # from 127.0.0.3, another source
+
+
+def rss_kib(process):
+    with open(f"/proc/{process.pid}/status") as status:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", status.read())[1])
+
+
+def test_an_invite_flood_keeps_the_transaction_table_and_memory_bounded_and_passes(fresh_parley):
+    """SIPp floods new INVITE transactions (each its own Call-ID, tag and branch) that never
+    answer the challenge: Parley keeps at most 20,000 of them (each until Timer H, 32 s),
+    refuses the rest statelessly with 503, stays within a bounded amount of memory, and takes
+    calls again once the flood is over."""
+    server = fresh_parley().start()
+    baseline = rss_kib(server.process)
+    flood = subprocess.Popen(
+        ["sipp", f"127.0.0.1:{server.sip_port}", "-sf", "Fixtures/sipp/uac_invite_flood.xml", "-m", "40000", "-r", "1500",
+         "-i", SOFTPHONE_ADDRESS, "-p", str(free_port()), "-nostdin", "-timeout", "60s"],
+        cwd=os.path.join(os.path.dirname(__file__), "../.."), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = {"transactions": 0, "rss": 0}
+
+    def full():
+        scrape = server.metrics()
+        peak["transactions"] = max(peak["transactions"], scrape[("parley_sip_invite_transactions", frozenset())])
+        peak["rss"] = max(peak["rss"], rss_kib(server.process))
+        return scrape[("parley_sip_responses_sent_total", frozenset({("class", "5xx")}))] > 100
+    try:
+        assert wait_for(full, timeout=60), peak
+    finally:
+        flood.kill()
+        flood.wait()
+    assert peak["transactions"] == 20000
+    # About 6 KiB per transaction in a debug build: the whole table stays far below this.
+    assert peak["rss"] - baseline < 256 * 1024, (baseline, peak)
+    # Once Timer H has run out for the flood's transactions, calls go through again.
+    assert wait_for(lambda: server.metrics()[("parley_sip_invite_transactions", frozenset())] == 0, timeout=60)
+    number = "+32476206103"
+    server.client().incoming_phone_numbers.create(phone_number=number, voice_url=webhook().url("/rcml"))
+    status, line, _, _ = send_invite(RawSIP(server), server, number, "0470111111")
+    assert status == 200, line
+    assert server.stop() == 0
