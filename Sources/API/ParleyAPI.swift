@@ -1,6 +1,7 @@
 import Addressing
 import Hummingbird
 import HummingbirdCore
+import Logging
 import Store
 import Voice
 
@@ -22,8 +23,9 @@ public enum ParleyAPI {
         trustedProxies: [AddressRange] = []
     ) -> some HTTPResponder<ParleyRequestContext> {
         let router = Router(context: ParleyRequestContext.self)
-        router.middlewares.add(ErrorRenderingMiddleware())
         router.middlewares.add(ForwardedAddress(trustedProxies: trustedProxies))
+        router.middlewares.add(AccessLogMiddleware(logger: Logger(label: "parley.http")))
+        router.middlewares.add(ErrorRenderingMiddleware())
         HealthRoutes(health: services.health).register(on: router)
         OAuthRoutes(
             credentials: services.credentials, accounts: services.accounts, clock: services.clock,

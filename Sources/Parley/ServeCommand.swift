@@ -75,6 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
     var sipDigestAlgorithms: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical (PARLEY_LOG_LEVEL; default info).")
     var logLevel: String?
+    @Option(help: "text, or json for one JSON object per line (PARLEY_LOG_FORMAT; default text).")
+    var logFormat: String?
     @Option(help: "Number pool file (PARLEY_NUMBER_POOL; default Fixtures/number-pool.json when present).")
     var numberPool: String?
     @Flag(help: .hidden)
@@ -95,16 +97,25 @@ struct ServeCommand: AsyncParsableCommand {
                     clientCallerID: clientCallerId, trustedProxy: trustedProxy, maxConcurrentCalls: maxConcurrentCalls,
                     maxCallsPerSecond: maxCallsPerSecond, maxSayCharacters: maxSayCharacters,
                     maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout,
-                    metricsHost: metricsHost, metricsPort: metricsPort, testClock: testClock),
+                    metricsHost: metricsHost, metricsPort: metricsPort, logFormat: logFormat, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
         let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch configuration.logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let metrics = PrometheusCollectorRegistry()
         MetricsExporter.bootstrap(metrics)

@@ -60,6 +60,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Digest algorithms the registrar offers, most preferred first.
     public var digestAlgorithms: [DigestAlgorithm]
     public var logLevel: Logger.Level
+    /// `text` (one human line per event) or `json` (one JSON object per line).
+    public var logFormat: LogFormat
+
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
     /// The operator's number pool file; nil means the default, `Fixtures/number-pool.json`
     /// in the working directory, when it exists.
     public var numberPool: String?
@@ -72,7 +78,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
             sipAllowCIDR, webhookAllowCIDR, clientCallerID, trustedProxy, maxConcurrentCalls, maxCallsPerSecond,
-            maxSayCharacters, maxConnectionsPerSource, drainTimeout, metricsHost, metricsPort: String?
+            maxSayCharacters, maxConnectionsPerSource, drainTimeout, metricsHost, metricsPort, logFormat: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -87,8 +93,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil, trustedProxy: String? = nil,
             maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
             maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, metricsHost: String? = nil, metricsPort: String? = nil,
-            testClock: Bool = false
+            logFormat: String? = nil, testClock: Bool = false
         ) {
+            self.logFormat = logFormat
             self.metricsHost = metricsHost
             self.metricsPort = metricsPort
             self.drainTimeout = drainTimeout
@@ -263,6 +270,11 @@ public struct ServerConfiguration: Sendable, Equatable {
                 option: "--log-level", reason: "'\(level)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         self.logLevel = logLevel
+        let format = pick(flags.logFormat, "PARLEY_LOG_FORMAT") ?? "text"
+        guard let logFormat = LogFormat(rawValue: format.lowercased()) else {
+            throw ConfigurationError.invalid(option: "--log-format", reason: "'\(format)' is not text or json")
+        }
+        self.logFormat = logFormat
         guard URL(string: publicURL)?.scheme?.hasPrefix("http") == true else {
             throw ConfigurationError.invalid(option: "--public-url", reason: "'\(publicURL)' is not an http(s) URL")
         }

@@ -39,6 +39,7 @@ public final class SIPTransport: Sendable {
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 8192))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if logger.logLevel <= .trace { try channel.pipeline.syncOperations.addHandler(SIPTraceHandler(datagramsTo: logger)) }
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(endpoint: endpoint))
                 }
             }
@@ -75,6 +76,9 @@ public final class SIPTransport: Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(StreamFramer()))
+                    if logger.logLevel <= .trace {
+                        try channel.pipeline.syncOperations.addHandler(SIPTraceHandler(stream: transport, logger: logger))
+                    }
                     try channel.pipeline.syncOperations.addHandler(StreamHandler(transport: transport, endpoint: endpoint, logger: logger))
                 }
             }
@@ -114,6 +118,9 @@ public final class SIPTransport: Sendable {
                             NIOSSLClientHandler(context: context, serverHostname: destination.serverName))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(StreamFramer()))
+                    if logger.logLevel <= .trace {
+                        try channel.pipeline.syncOperations.addHandler(SIPTraceHandler(stream: transport, logger: logger))
+                    }
                     try channel.pipeline.syncOperations.addHandler(StreamHandler(transport: transport, endpoint: endpoint, logger: logger))
                 }
             }

@@ -88,6 +88,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
             return
         }
         CallMetrics.started(record.direction)
+        logger.info("call started", metadata: record.logMetadata)
         call.respond(status: 180, reason: "Ringing")
         let (inputs, continuation) = AsyncStream<Input>.makeStream()
         let events = call.events
@@ -181,6 +182,7 @@ actor CallLeg: ControllableLeg, RCMLLeg {
         if record.startTime != nil { record.quality = CallQuality(await session.quality()) }
         await transition(to: status)
         CallMetrics.ended(record)
+        logger.info("call ended", metadata: record.logMetadata)
         progress.report(.completed, record: record, at: clock.now())
     }
 

@@ -166,6 +166,7 @@ actor OutboundCallLeg: ControllableLeg, RCMLLeg {
         await session.close()
         await finish(winner != nil ? .completed : ending ?? Self.status(after: refusals))
         CallMetrics.ended(record)
+        logger.info("call ended", metadata: record.logMetadata)
         progress.report(.completed, record: record, at: clock.now())
         observer?.yield(.ended(record))
         observer?.finish()

@@ -274,12 +274,12 @@ public final class OutboundCalls: Sendable {
             statusCallback: statusCallback, observer: observer, runtime: runtime, ringTimeout: .seconds(timeout),
             maxForwards: maxForwards, record: record, calls: calls, clock: clock, logger: logger)
         CallMetrics.started(direction)
+        logger.info("call started", metadata: record.logMetadata)
         live.add(record.sid, leg)
-        let live = self.live
-        let admission = runtime.admission
+        let (live, admission, sid) = (self.live, runtime.admission, record.sid)
         Task {
             await leg.run()
-            live.remove(record.sid)
+            live.remove(sid)
             admission.release(account)
         }
         return (record, leg, session)

@@ -172,7 +172,7 @@ public final class RCMLFetcher: Sendable {
         _ failure: Failure, url: String, method: WebhookMethod?, parameters: [(String, String)], account: AccountSid, call: CallSid?,
         level: NotificationLevel = .error
     ) async {
-        logger.notice("webhook failed", metadata: ["call": "\(call.map(\.rawValue) ?? "-")", "url": "\(url)", "code": "\(failure.code)"])
+        logger.notice("webhook failed", metadata: ["call": "\(call.map(\.rawValue) ?? "-")", "url": "\(RedactedURL(url))", "code": "\(failure.code)"])
         let now = clock.now()
         let entry = NotificationEntry(
             sid: .generate(), accountSid: account, callSid: call, level: level, errorCode: failure.code,

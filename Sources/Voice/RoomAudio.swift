@@ -15,7 +15,7 @@ enum RoomAudio {
         } catch where error.code == AudioCache.Failure.notPlayableCode {
             return .document(WebhookTarget(url: url, method: method))
         } catch {
-            logger.warning("conference audio failed", metadata: ["url": "\(url)", "error": "\(error.message)"])
+            logger.warning("conference audio failed", metadata: ["url": "\(RedactedURL(url))", "error": "\(error.message)"])
             return .unavailable
         }
     }
