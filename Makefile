@@ -2,16 +2,39 @@
 # `make test` (every test: Swift unit tests, then integration tests against the real binary).
 # Both install the Debian packages they need when missing (run as root on Debian 12).
 
-RUN_PACKAGES  := libsqlite3-dev libespeak-ng-dev libspeexdsp-dev libsrtp2-dev libopus-dev libpocketsphinx-dev pocketsphinx-en-us
+RUN_PACKAGES  := pkg-config libsqlite3-dev libespeak-ng-dev libspeexdsp-dev libsrtp2-dev libopus-dev libpocketsphinx-dev pocketsphinx-en-us
 TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv sip-tester baresip-core iproute2 nftables tcpdump openssl sipvicious
 VENV          := .build/test-venv
 PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests numpy "prometheus-client>=0.20"
 
-.PHONY: run test deps-run deps-test unit-test fuzz integration-test bench
+PREFIX        ?= /usr/local
+BIN           ?= .build/release/parley
 
-run: deps-run
-	swift build -c release --product parley
+.PHONY: run build install test deps-run deps-test unit-test fuzz integration-test bench
+
+run: build
 	.build/release/parley serve
+
+build: deps-run
+	swift build -c release --product parley
+
+# The binary, its default number pool (found from any working directory), the docs, a systemd
+# unit running as the unprivileged user `parley` with its data in /var/lib/parley, that user
+# (systemd-sysusers) and /etc/default/parley (kept if it exists). DESTDIR stages a package.
+install:
+	@test -x $(BIN) || { echo "$(BIN) is missing: run 'make build' first, or give BIN=path"; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parley $(DESTDIR)$(PREFIX)/share/doc/parley/docs \
+	  $(DESTDIR)/etc/systemd/system $(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)/etc/default
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/parley
+	install -m 0644 Fixtures/number-pool.json $(DESTDIR)$(PREFIX)/share/parley/number-pool.json
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/parley/README.md
+	install -m 0644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/parley/docs/
+	sed 's|@PREFIX@|$(PREFIX)|g' Packaging/parley.service.in > $(DESTDIR)/etc/systemd/system/parley.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/parley.service
+	install -m 0644 Packaging/parley.sysusers $(DESTDIR)/usr/lib/sysusers.d/parley.conf
+	test -e $(DESTDIR)/etc/default/parley || install -m 0600 Packaging/parley.env $(DESTDIR)/etc/default/parley
+	@if [ -z "$(DESTDIR)" ]; then systemd-sysusers /usr/lib/sysusers.d/parley.conf; systemctl daemon-reload 2>/dev/null || true; \
+	  echo "installed; start it with: systemctl enable --now parley"; fi
 
 test: deps-test unit-test fuzz integration-test
 

@@ -6,7 +6,6 @@ import PackageDescription
 /// (Parley → ParleyServer → API → Store); see docs/architecture.md.
 let package = Package(
     name: "parley",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "parley", targets: ["Parley"]),
         .library(name: "Store", targets: ["Store"]),
@@ -145,8 +144,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
+        // Writes the commit the executable is built from (for `parley --version`).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .testTarget(name: "StoreTests", dependencies: ["Addressing", "Store"]),
         .testTarget(name: "AddressingTests", dependencies: ["Addressing"]),
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),

@@ -62,6 +62,10 @@ public struct APIError: Error, Sendable, Equatable {
     static let draining = APIError(
         status: .serviceUnavailable, code: 20503, message: "Service Unavailable: Parley is shutting down; retry on another instance or later")
 
+    static let noNumberPool = APIError(
+        status: .serviceUnavailable, code: 20503,
+        message: "Service Unavailable: this Parley has no number pool; its operator must give one (--number-pool)")
+
     static let bodyTooLarge = APIError(
         status: .contentTooLarge, code: 20001, message: "Request body exceeds 64 KiB")
 }

@@ -54,6 +54,7 @@ struct AvailablePhoneNumbersRoutes {
             filter.priceTier = parsed
             filters.append(("PriceTier", tier))
         }
+        guard try await numbers.poolSize() > 0 else { throw APIError.noNumberPool }
         let result = try await numbers.available(filter, at: clock.now(), page: try query.pageRequest())
         let page = ListPage(
             path: "/Accounts/\(account.sid)/AvailablePhoneNumbers/BE/\(kind)", key: "available_phone_numbers",

@@ -16,6 +16,7 @@ struct NumberDesk {
         _ filter: NumberFilter, addressInZoneConfirmed: Bool, confirmation: String = "addressInZoneConfirmed", for account: AccountSid
     ) async throws -> PhoneNumber {
         let now = clock.now()
+        guard try await numbers.poolSize() > 0 else { throw APIError.noNumberPool }
         if let e164 = filter.e164, try await numbers.find(e164: e164) == nil {
             throw APIError(
                 status: .notFound, code: 20404, message: "\(e164) is not a number of Parley's pool")

@@ -20,6 +20,7 @@ struct NumberManagementRoutes {
             let page = PageRequest(
                 page: try query.integer("page", in: 0...1_000_000) ?? 0,
                 size: try query.integer("size", in: 1...PageRequest.maximumSize) ?? PageRequest.defaultSize)
+            guard try await numbers.poolSize() > 0 else { throw APIError.noNumberPool }
             let result = try await numbers.available(filter, at: clock.now(), page: page)
             return Self.json(.array(element: "PhoneNumber", result.items.map(Self.representation)))
         }

@@ -226,13 +226,20 @@ public struct ParleyServer: Sendable {
         logger.info("stopped")
     }
 
-    /// Adds the numbers of the pool file that the database does not know yet.
+    /// Adds the numbers of the pool file that the database does not know yet. The file is
+    /// `--number-pool`, else `Fixtures/number-pool.json` in a checkout, else the one installed
+    /// beside the binary (`PREFIX/share/parley/number-pool.json`).
     private func loadNumberPool(into numbers: any NumberRepository) async throws {
-        let defaultPath = "Fixtures/number-pool.json"
+        let installed = URL(filePath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appending(path: "../share/parley/number-pool.json").standardized.path(percentEncoded: false)
         guard let path = configuration.numberPool
-            ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+            ?? ["Fixtures/number-pool.json", installed].first(where: FileManager.default.fileExists(atPath:))
         else {
-            logger.notice("no number pool file; the pool stays as stored")
+            if try await numbers.poolSize() == 0 {
+                logger.warning("no number pool: number searches and reservations will fail until one is given with --number-pool")
+            } else {
+                logger.notice("no number pool file; the pool stays as stored")
+            }
             return
         }
         let pool = try NumberPoolFile(path: path)

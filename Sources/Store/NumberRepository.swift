@@ -31,6 +31,8 @@ public protocol NumberRepository: Sendable {
     /// Returns how many were added.
     @discardableResult
     func loadPool(_ numbers: [PhoneNumber]) async throws -> Int
+    /// How many numbers the pool holds, in any state: 0 when no pool was ever loaded.
+    func poolSize() async throws -> Int
     func available(_ filter: NumberFilter, at now: Date, page: PageRequest) async throws
         -> PageResult<PhoneNumber>
     /// Reserves the first available number matching `filter` for `account`; nil when none is.

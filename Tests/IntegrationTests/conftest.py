@@ -63,6 +63,10 @@ class Parley:
     # The operator's allow-lists: the tests' peers (SIPp, baresip) and web server are on
     # loopback, which a default Parley never lets a tenant reach. The attack tests narrow this.
     peer_args: tuple = ("--sip-allow-cidr", "127.0.0.0/8", "--webhook-allow-cidr", "127.0.0.1")
+    # The executable, its number pool (None: the one it finds itself) and working directory.
+    binary: str = PARLEY_BIN
+    number_pool: str = POOL_PATH
+    cwd: str = None
     # With a certificate (HTTPS): the CA file that verifies it.
     ca: str = None
     tls_port: int = None
@@ -81,12 +85,13 @@ class Parley:
         self.log_path = f"{self.data_dir}-{time.time_ns()}.log"
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [*self.launcher, PARLEY_BIN, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
+            [*self.launcher, self.binary, "serve", "--data-dir", self.data_dir, "--http-host", self.http_host,
              "--http-port", str(self.port), "--sip-host", self.sip_host, "--sip-port", str(self.sip_port),
-             "--metrics-port", str(self.metrics_port), "--number-pool", POOL_PATH, *self.trunk_args(), *self.peer_args,
+             "--metrics-port", str(self.metrics_port), *(["--number-pool", self.number_pool] if self.number_pool else []),
+             *self.trunk_args(), *self.peer_args,
              # Calls a test leaves held are hung up 2 s after SIGTERM (a test of the drain gives its own).
              "--drain-timeout", "2", *extra_args],
-            stdout=subprocess.PIPE, stderr=log, env=self.env, text=True)
+            stdout=subprocess.PIPE, stderr=log, env=self.env, text=True, cwd=self.cwd)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.process.poll() is not None:

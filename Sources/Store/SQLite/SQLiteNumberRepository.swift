@@ -7,6 +7,10 @@ struct SQLiteNumberRepository: NumberRepository {
     private static let availableCondition =
         "(state = 'available' OR (state = 'frozen' AND frozen_until <= ?))"
 
+    func poolSize() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM phone_numbers") ?? 0 }
+    }
+
     func loadPool(_ numbers: [PhoneNumber]) async throws -> Int {
         try await pool.measuredWrite { db in
             var added = 0
