@@ -15,9 +15,12 @@ public struct DataDirectory: Sendable {
     /// Recordings, one folder per account.
     public var recordingsPath: String { (path as NSString).appendingPathComponent("recordings") }
 
-    /// The sealer of auth tokens, its key in `token-seal.key` (made on first use, mode 0600).
+    /// The key that seals auth tokens in the database (made on first use, mode 0600).
+    public var tokenSealerKeyPath: String { (path as NSString).appendingPathComponent("token-seal.key") }
+
+    /// The sealer of auth tokens, its key in `token-seal.key`.
     public func tokenSealer() throws -> TokenSealer {
-        try TokenSealer(keyFile: (path as NSString).appendingPathComponent("token-seal.key"))
+        try TokenSealer(keyFile: tokenSealerKeyPath)
     }
 
     /// Why the directory cannot be used.

@@ -41,6 +41,15 @@ public final class SQLiteStore: Sendable {
         queues = SQLiteQueueRepository(pool: pool)
     }
 
+    /// Copies the whole database to a new file at `path` with SQLite's online backup: one
+    /// consistent snapshot (every transaction committed before it, none after) while other
+    /// connections, the server's included, go on writing.
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try pool.backup(to: copy)
+        try copy.close()
+    }
+
     /// The journal mode SQLite actually runs with (`wal` expected).
     public func journalMode() throws -> String {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
