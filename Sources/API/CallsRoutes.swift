@@ -18,6 +18,15 @@ struct CallsRoutes {
             guard let call = try await calls.find(sid, account: account.sid) else { throw APIError.notFound(sid.rawValue) }
             return ResourceResponse.make(Self.representation(call, context: context), element: "Call", context: context)
         }
+        // Twilio's DELETE of a call record: only once the call is over.
+        group.delete("Accounts/{accountSid}/Calls/{sid}") { _, context in
+            let account = try await scope.resolve(context, access: .write)
+            let sid: CallSid = try context.sidParameter("sid")
+            guard let call = try await calls.find(sid, account: account.sid) else { throw APIError.notFound(sid.rawValue) }
+            guard call.status.isFinal else { throw APIError.conflict("Call \(sid) is in progress: hang it up before deleting its record") }
+            guard try await calls.delete(sid, account: account.sid) else { throw APIError.notFound(sid.rawValue) }
+            return ResourceResponse.noContent()
+        }
     }
 
     private func list(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {

@@ -20,6 +20,12 @@ struct NotificationsRoutes {
             return ResourceResponse.make(
                 representation(entry, context: context), element: "Notification", context: context)
         }
+        group.delete("Accounts/{accountSid}/Notifications/{sid}") { _, context in
+            let account = try await scope.resolve(context, access: .write)
+            let sid: NotificationSid = try context.sidParameter("sid")
+            guard try await notifications.delete(sid, account: account.sid) else { throw APIError.notFound(sid.rawValue) }
+            return ResourceResponse.noContent()
+        }
     }
 
     private func list(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {

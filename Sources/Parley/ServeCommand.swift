@@ -37,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     var rtpTimeout: String?
     @Option(help: "Seconds calls in progress may go on after SIGTERM or SIGINT before Parley hangs them up; a second signal ends the wait (PARLEY_DRAIN_TIMEOUT; default 30).")
     var drainTimeout: String?
+    @Option(help: "Days a call record is kept (PARLEY_RETAIN_CALLS_DAYS; default 400).")
+    var retainCallsDays: String?
+    @Option(help: "Days a Notification is kept (PARLEY_RETAIN_NOTIFICATIONS_DAYS; default 31).")
+    var retainNotificationsDays: String?
     @Option(help: "Address /metrics (Prometheus) listens on (PARLEY_METRICS_HOST; default 127.0.0.1).")
     var metricsHost: String?
     @Option(help: "Port of /metrics (PARLEY_METRICS_PORT; default 9464).")
@@ -97,7 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
                     clientCallerID: clientCallerId, trustedProxy: trustedProxy, maxConcurrentCalls: maxConcurrentCalls,
                     maxCallsPerSecond: maxCallsPerSecond, maxSayCharacters: maxSayCharacters,
                     maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout,
-                    metricsHost: metricsHost, metricsPort: metricsPort, logFormat: logFormat, testClock: testClock),
+                    metricsHost: metricsHost, metricsPort: metricsPort, logFormat: logFormat,
+                    retainCallsDays: retainCallsDays, retainNotificationsDays: retainNotificationsDays, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

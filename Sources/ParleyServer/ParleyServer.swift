@@ -206,7 +206,10 @@ public struct ParleyServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    sip, http, metricsListener.application, RecordingRetention(library: recordings, interval: testClock == nil ? .seconds(600) : .seconds(1)),
+                    sip, http, metricsListener.application, Retention(
+                        library: recordings, calls: store.calls, notifications: store.notifications,
+                        callDays: configuration.retainCallsDays, notificationDays: configuration.retainNotificationsDays, clock: clock,
+                        interval: testClock == nil ? .seconds(600) : .seconds(1)),
                     TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger), drain,
                 ],
                 logger: logger))

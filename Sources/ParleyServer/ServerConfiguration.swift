@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var rtpTimeout: Int
     /// How long calls in progress may go on after SIGTERM before Parley hangs them up.
     public var drainTimeout: Duration
+    /// Days a call record, and a Notification, is kept before the retention job deletes it.
+    public var retainCallsDays: Int
+    public var retainNotificationsDays: Int
     /// Where `/metrics` (Prometheus) listens: loopback unless the operator opens it.
     public var metricsHost: String
     public var metricsPort: Int
@@ -78,7 +81,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             rtpPorts, rtpTimeout, publicURL,
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
             sipAllowCIDR, webhookAllowCIDR, clientCallerID, trustedProxy, maxConcurrentCalls, maxCallsPerSecond,
-            maxSayCharacters, maxConnectionsPerSource, drainTimeout, metricsHost, metricsPort, logFormat: String?
+            maxSayCharacters, maxConnectionsPerSource, drainTimeout, metricsHost, metricsPort, logFormat, retainCallsDays,
+            retainNotificationsDays: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -93,8 +97,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil, trustedProxy: String? = nil,
             maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
             maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, metricsHost: String? = nil, metricsPort: String? = nil,
-            logFormat: String? = nil, testClock: Bool = false
+            logFormat: String? = nil, retainCallsDays: String? = nil, retainNotificationsDays: String? = nil, testClock: Bool = false
         ) {
+            self.retainCallsDays = retainCallsDays
+            self.retainNotificationsDays = retainNotificationsDays
             self.logFormat = logFormat
             self.metricsHost = metricsHost
             self.metricsPort = metricsPort
@@ -175,6 +181,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError.invalid(option: "--drain-timeout", reason: "'\(drain)' is not 0 to 86400 seconds")
         }
         drainTimeout = .seconds(drainSeconds)
+        // Twilio keeps call logs 13 months and error logs 31 days.
+        retainCallsDays = try Self.count(pick(flags.retainCallsDays, "PARLEY_RETAIN_CALLS_DAYS"), option: "--retain-calls-days") ?? 400
+        retainNotificationsDays =
+            try Self.count(pick(flags.retainNotificationsDays, "PARLEY_RETAIN_NOTIFICATIONS_DAYS"), option: "--retain-notifications-days") ?? 31
         metricsHost = pick(flags.metricsHost, "PARLEY_METRICS_HOST") ?? "127.0.0.1"
         metricsPort = try Self.port(pick(flags.metricsPort, "PARLEY_METRICS_PORT"), option: "--metrics-port") ?? 9464
         switch (pick(flags.tlsCertificate, "PARLEY_TLS_CERTIFICATE"), pick(flags.tlsKey, "PARLEY_TLS_KEY")) {

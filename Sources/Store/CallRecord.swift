@@ -146,4 +146,8 @@ public protocol CallRepository: Sendable {
     /// Ends every call still open (after a crash): answered ones `completed`, others `failed`,
     /// with `endTime` = `now`. Returns how many were closed.
     func closeOpenCalls(at now: Date) async throws -> Int
+    /// Deletes one finished call's record; false when there is none (or it is not finished).
+    func delete(_ sid: CallSid, account: AccountSid) async throws -> Bool
+    /// Deletes the records of finished calls created before `date`; returns how many.
+    func purge(createdBefore date: Date) async throws -> Int
 }

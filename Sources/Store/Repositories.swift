@@ -50,6 +50,10 @@ public protocol NotificationRepository: Sendable {
     func find(_ sid: NotificationSid, account: AccountSid) async throws -> NotificationEntry?
     func list(account: AccountSid, filter: NotificationFilter, page: PageRequest) async throws
         -> PageResult<NotificationEntry>
+    /// Deletes one entry; false when the account has none by that SID.
+    func delete(_ sid: NotificationSid, account: AccountSid) async throws -> Bool
+    /// Deletes the entries created before `date`; returns how many.
+    func purge(createdBefore date: Date) async throws -> Int
 }
 
 public struct NotificationFilter: Sendable {

@@ -53,6 +53,23 @@ struct SQLiteCallRepository: CallRepository {
         return try await pool.read { [query] db in try query.fetch(db, page: page, map: Self.call) }
     }
 
+    func delete(_ sid: CallSid, account: AccountSid) async throws -> Bool {
+        try await pool.measuredWrite { db in
+            try db.execute(
+                sql: "DELETE FROM calls WHERE sid = ? AND account_sid = ? AND status NOT IN ('queued', 'ringing', 'in-progress')",
+                arguments: [sid.rawValue, account.rawValue])
+            return db.changesCount > 0
+        }
+    }
+
+    func purge(createdBefore date: Date) async throws -> Int {
+        try await pool.measuredWrite { db in
+            try db.execute(
+                sql: "DELETE FROM calls WHERE date_created < ? AND status NOT IN ('queued', 'ringing', 'in-progress')", arguments: [date])
+            return db.changesCount
+        }
+    }
+
     func closeOpenCalls(at now: Date) async throws -> Int {
         try await pool.measuredWrite { db in
             try db.execute(

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 struct SQLiteNotificationRepository: NotificationRepository {
@@ -19,6 +20,20 @@ struct SQLiteNotificationRepository: NotificationRepository {
                     entry.requestVariables, entry.responseHeaders, entry.responseBody,
                     entry.dateCreated,
                 ])
+        }
+    }
+
+    func delete(_ sid: NotificationSid, account: AccountSid) async throws -> Bool {
+        try await pool.measuredWrite { db in
+            try db.execute(sql: "DELETE FROM notifications WHERE sid = ? AND account_sid = ?", arguments: [sid.rawValue, account.rawValue])
+            return db.changesCount > 0
+        }
+    }
+
+    func purge(createdBefore date: Date) async throws -> Int {
+        try await pool.measuredWrite { db in
+            try db.execute(sql: "DELETE FROM notifications WHERE date_created < ?", arguments: [date])
+            return db.changesCount
         }
     }
 
