@@ -7,6 +7,7 @@ import Voice
 /// with `Url` to run new RCML, `Status=canceled|completed` to hang up).
 struct CallControlRoutes {
     let accounts: any AccountRepository
+    let applications: any ApplicationRepository
     let calls: any CallRepository
     let outbound: OutboundCalls
     let live: LiveCalls
@@ -23,14 +24,11 @@ struct CallControlRoutes {
         let form = try await request.formParameters()
         let to = try form.requiredString("To")
         let from = try form.requiredString("From")
-        guard case .some(.some(let url)) = try form.url("Url") else { throw APIError.missingParameter("Url") }
-        let application = WebhookTarget(
-            url: url, method: try form.method("Method") ?? .post, fallbackURL: try form.url("FallbackUrl") ?? nil,
-            fallbackMethod: try form.method("FallbackMethod") ?? .post)
+        let (application, applicationCallback) = try await instructions(form, account: account.sid)
         let timeout = try form.integer("Timeout", in: 1...600) ?? 60
         let request = OutboundCallRequest(
-            account: account.sid, from: from, to: to, application: application, statusCallback: try Self.statusCallback(form),
-            timeout: timeout)
+            account: account.sid, from: from, to: to, application: application,
+            statusCallback: try Self.statusCallback(form) ?? applicationCallback, timeout: timeout)
         let record: CallRecord
         do {
             record = try await outbound.start(request)
@@ -52,6 +50,44 @@ struct CallControlRoutes {
         }
         return ResourceResponse.make(
             CallsRoutes.representation(record, context: context), element: "Call", status: .created, context: context)
+    }
+
+    /// What the call runs once answered, as Twilio takes it: `Url` (with `Method` and the
+    /// fallback), `Twiml` (a document of up to 4,000 characters, checked now), or
+    /// `ApplicationSid` (the application's voice URL and, unless `StatusCallback` is given,
+    /// its status callback). Exactly one of them.
+    private func instructions(_ form: FormParameters, account: AccountSid) async throws -> (WebhookTarget, StatusCallback?) {
+        let url = try form.url("Url") ?? nil
+        let twiml = form.string("Twiml")
+        let applicationSid = form.string("ApplicationSid")
+        switch [url != nil, twiml != nil, applicationSid != nil].filter({ $0 }).count {
+        case 0: throw APIError.missingParameter("Url (or Twiml, or ApplicationSid)")
+        case 1: break
+        default: throw APIError.invalidParameter("Url", "give only one of Url, Twiml and ApplicationSid")
+        }
+        if let url {
+            let target = WebhookTarget(
+                url: url, method: try form.method("Method") ?? .post, fallbackURL: try form.url("FallbackUrl") ?? nil,
+                fallbackMethod: try form.method("FallbackMethod") ?? .post)
+            return (target, nil)
+        }
+        if let twiml {
+            guard twiml.count <= 4000 else { throw APIError.invalidParameter("Twiml", "longer than 4000 characters") }
+            do {
+                let document = try RCMLDocument(parsing: twiml)
+                _ = try RCMLVerb.program(document)
+                return (WebhookTarget(document: document), nil)
+            } catch {
+                throw APIError(status: .badRequest, code: 12100, message: "Invalid parameter Twiml: \(error)")
+            }
+        }
+        guard let sid = applicationSid.flatMap({ ApplicationSid($0) }),
+            let found = try await applications.find(sid, account: account)
+        else { throw APIError.invalidParameter("ApplicationSid", "no application of this account has that SID") }
+        guard let target = WebhookTarget(application: found) else {
+            throw APIError.invalidParameter("ApplicationSid", "the application has no voice URL")
+        }
+        return (target, found.statusCallback.map { StatusCallback(url: $0, method: found.statusCallbackMethod) })
     }
 
     private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {

@@ -67,7 +67,7 @@ public enum ParleyAPI {
                 .register(on: group)
             CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)
             CallControlRoutes(
-                accounts: services.accounts, calls: services.calls, outbound: services.outboundCalls,
+                accounts: services.accounts, applications: services.applications, calls: services.calls, outbound: services.outboundCalls,
                 live: services.liveCalls
             ).register(on: group)
             recordings.register(on: group)

@@ -1,12 +1,21 @@
 import Store
 
 /// Where a call's RCML comes from: the voice URL of the application, number or Client the call
-/// reached, with its method and fallback.
+/// reached, with its method and fallback; or, for `POST Calls` with `Twiml`, the document
+/// itself (its relative URLs have no base).
 public struct WebhookTarget: Sendable, Equatable {
     public var url: String
     public var method: WebhookMethod
     public var fallbackURL: String?
     public var fallbackMethod: WebhookMethod
+    /// An RCML document given inline, run without a request.
+    public var document: RCMLDocument?
+
+    /// The document given inline (`Twiml`), already checked.
+    public init(document: RCMLDocument) {
+        self.init(url: "")
+        self.document = document
+    }
 
     public init(url: String, method: WebhookMethod = .post, fallbackURL: String? = nil, fallbackMethod: WebhookMethod = .post) {
         self.url = url

@@ -255,3 +255,31 @@ def test_pstn_calls_fail_over_to_the_next_trunk_gateway(fresh_parley):
     assert 3 < time.time() - started < 15
     assert wait_for(lambda: status_of(parley, call.sid) == "completed")
     assert parley.logs().count("trunk gateway failed; trying the next") == 2
+
+
+def test_twiml_and_application_sid_start_calls_as_in_twilios_quick_starts(parley, caller_id):
+    # Twiml: the document itself; Parley plays it to the answering carrier (SIPp) and hangs up.
+    gateway = carrier(parley, "uas_answer.xml")
+    call = parley.client().calls.create(to="+32470206138", from_=caller_id, twiml='<Response><Play digits="ww"/><Hangup/></Response>')
+    code, output = finished(gateway)
+    assert code == 0, output  # Parley's BYE ended SIPp's call
+    assert wait_for(lambda: status_of(parley, call.sid) == "completed")
+    # ApplicationSid: the application's voice URL runs and its status callback hears the end.
+    hangup = webhook().serve("/outbound/app", '<Response><Play digits="w"/><Hangup/></Response>')
+    app = parley.client().applications.create(friendly_name="quick start", voice_url=hangup,
+                                              status_callback=webhook().url("/outbound/app-status"))
+    gateway = carrier(parley, "uas_answer.xml")
+    call = parley.client().calls.create(to="+32470206139", from_=caller_id, application_sid=app.sid)
+    code, output = finished(gateway)
+    assert code == 0, output
+    assert webhook().received("/outbound/app")[-1]["form"]["CallSid"] == call.sid
+    assert wait_for(lambda: len(webhook().received("/outbound/app-status")) == 1, timeout=5)
+    assert webhook().received("/outbound/app-status")[0]["form"]["CallStatus"] == "completed"
+    # Bad instructions are refused before anything is dialled, naming the parameter.
+    base = f"/2010-04-01/Accounts/{parley.admin_sid}/Calls.json"
+    for form, name in (({"Twiml": "<Response><Play>"}, "Twiml"), ({"Twiml": "<Html/>"}, "Twiml"),
+                       ({"Twiml": "<Response/>", "Url": HOLD_URL}, "Url"), ({"ApplicationSid": "AP" + "0" * 32}, "ApplicationSid"),
+                       ({"Twiml": "<Response>" + "<Pause/>" * 600 + "</Response>"}, "Twiml")):
+        response = parley.http("POST", base, data={"To": "+32470206140", "From": caller_id, **form})
+        assert response.status_code == 400 and name in response.json()["message"], response.text
+    assert parley.client().calls.list(to="+32470206140") == []
