@@ -48,6 +48,7 @@ public enum ParleyAPI {
             let group = router.group(RouterPath(String(root.path.dropFirst())))
                 .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle, accountThrottle: accountThrottle))
             AccountsRoutes(accounts: services.accounts, registrar: services.registrar, cache: services.accountCache, sealer: services.tokenSealer).register(on: group)
+            AdminRoutes(calls: services.calls, registrar: services.registrar).register(on: group)
             ApplicationsRoutes(accounts: services.accounts, applications: services.applications)
                 .register(on: group)
             ClientsRoutes(

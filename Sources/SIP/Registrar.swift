@@ -26,6 +26,12 @@ public actor Registrar {
         return (bindings[client] ?? []).filter { $0.expiresAt > now }
     }
 
+    /// Every binding still in force, across accounts: the administrator's view.
+    public func allRegistrations() -> [Registration] {
+        let now = clock.now()
+        return bindings.values.flatMap { $0.filter { $0.expiresAt > now } }.sorted { ($0.accountSid.rawValue, $0.login) < ($1.accountSid.rawValue, $1.login) }
+    }
+
     /// Contacts registered and not expired, across Clients (for the metrics).
     public var contactCount: Int {
         let now = clock.now()

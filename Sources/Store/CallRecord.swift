@@ -146,6 +146,11 @@ public protocol CallRepository: Sendable {
     /// Ends every call still open (after a crash): answered ones `completed`, others `failed`,
     /// with `endTime` = `now`. Returns how many were closed.
     func closeOpenCalls(at now: Date) async throws -> Int
+    /// Calls not finished (queued, ringing, in progress) across accounts, oldest first: the
+    /// administrator's view of what is live.
+    func unfinished() async throws -> [CallRecord]
+    /// The `limit` newest calls across accounts, newest first.
+    func recent(limit: Int) async throws -> [CallRecord]
     /// Deletes one finished call's record; false when there is none (or it is not finished).
     func delete(_ sid: CallSid, account: AccountSid) async throws -> Bool
     /// Deletes the records of finished calls created before `date`; returns how many.

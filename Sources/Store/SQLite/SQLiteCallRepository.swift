@@ -53,6 +53,20 @@ struct SQLiteCallRepository: CallRepository {
         return try await pool.read { [query] db in try query.fetch(db, page: page, map: Self.call) }
     }
 
+    func unfinished() async throws -> [CallRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM calls WHERE status IN ('queued', 'ringing', 'in-progress') ORDER BY date_created"
+            ).map(Self.call)
+        }
+    }
+
+    func recent(limit: Int) async throws -> [CallRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calls ORDER BY date_created DESC LIMIT ?", arguments: [limit]).map(Self.call)
+        }
+    }
+
     func delete(_ sid: CallSid, account: AccountSid) async throws -> Bool {
         try await pool.measuredWrite { db in
             try db.execute(
