@@ -43,8 +43,9 @@ def test_make_install_stages_the_binary_pool_docs_unit_and_settings(staged):
         assert re.search(rf"^{re.escape(line)}$", unit, re.M), line
     version = subprocess.run([f"{staged}/usr/local/bin/parley", "--version"], capture_output=True, text=True, timeout=30)
     assert re.fullmatch(r"Parley \d+\.\d+\.\d+ \(commit [0-9a-f]{12}(\+changes)?\)\n", version.stdout), version.stdout
+    # Built from a clean checkout (as in CI), the binary names the checkout's commit.
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
-    if commit.returncode == 0:
+    if commit.returncode == 0 and "+changes" not in version.stdout:
         assert commit.stdout.strip() in version.stdout
 
 
