@@ -24,6 +24,7 @@ public enum ParleyAPI {
     ) -> some HTTPResponder<ParleyRequestContext> {
         let router = Router(context: ParleyRequestContext.self)
         router.middlewares.add(ForwardedAddress(trustedProxies: trustedProxies))
+        router.middlewares.add(RequestTracing())
         router.middlewares.add(AccessLogMiddleware(logger: Logger(label: "parley.http")))
         router.middlewares.add(ErrorRenderingMiddleware())
         HealthRoutes(health: services.health).register(on: router)

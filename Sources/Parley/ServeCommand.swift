@@ -41,6 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
     var retainCallsDays: String?
     @Option(help: "Days a Notification is kept (PARLEY_RETAIN_NOTIFICATIONS_DAYS; default 31).")
     var retainNotificationsDays: String?
+    @Option(help: "OTLP/HTTP collector to send traces to, e.g. http://127.0.0.1:4318: a span per REST request and per webhook (PARLEY_OTEL_ENDPOINT; default none).")
+    var otelEndpoint: String?
     @Option(help: "Address /metrics (Prometheus) listens on (PARLEY_METRICS_HOST; default 127.0.0.1).")
     var metricsHost: String?
     @Option(help: "Port of /metrics (PARLEY_METRICS_PORT; default 9464).")
@@ -102,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
                     maxCallsPerSecond: maxCallsPerSecond, maxSayCharacters: maxSayCharacters,
                     maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout,
                     metricsHost: metricsHost, metricsPort: metricsPort, logFormat: logFormat,
-                    retainCallsDays: retainCallsDays, retainNotificationsDays: retainNotificationsDays, testClock: testClock),
+                    retainCallsDays: retainCallsDays, retainNotificationsDays: retainNotificationsDays,
+                    otelEndpoint: otelEndpoint, testClock: testClock),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

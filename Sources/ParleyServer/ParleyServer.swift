@@ -6,12 +6,14 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import Media
+import OTel
 import Prometheus
 import SIP
 import Speech
 import SIPMessages
 import ServiceLifecycle
 import Store
+import Tracing
 import UnixSignals
 import Voice
 
@@ -32,6 +34,7 @@ public struct ParleyServer: Sendable {
     }
 
     public func run(environment: [String: String]) async throws {
+        let tracing = try configuration.otelEndpoint.map(startTracing)
         let directory = DataDirectory(path: configuration.dataDirectory)
         for path in try directory.prepare() {
             logger.warning("others could reach a file of the data directory; restricted to its owner", metadata: ["path": "\(path)"])
@@ -202,10 +205,11 @@ public struct ParleyServer: Sendable {
             exporter: exporter, host: configuration.metricsHost, port: configuration.metricsPort, health: health, logger: logger)
         let drain = CallDrain(
             live: live, callbacks: fetcher.callbacksInFlight, health: health, timeout: configuration.drainTimeout, logger: logger)
-        // Services stop in reverse order: the drain first, the listeners last.
+        // Services stop in reverse order: the drain first, the listeners, then the exporter of
+        // traces, which sends what it still holds.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: (tracing.map { [$0] } ?? []) + [
                     sip, http, metricsListener.application, Retention(
                         library: recordings, calls: store.calls, notifications: store.notifications,
                         callDays: configuration.retainCallsDays, notificationDays: configuration.retainNotificationsDays, clock: clock,
@@ -227,6 +231,24 @@ public struct ParleyServer: Sendable {
         await web.shutdown()
         await media.shutdown()
         logger.info("stopped")
+    }
+
+    /// Sends spans to the OTLP/HTTP collector at `endpoint` (`/v1/traces`): returns the
+    /// exporter's service, which the group runs.
+    private func startTracing(endpoint: String) throws -> any Service {
+        var otel = OTel.Configuration.default
+        otel.serviceName = "parley"
+        otel.logs.enabled = false
+        otel.metrics.enabled = false
+        otel.traces.enabled = true
+        otel.traces.otlpExporter.protocol = .httpProtobuf
+        otel.traces.otlpExporter.endpoint = endpoint.hasSuffix("/") ? endpoint + "v1/traces" : endpoint + "/v1/traces"
+        otel.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
+        otel.diagnosticLogger = .custom(Logger(label: "parley.otel"))
+        let (tracer, service) = try OTel.makeTracingBackend(configuration: otel)
+        InstrumentationSystem.bootstrap(tracer)
+        logger.info("traces go to the OTLP collector", metadata: ["endpoint": "\(otel.traces.otlpExporter.endpoint)"])
+        return service
     }
 
     /// Adds the numbers of the pool file that the database does not know yet. The file is

@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Days a call record, and a Notification, is kept before the retention job deletes it.
     public var retainCallsDays: Int
     public var retainNotificationsDays: Int
+    /// The OTLP/HTTP collector traces go to (`http://host:4318`); nil for no tracing.
+    public var otelEndpoint: String?
     /// Where `/metrics` (Prometheus) listens: loopback unless the operator opens it.
     public var metricsHost: String
     public var metricsPort: Int
@@ -82,7 +84,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             trunk, trunkSource, trunkUsername, trunkPassword, sipRealm, digestAlgorithms, logLevel, numberPool,
             sipAllowCIDR, webhookAllowCIDR, clientCallerID, trustedProxy, maxConcurrentCalls, maxCallsPerSecond,
             maxSayCharacters, maxConnectionsPerSource, drainTimeout, metricsHost, metricsPort, logFormat, retainCallsDays,
-            retainNotificationsDays: String?
+            retainNotificationsDays, otelEndpoint: String?
         public var testClock: Bool
         public var trunkRegister: Bool
 
@@ -97,8 +99,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             sipAllowCIDR: String? = nil, webhookAllowCIDR: String? = nil, clientCallerID: String? = nil, trustedProxy: String? = nil,
             maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
             maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, metricsHost: String? = nil, metricsPort: String? = nil,
-            logFormat: String? = nil, retainCallsDays: String? = nil, retainNotificationsDays: String? = nil, testClock: Bool = false
+            logFormat: String? = nil, retainCallsDays: String? = nil, retainNotificationsDays: String? = nil, otelEndpoint: String? = nil,
+            testClock: Bool = false
         ) {
+            self.otelEndpoint = otelEndpoint
             self.retainCallsDays = retainCallsDays
             self.retainNotificationsDays = retainNotificationsDays
             self.logFormat = logFormat
@@ -185,6 +189,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         retainCallsDays = try Self.count(pick(flags.retainCallsDays, "PARLEY_RETAIN_CALLS_DAYS"), option: "--retain-calls-days") ?? 400
         retainNotificationsDays =
             try Self.count(pick(flags.retainNotificationsDays, "PARLEY_RETAIN_NOTIFICATIONS_DAYS"), option: "--retain-notifications-days") ?? 31
+        otelEndpoint = pick(flags.otelEndpoint, "PARLEY_OTEL_ENDPOINT")
+        if let endpoint = otelEndpoint, URL(string: endpoint)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ConfigurationError.invalid(option: "--otel-endpoint", reason: "'\(endpoint)' is not an http or https URL")
+        }
         metricsHost = pick(flags.metricsHost, "PARLEY_METRICS_HOST") ?? "127.0.0.1"
         metricsPort = try Self.port(pick(flags.metricsPort, "PARLEY_METRICS_PORT"), option: "--metrics-port") ?? 9464
         switch (pick(flags.tlsCertificate, "PARLEY_TLS_CERTIFICATE"), pick(flags.tlsKey, "PARLEY_TLS_KEY")) {

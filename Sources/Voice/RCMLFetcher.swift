@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import Store
+import Tracing
 
 /// Requests a call's RCML from the customer's web server (restcomm-compat §2.1): POST form or
 /// GET query, signed with `X-Twilio-Signature`, through the `GuardedHTTPClient` (public
@@ -50,14 +51,14 @@ public final class RCMLFetcher: Sendable {
     public func fetch(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid, call: CallSid) async -> Fetched? {
         if let document = target.document { return Fetched(url: target.url, document: document) }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
-        switch await request(target.url, method: target.method, parameters: parameters, token: token) {
+        switch await request(target.url, method: target.method, parameters: parameters, token: token, call: call) {
         case .success(let document):
             return Fetched(url: target.url, document: document)
         case .failure(let failure):
             await record(failure, url: target.url, method: target.method, parameters: parameters, account: account, call: call)
             guard let fallback = target.fallbackURL else { return nil }
             let extended = parameters + [("ErrorCode", String(failure.code)), ("ErrorUrl", target.url)]
-            switch await request(fallback, method: target.fallbackMethod, parameters: extended, token: token) {
+            switch await request(fallback, method: target.fallbackMethod, parameters: extended, token: token, call: call) {
             case .success(let document):
                 return Fetched(url: fallback, document: document)
             case .failure(let failure):
@@ -83,7 +84,7 @@ public final class RCMLFetcher: Sendable {
         defer { callbacksInFlight.end() }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
         let started = ContinuousClock.now
-        let result = await send(url, method: method, parameters: parameters, token: token)
+        let result = await send(url, method: method, parameters: parameters, token: token, kind: "callback", call: call)
         CallMetrics.webhook("callback", took: .now - started, failedWith: result.failureCode)
         if case .failure(var failure) = result {
             failure.code = 15003
@@ -91,20 +92,20 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
-    private func request(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
+    private func request(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, call: CallSid) async
         -> Result<RCMLDocument, Failure>
     {
         let started = ContinuousClock.now
-        let result = await document(url, method: method, parameters: parameters, token: token)
+        let result = await document(url, method: method, parameters: parameters, token: token, call: call)
         CallMetrics.webhook("rcml", took: .now - started, failedWith: result.failureCode)
         return result
     }
 
-    private func document(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
+    private func document(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, call: CallSid) async
         -> Result<RCMLDocument, Failure>
     {
         let response: Response
-        switch await send(url, method: method, parameters: parameters, token: token) {
+        switch await send(url, method: method, parameters: parameters, token: token, kind: "rcml", call: call) {
         case .success(let success): response = success
         case .failure(let failure): return .failure(failure)
         }
@@ -126,8 +127,30 @@ public final class RCMLFetcher: Sendable {
         let body: String
     }
 
-    /// One signed request; a connection error or a non-2xx status is a failure.
-    private func send(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
+    /// One signed request, a client span of its own (`webhook rcml` or `webhook callback`,
+    /// with the CallSid, the URL without credentials or query, and the status); a connection
+    /// error or a non-2xx status is a failure.
+    private func send(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, kind: String, call: CallSid?) async
+        -> Result<Response, Failure>
+    {
+        await withSpan("webhook \(kind)", ofKind: .client) { span in
+            span.attributes["url.full"] = RedactedURL(url).description
+            span.attributes["http.request.method"] = method == .get ? "GET" : "POST"
+            if let call { span.attributes["parley.call_sid"] = call.rawValue }
+            let result = await exchange(url, method: method, parameters: parameters, token: token)
+            switch result {
+            case .success(let response):
+                span.attributes["http.response.status_code"] = response.status
+            case .failure(let failure):
+                if let status = failure.status { span.attributes["http.response.status_code"] = status }
+                span.attributes["parley.error_code"] = failure.code
+                span.setStatus(SpanStatus(code: .error, message: failure.message))
+            }
+            return result
+        }
+    }
+
+    private func exchange(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?) async
         -> Result<Response, Failure>
     {
         let form = parameters.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
