@@ -118,7 +118,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            // Parley's own OpenAPI document, compiled in (served at /openapi.json).
+            resources: [.embedInCode("openapi.json")]
         ),
         .target(
             name: "ParleyServer",

@@ -16,7 +16,9 @@ struct BasicAuthenticator: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let login = ThrottledLogin(throttle: throttle, accountThrottle: accountThrottle, accounts: accounts)
-        let account = try await login.account(for: context, claimed: Self.claimedAccount(request), failure: .unauthenticated) {
+        let account = try await login.account(
+            for: context, presented: request.headers[.authorization] != nil, claimed: Self.claimedAccount(request), failure: .unauthenticated
+        ) {
             try await authenticate(request)
         }
         var context = context

@@ -15,7 +15,9 @@ struct BearerAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let account = try await ThrottledLogin(throttle: throttle, accounts: accounts).account(for: context, failure: .invalidBearerToken) {
+        let account = try await ThrottledLogin(throttle: throttle, accounts: accounts).account(
+            for: context, presented: request.headers[.authorization] != nil, failure: .invalidBearerToken
+        ) {
             try await authenticate(request)
         }
         var context = context

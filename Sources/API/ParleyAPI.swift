@@ -28,6 +28,7 @@ public enum ParleyAPI {
         router.middlewares.add(AccessLogMiddleware(logger: Logger(label: "parley.http")))
         router.middlewares.add(ErrorRenderingMiddleware())
         HealthRoutes(health: services.health).register(on: router)
+        OpenAPIRoutes().register(on: router)
         OAuthRoutes(
             credentials: services.credentials, accounts: services.accounts, clock: services.clock,
             throttle: throttle
