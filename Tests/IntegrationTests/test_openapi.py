@@ -24,6 +24,12 @@ def schemathesis(server, tmp_path, name, config, *args, examples=15):
     return result
 
 
+def test_the_committed_document_is_what_its_script_writes(tmp_path):
+    subprocess.run(["python3", os.path.join(ROOT, "Tools/make_openapi.py"), str(tmp_path / "openapi.json")], check=True, timeout=60)
+    with open(os.path.join(ROOT, "Sources/API/openapi.json")) as committed:
+        assert (tmp_path / "openapi.json").read_text() == committed.read(), "run python3 Tools/make_openapi.py"
+
+
 def test_the_document_is_valid_openapi_and_names_every_route(parley):
     response = requests.get(parley.base_url + "/openapi.json", timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/json")
