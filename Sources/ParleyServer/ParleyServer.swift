@@ -147,7 +147,7 @@ public struct ParleyServer: Sendable {
             logger: Logger(label: "parley.recordings"))
         // Recordings cut by the last stop are completed with what their files hold.
         try await recordings.closeUnfinished()
-        let audio = AudioCache(http: web)
+        let audio = AudioCache(http: web, library: recordings)
         let conferences = Conferences(
             media: media, audio: audio, fetcher: fetcher, records: store.conferences, library: recordings, clock: clock,
             logger: Logger(label: "parley.conferences"))

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Media
 import NIOCore
+import Store
 import Synchronization
 
 /// The audio of `<Play>` URLs, decoded to 8 kHz samples and kept by URL, so a prompt played
@@ -26,14 +27,17 @@ public final class AudioCache: Sendable {
     }
 
     private let http: GuardedHTTPClient
+    /// Parley's own recordings, read from disk when a URL names one.
+    private let library: RecordingLibrary?
     private let entries = Mutex<(byURL: [String: Entry], bytes: Int)>(([:], 0))
     /// Bytes of samples kept at most (64 MiB by default: about 70 minutes of prompts).
     private let capacity: Int
     /// The longest file fetched: 16 MiB is over 30 minutes of 8 kHz 16-bit audio.
     static let maximumFile = 16 << 20
 
-    public init(http: GuardedHTTPClient, capacity: Int = 64 << 20) {
+    public init(http: GuardedHTTPClient, library: RecordingLibrary? = nil, capacity: Int = 64 << 20) {
         self.http = http
+        self.library = library
         self.capacity = capacity
     }
 
@@ -47,7 +51,15 @@ public final class AudioCache: Sendable {
         public static let notPlayableCode = 12300
     }
 
-    public func samples(of url: String) async throws(Failure) -> [Int16] {
+    /// The samples at `url`; a recording of `account` on this Parley (its `RecordingUrl` or
+    /// public URL) is read from its file, not fetched and not cached.
+    public func samples(of url: String, account: AccountSid? = nil) async throws(Failure) -> [Int16] {
+        if let library, let account, let file = await library.ownRecordingFile(at: url, account: account) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw Failure(code: 11200, message: "HTTP retrieval failure: \(url): the recording's file is gone")
+            }
+            return try Self.decode(ByteBuffer(bytes: data), url: url)
+        }
         let cached = entries.withLock { $0.byURL[url] }
         if let cached, cached.freshUntil.map({ ContinuousClock.now < $0 }) ?? !cached.hasValidators { return cached.samples }
         var request = HTTPClientRequest(url: url)

@@ -103,7 +103,7 @@ public final class Conferences: Sendable {
     /// REST `AnnounceUrl` (a WAV file) to one participant or, without one, the whole room.
     /// False when the room or participant is not there; throws the audio's failure.
     public func announce(_ url: String, to call: CallSid?, in sid: ConferenceSid, account: AccountSid) async throws(AudioCache.Failure) -> Bool {
-        let samples = try await audio.samples(of: url)
+        let samples = try await audio.samples(of: url, account: account)
         guard let room = await room(sid, account: account) else { return false }
         return await room.announce(samples, to: call)
     }

@@ -153,7 +153,7 @@ extension RCMLLeg {
         if let digits = play.digits { return ToneGenerator.dtmf(digits) }
         let url = resolve(play.url ?? "", against: documentURL)
         do {
-            return try await runtime.audio.samples(of: url)
+            return try await runtime.audio.samples(of: url, account: record.accountSid)
         } catch {
             await runtime.fetcher.notify(code: error.code, message: error.message, url: url, account: record.accountSid, call: record.sid)
             endUnlessCancelled()

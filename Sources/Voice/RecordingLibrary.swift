@@ -110,6 +110,29 @@ public final class RecordingLibrary: Sendable {
         recording.publicToken.map { "\(publicURL)/recordings/\($0).wav" }
     }
 
+    /// The file of a recording of `account` that `url` names on this Parley (its resource URL,
+    /// with `.wav` or without, under either API root, or its public URL), if it is complete:
+    /// `<Play>` of a `RecordingUrl` reads it from disk, since the egress guard never lets a
+    /// tenant's URL reach Parley's own listener.
+    func ownRecordingFile(at url: String, account: AccountSid) async -> String? {
+        guard url.hasPrefix(publicURL + "/") else { return nil }
+        let path = url.dropFirst(publicURL.count).split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        let segments = path.split(separator: "/")
+        let recording: Recording?
+        if segments.count == 2, segments[0] == "recordings", segments[1].hasSuffix(".wav") {
+            recording = try? await recordings.find(publicToken: String(segments[1].dropLast(4)))
+        } else if let index = segments.firstIndex(of: "Recordings"), index + 1 == segments.count - 1, index >= 2,
+            segments[index - 2] == "Accounts", segments[index - 1] == account.rawValue[...],
+            let sid = RecordingSid(segments[index + 1].hasSuffix(".wav") ? segments[index + 1].dropLast(4) : segments[index + 1])
+        {
+            recording = try? await recordings.find(sid, account: account)
+        } else {
+            return nil
+        }
+        guard let recording, recording.status == .completed else { return nil }
+        return self.path(of: recording)
+    }
+
     /// Turns the public URL on (a fresh token: an old link stays dead) or off.
     public func setPublic(_ recording: Recording, enabled: Bool) async throws -> Recording {
         var changed = recording

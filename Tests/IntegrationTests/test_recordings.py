@@ -79,3 +79,39 @@ def test_a_caller_hanging_up_mid_recording_leaves_a_complete_file(parley):
     deleted = parley.http("DELETE", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{form['RecordingSid']}.json")
     assert deleted.status_code == 204
     assert parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{form['RecordingSid']}.json").status_code == 404
+
+
+def test_play_of_a_recording_url_plays_the_account_s_own_recording_from_disk(fresh_parley):
+    """<Play>{RecordingUrl}</Play>, as Twilio's examples play a message back: Parley reads its
+    own recording (the URL is its own listener, which no tenant URL may reach over HTTP),
+    by resource URL and by public URL, but never another account's."""
+    parley = fresh_parley().start()
+    bind(parley, "+32476206102", "/playback/record", '<Response><Record action="/playback/recorded" timeout="0" playBeep="false"/></Response>')
+    assert sipp(parley, "uac_speaks_then_hangs_up.xml", number="+32476206102").returncode == 0
+    assert wait_for(lambda: len([r for r in webhook().received("/playback/recorded") if r["form"]["To"] == "+32476206102"]) == 1)
+    form = [r for r in webhook().received("/playback/recorded") if r["form"]["To"] == "+32476206102"][0]["form"]
+    seconds = int(form["RecordingDuration"])
+    public = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Recordings/{form['RecordingSid']}.json").json()["public_url"]
+    assert seconds >= 3 and public
+
+    bind(parley, "+32476206103", "/playback/play",
+         f'<Response><Play>{form["RecordingUrl"]}</Play><Play>{public}</Play><Hangup/></Response>')
+    started = time.monotonic()
+    result = sipp(parley, "uac_parley_hangs_up.xml", number="+32476206103")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert time.monotonic() - started >= 2 * seconds - 1  # both plays, then Parley's BYE
+    [call] = parley.client().calls.list(to="+32476206103")
+    notes = parley.http("GET", f"/2010-04-01/Accounts/{parley.admin_sid}/Notifications.json", params={"CallSid": call.sid}).json()
+    assert notes["notifications"] == []
+
+    # Another account naming that RecordingUrl gets the egress refusal, not the recording.
+    sub = parley.http("POST", "/2010-04-01/Accounts.json", data={"FriendlyName": "other"}).json()
+    other = parley.client(sub["sid"], sub["auth_token"])
+    url = webhook().serve("/playback/foreign", f'<Response><Play>{form["RecordingUrl"]}</Play></Response>')
+    other.incoming_phone_numbers.create(phone_number="+32476206104", voice_url=url)
+    sipp(parley, "uac_parley_hangs_up.xml", number="+32476206104")
+    [foreign] = other.calls.list(to="+32476206104")
+    refused = parley.http("GET", f"/2010-04-01/Accounts/{sub['sid']}/Notifications.json", params={"CallSid": foreign.sid},
+                          auth=(sub["sid"], sub["auth_token"])).json()["notifications"]
+    assert [n["error_code"] for n in refused] == ["11200"], refused
+    assert parley.stop() == 0
