@@ -329,7 +329,18 @@ public final class JitterBuffer {
             }
         }
         guard slopeCount > 0 else { return 0 }
-        slopes[0..<slopeCount].sort()
+        // Insertion sort in place: a slice's `sort()` would allocate on every estimate.
+        slopes.withUnsafeMutableBufferPointer { slopes in
+            for index in 1..<slopeCount {
+                let value = slopes[index]
+                var position = index
+                while position > 0, slopes[position - 1] > value {
+                    slopes[position] = slopes[position - 1]
+                    position -= 1
+                }
+                slopes[position] = value
+            }
+        }
         let median =
             slopeCount % 2 == 1 ? slopes[slopeCount / 2] : (slopes[slopeCount / 2 - 1] + slopes[slopeCount / 2]) / 2
         return min(0.15, max(-0.15, median))
