@@ -18,7 +18,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
             "client": "\(context.remoteAddress)",
         ]
-        if let account = Self.account(in: path) { metadata["account"] = "\(account)" }
+        if let account = Self.sid(after: "Accounts", prefix: "AC", in: path) { metadata["account"] = "\(account)" }
         logger.info("http", metadata: metadata)
         return response
     }
@@ -27,11 +27,12 @@ struct AccessLogMiddleware: RouterMiddleware {
         path.hasPrefix("/recordings/") ? "/recordings/[token].wav" : path
     }
 
-    /// The `AC…` segment after `Accounts/`, if the path has one.
-    static func account(in path: String) -> Substring? {
+    /// The SID in the segment after `collection` (`Accounts`, `Calls`) when it has `prefix`
+    /// (`AC`, `CA`), without a `.json` suffix.
+    static func sid(after collection: Substring, prefix: String, in path: String) -> Substring? {
         let segments = path.split(separator: "/")
-        guard let index = segments.firstIndex(of: "Accounts"), index + 1 < segments.count else { return nil }
+        guard let index = segments.firstIndex(of: collection), index + 1 < segments.count else { return nil }
         let sid = segments[index + 1].prefix { $0 != "." }
-        return sid.hasPrefix("AC") ? sid : nil
+        return sid.hasPrefix(prefix) ? sid : nil
     }
 }

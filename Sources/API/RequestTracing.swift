@@ -15,7 +15,7 @@ struct RequestTracing: RouterMiddleware {
             attributes["http.request.method"] = request.method.rawValue
             attributes["url.path"] = path
             attributes["client.address"] = context.remoteAddress
-            if let call = Self.callSid(in: path) { attributes["parley.call_sid"] = call }
+            if let call = AccessLogMiddleware.sid(after: "Calls", prefix: "CA", in: path) { attributes["parley.call_sid"] = String(call) }
         }
         do {
             let response = try await ServiceContext.$current.withValue(span.context) { try await next(request, context) }
@@ -31,13 +31,4 @@ struct RequestTracing: RouterMiddleware {
             throw error
         }
     }
-
-    /// The `CA…` segment after `Calls/`, if the path has one.
-    static func callSid(in path: String) -> String? {
-        let segments = path.split(separator: "/")
-        guard let index = segments.firstIndex(of: "Calls"), index + 1 < segments.count else { return nil }
-        let sid = segments[index + 1].prefix { $0 != "." }
-        return sid.hasPrefix("CA") ? String(sid) : nil
-    }
 }
-

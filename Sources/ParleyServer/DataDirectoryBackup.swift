@@ -40,8 +40,7 @@ public struct DataDirectoryBackup: Sendable {
         try Self.requireEmpty(destination, else: .destinationNotEmpty(destination))
         let target = DataDirectory(path: destination)
         try target.prepare()
-        let store = try SQLiteStore(path: data.databasePath)
-        try store.backup(to: target.databasePath)
+        try SQLiteStore.copy(from: data.databasePath, to: target.databasePath)
         var summary = Summary()
         summary.bytes += try Self.size(of: target.databasePath)
         let key = data.tokenSealerKeyPath
@@ -61,7 +60,7 @@ public struct DataDirectoryBackup: Sendable {
         if FileManager.default.fileExists(atPath: data.databasePath) { throw Failure.dataDirectoryInUse(data.path) }
         try data.prepare()
         // Through SQLite again, so the copy is whole even if the backup was opened since.
-        try SQLiteStore(path: backup.databasePath).backup(to: data.databasePath)
+        try SQLiteStore.copy(from: backup.databasePath, to: data.databasePath)
         try FileManager.default.copyItem(atPath: backup.tokenSealerKeyPath, toPath: data.tokenSealerKeyPath)
         var summary = Summary()
         summary.bytes += try Self.size(of: data.databasePath)

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Accounts by SID kept in memory in front of the database, for the SIP and call paths: every
 /// registration and call checks its account's standing and limits, and a database read each
 /// time cost the registrar a quarter of its rate. Every write through this repository, and
@@ -9,34 +7,15 @@ import Synchronization
 /// refused at once.
 public final class CachedAccountRepository: AccountRepository {
     private let base: any AccountRepository
-    private let lifetime: Duration
-    private let capacity: Int
-    private let cache = Mutex(Cache())
-
-    /// `generation` moves at every write: a read that started before a write must not store
-    /// what it read.
-    private struct Cache {
-        var bySid: [AccountSid: (account: Account?, read: ContinuousClock.Instant)] = [:]
-        var generation = 0
-    }
+    private let cache: InvalidatingCache<AccountSid, Account?>
 
     public init(_ base: any AccountRepository, lifetime: Duration = .seconds(10), capacity: Int = 100_000) {
         self.base = base
-        self.lifetime = lifetime
-        self.capacity = capacity
+        cache = InvalidatingCache(capacity: capacity, lifetime: lifetime)
     }
 
     public func find(_ sid: AccountSid) async throws -> Account? {
-        let now = ContinuousClock.now
-        let (cached, generation) = cache.withLock { ($0.bySid[sid], $0.generation) }
-        if let cached, now - cached.read < lifetime { return cached.account }
-        let account = try await base.find(sid)
-        cache.withLock { cache in
-            guard cache.generation == generation else { return }
-            if cache.bySid.count >= capacity { cache.bySid.removeAll(keepingCapacity: true) }
-            cache.bySid[sid] = (account, now)
-        }
-        return account
+        try await cache.value(for: sid) { try await base.find(sid) }
     }
 
     public func insert(_ account: Account) async throws {
@@ -65,9 +44,6 @@ public final class CachedAccountRepository: AccountRepository {
     }
 
     private func invalidate() {
-        cache.withLock { cache in
-            cache.bySid.removeAll(keepingCapacity: true)
-            cache.generation += 1
-        }
+        cache.invalidate()
     }
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Clients by login kept in memory in front of the database: every SIP REGISTER and every
 /// call from a softphone looks its Client up, and a database read per request cost the
 /// registrar about a tenth of its time. Every write goes through this repository and empties
@@ -8,31 +6,15 @@ import Synchronization
 /// so a dictionary attack with invented names cannot grow it without bound.
 public final class CachedClientRepository: ClientRepository {
     private let base: any ClientRepository
-    private let cache = Mutex(Cache())
-
-    /// `generation` moves at every write: a read that started before a write must not store
-    /// what it read.
-    private struct Cache {
-        var byLogin: [String: [Client]] = [:]
-        var generation = 0
-    }
-    private let capacity: Int
+    private let cache: InvalidatingCache<String, [Client]>
 
     public init(_ base: any ClientRepository, capacity: Int = 50_000) {
         self.base = base
-        self.capacity = capacity
+        cache = InvalidatingCache(capacity: capacity)
     }
 
     public func withLogin(_ login: String) async throws -> [Client] {
-        let (cached, generation) = cache.withLock { ($0.byLogin[login], $0.generation) }
-        if let cached { return cached }
-        let clients = try await base.withLogin(login)
-        cache.withLock { cache in
-            guard cache.generation == generation else { return }
-            if cache.byLogin.count >= capacity { cache.byLogin.removeAll(keepingCapacity: true) }
-            cache.byLogin[login] = clients
-        }
-        return clients
+        try await cache.value(for: login) { try await base.withLogin(login) }
     }
 
     public func insert(_ client: Client) async throws {
@@ -62,9 +44,6 @@ public final class CachedClientRepository: ClientRepository {
     }
 
     private func invalidate() {
-        cache.withLock { cache in
-            cache.byLogin.removeAll()
-            cache.generation += 1
-        }
+        cache.invalidate()
     }
 }

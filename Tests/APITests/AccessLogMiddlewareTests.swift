@@ -8,10 +8,12 @@ struct AccessLogMiddlewareTests {
         #expect(AccessLogMiddleware.loggable("/2010-04-01/Accounts/AC1/Calls.json") == "/2010-04-01/Accounts/AC1/Calls.json")
     }
 
-    @Test func theAccountIsTheSegmentAfterAccounts() {
-        #expect(AccessLogMiddleware.account(in: "/2010-04-01/Accounts/ACabc/Calls.json") == "ACabc")
-        #expect(AccessLogMiddleware.account(in: "/2010-04-01/Accounts/ACabc.json") == "ACabc")
-        #expect(AccessLogMiddleware.account(in: "/2010-04-01/Accounts.json") == nil)
-        #expect(AccessLogMiddleware.account(in: "/health") == nil)
+    @Test func theAccountAndTheCallAreTheSegmentsAfterTheirCollections() {
+        #expect(AccessLogMiddleware.sid(after: "Calls", prefix: "CA", in: "/2010-04-01/Accounts/ACabc/Calls/CAdef.json") == "CAdef")
+        #expect(AccessLogMiddleware.sid(after: "Calls", prefix: "CA", in: "/2010-04-01/Accounts/ACabc/Calls.json") == nil)
+        #expect(AccessLogMiddleware.sid(after: "Accounts", prefix: "AC", in: "/2010-04-01/Accounts/ACabc/Calls.json") == "ACabc")
+        #expect(AccessLogMiddleware.sid(after: "Accounts", prefix: "AC", in: "/2010-04-01/Accounts/ACabc.json") == "ACabc")
+        #expect(AccessLogMiddleware.sid(after: "Accounts", prefix: "AC", in: "/2010-04-01/Accounts.json") == nil)
+        #expect(AccessLogMiddleware.sid(after: "Accounts", prefix: "AC", in: "/health") == nil)
     }
 }

@@ -57,23 +57,16 @@ final class FarEnd: Sendable {
     }
 }
 
-/// `eventually` for a condition read from the session's loop (an `await`).
-func eventuallyOnLoop(_ seconds: Double = 5, _ condition: () async -> Bool) async throws -> Bool {
+/// Whether `condition` holds within `seconds`, checked every 20 ms: the sessions' counters and
+/// the far ends' sockets announce nothing, so the tests poll them (a condition read from the
+/// session's loop is an `await`).
+func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if await condition() { return true }
         try await Task.sleep(for: .milliseconds(20))
     }
     return await condition()
-}
-
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
 }
 
 @Suite("RTP sessions", .serialized)
@@ -258,12 +251,12 @@ struct MediaSessionTests {
         for sequence in 0..<5 {
             try stranger.send(stranger.packet(payloadType: 0, sequence: UInt16(sequence), timestamp: 160 * UInt32(sequence), payload: silence), to: session.port)
         }
-        #expect(try await eventuallyOnLoop { await session.quality().strangerPackets == 5 })
+        #expect(try await eventually { await session.quality().strangerPackets == 5 })
         // The caller, at the SDP's address, is heard and answered.
         for sequence in 1...3 {
             try caller.send(caller.packet(payloadType: 0, sequence: UInt16(sequence), timestamp: 160 * UInt32(sequence), payload: silence), to: session.port)
         }
-        #expect(try await eventuallyOnLoop { await session.quality().packetsReceived == 3 })
+        #expect(try await eventually { await session.quality().packetsReceived == 3 })
         #expect(try await eventually { caller.received.count > 2 })
         try stranger.send(stranger.packet(payloadType: 0, sequence: 7, timestamp: 999, payload: silence), to: session.port)
         try await Task.sleep(for: .milliseconds(200))

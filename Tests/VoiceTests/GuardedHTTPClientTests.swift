@@ -7,7 +7,8 @@ import Testing
 @testable import Voice
 
 /// A one-shot HTTP server on a loopback socket that answers with a head promising `length`
-/// bytes, sends `sent` of them and then holds the connection open: a server that trickles.
+/// bytes, sends `sent` of them and then holds the connection open until the client closes
+/// it: a server that trickles.
 private final class TricklingServer: @unchecked Sendable {
     // The descriptor is written once in init and read by the serving thread only afterwards.
     let descriptor: CInt
@@ -31,7 +32,7 @@ private final class TricklingServer: @unchecked Sendable {
             _ = read(client, &buffer, buffer.count)
             let head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: \(length)\r\n\r\n" + String(repeating: "x", count: sent)
             _ = head.withCString { write(client, $0, strlen($0)) }
-            sleep(10)
+            while read(client, &buffer, buffer.count) > 0 {}
             close(client)
         }
     }

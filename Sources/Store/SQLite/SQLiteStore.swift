@@ -41,13 +41,19 @@ public final class SQLiteStore: Sendable {
         queues = SQLiteQueueRepository(pool: pool)
     }
 
-    /// Copies the whole database to a new file at `path` with SQLite's online backup: one
-    /// consistent snapshot (every transaction committed before it, none after) while other
-    /// connections, the server's included, go on writing.
-    public func backup(to path: String) throws {
-        let copy = try DatabaseQueue(path: path)
-        try pool.backup(to: copy)
+    /// Copies the database at `source` to a new file at `destination` with SQLite's online
+    /// backup: one consistent snapshot (every transaction committed before it, none after)
+    /// while other connections, a running server's included, go on writing. The source is
+    /// opened read-only: a backup, or a live database, is never migrated or written by a copy.
+    public static func copy(from source: String, to destination: String) throws {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(5)
+        let original = try DatabaseQueue(path: source, configuration: readOnly)
+        let copy = try DatabaseQueue(path: destination)
+        try original.backup(to: copy)
         try copy.close()
+        try original.close()
     }
 
     /// The journal mode SQLite actually runs with (`wal` expected).
