@@ -47,6 +47,19 @@ let package = Package(
         .target(name: "Addressing"),
         // RFC 3261 messages: parsing and serialising only, no I/O (also the fuzz target's subject).
         .target(name: "SIPMessages"),
+        // SMPP 3.4 PDUs, GSM 03.38 and UCS-2 text, concatenation, delivery receipts: no I/O.
+        .target(name: "SMPPMessages", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // An ESME's transceiver bind to an SMSC over SwiftNIO: keep-alive, reconnection, window, back-pressure.
+        .target(
+            name: "SMPP",
+            dependencies: [
+                "SMPPMessages",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // RFC 4566 session descriptions and RFC 3264 offer/answer, handing media a plain description.
         .target(name: "SDP"),
         .target(
@@ -106,6 +119,19 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // SMS over SMPP (and, to come, e-mail and one-time passwords): above Voice, whose
+        // webhooks it uses and whose calls the voice channel of 2FA will make.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "SMPP",
+                "SMPPMessages",
+                "Store",
+                "Voice",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .target(
             name: "API",
             dependencies: [
@@ -113,6 +139,7 @@ let package = Package(
                 "SIP",
                 "Store",
                 "Voice",
+                "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -125,6 +152,9 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
+                "Messaging",
+                "SMPP",
+                "SMPPMessages",
                 "Addressing",
                 "API",
                 "Media",
@@ -162,6 +192,8 @@ let package = Package(
         .testTarget(name: "AddressingTests", dependencies: ["Addressing"]),
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Store"]),
+        .testTarget(name: "SMPPMessagesTests", dependencies: ["SMPPMessages", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SIPTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
@@ -177,6 +209,7 @@ let package = Package(
                 "SIP",
                 "Store",
                 "Voice",
+                "Messaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

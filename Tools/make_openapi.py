@@ -59,6 +59,12 @@ schemas = {
      "start_time": NS(), "end_time": NS(), "duration": NS(), "price": NULL, "price_unit": S(), "direction": S(enum=["inbound", "outbound-api", "outbound-dial"]),
      "answered_by": NULL, "api_version": S(), "forwarded_from": NS(), "caller_name": NS(), "uri": S(),
      "subresource_uris": {"type": "object", "additionalProperties": S()}, "media_quality": {"$ref": "#/components/schemas/MediaQuality"}}),
+  "Message": obj({"sid": S(), "account_sid": S(), "api_version": S(), "body": S(), "date_created": DATE, "date_updated": DATE,
+     "date_sent": NS(), "direction": S(enum=["inbound", "outbound-api", "outbound-call"]), "error_code": NI(), "error_message": NS(),
+     "from": S(), "to": S(), "messaging_service_sid": NULL, "num_media": S(), "num_segments": S(), "encoding": S(enum=["GSM-7", "UCS-2"]),
+     "price": NULL, "price_unit": S(), "status": S(enum=["queued", "sending", "sent", "delivered", "undelivered", "failed", "received"]),
+     "attempts": I(description="times handed to the SMSC; 2 or more: the handset may have it twice"), "uri": S(),
+     "subresource_uris": {"type": "object", "additionalProperties": S()}}),
   "Conference": obj({"sid": S(), "account_sid": S(), "friendly_name": S(), "status": S(enum=["init", "in-progress", "completed"]), "api_version": S(),
      "region": S(), "date_created": DATE, "date_updated": DATE, "call_sid_ending_conference": NULL,
      "reason_conference_ended": S(), "subresource_uris": {"type": "object", "additionalProperties": S()}, "uri": S()},
@@ -87,6 +93,8 @@ for key, item in [("accounts", "Account"), ("applications", "Application"), ("cl
                   ("participants", "Participant"), ("queue_members", "Member"), ("queues", "Queue"), ("recordings", "Recording"),
                   ("api_keys", "ApiKey"), ("api_tokens", "ApiToken")]:
     schemas[item + "Page"] = page_schema(key, item)
+schemas["MessagePage"] = page_schema("messages", "Message")
+schemas["SMSMessagePage"] = page_schema("sms_messages", "Message")
 schemas["AdminRegistrationPage"] = page_schema("registrations", "AdminRegistration")
 schemas["AdminCallPage"] = page_schema("calls", "Call")
 
@@ -194,6 +202,15 @@ for root, tag in (("/2010-04-01", "Twilio API"), ("/restcomm/2012-04-24", "Restc
     R("/Accounts/{AccountSid}/Calls/{Sid}.json", "post", "Redirect a live call (Url) or hang it up (Status)", {"200": json_response("Call", "Call")}, [A, C],
       form({"Url": URLF, "Method": METHOD, "FallbackUrl": URLF, "FallbackMethod": METHOD, "Status": S(enum=["canceled", "completed"])}))
     R("/Accounts/{AccountSid}/Calls/{Sid}.json", "delete", "Delete a finished call's record", {"204": NO_CONTENT}, [A, C])
+    M = path_param("Sid", "SM")
+    for messages, page in (("Messages", "MessagePage"), ("SMS/Messages", "SMSMessagePage")):
+        R(f"/Accounts/{{AccountSid}}/{messages}.json", "get", "List SMS, newest first", {"200": json_response("Messages", page)},
+          [A, query("To"), query("From"), query("DateSent"), query("DateSent<"), query("DateSent>")] + PAGE_QUERY)
+        R(f"/Accounts/{{AccountSid}}/{messages}.json", "post",
+          "Send an SMS from the shared sender to a Belgian mobile: written and queued before the answer",
+          {"201": json_response("Queued", "Message")}, [A],
+          form({"To": S(), "From": S(), "Body": S(maxLength=1600), "StatusCallback": URLF, "StatusCallbackMethod": METHOD}, ["To", "From"]))
+        R(f"/Accounts/{{AccountSid}}/{messages}/{{Sid}}.json", "get", "Fetch an SMS", {"200": json_response("Message", "Message")}, [A, M])
     F = path_param("Sid", "CF")
     R("/Accounts/{AccountSid}/Conferences.json", "get", "List conferences", {"200": json_response("Conferences", "ConferencePage")},
       [A, query("FriendlyName"), query("Status"), query("DateCreated")] + PAGE_QUERY)

@@ -1,3 +1,4 @@
+import Messaging
 import SIP
 import Store
 import Voice
@@ -12,6 +13,9 @@ public struct APIServices: Sendable {
     public let numbers: any NumberRepository
     public let calls: any CallRepository
     public let credentials: any CredentialRepository
+    public let messages: any MessageRepository
+    /// Sends SMS (`POST Messages`).
+    public let sms: SMSService
     /// The clock of every time-dependent rule.
     public let clock: any WallClock
     /// Set only when the operator enabled `--test-clock`: then `POST /test/clock` moves it.
@@ -40,7 +44,7 @@ public struct APIServices: Sendable {
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
-        clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
+        messages: any MessageRepository, sms: SMSService, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
         outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, queues: Queues, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth, accountCache: CachedAccountRepository? = nil
     ) {
@@ -55,6 +59,8 @@ public struct APIServices: Sendable {
         self.numbers = numbers
         self.calls = calls
         self.credentials = credentials
+        self.messages = messages
+        self.sms = sms
         self.clock = clock
         self.testClock = testClock
         self.accounts = accounts

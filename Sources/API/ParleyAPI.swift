@@ -69,6 +69,7 @@ public enum ParleyAPI {
             ApiCredentialsRoutes(accounts: services.accounts, credentials: services.credentials)
                 .register(on: group)
             CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)
+            MessagesRoutes(accounts: services.accounts, messages: services.messages, sms: services.sms).register(on: group)
             CallControlRoutes(
                 accounts: services.accounts, applications: services.applications, calls: services.calls, outbound: services.outboundCalls,
                 live: services.liveCalls

@@ -85,6 +85,20 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: String?
     @Option(help: "Number pool file (PARLEY_NUMBER_POOL; default Fixtures/number-pool.json when present).")
     var numberPool: String?
+    @Option(help: "SMSC to send SMS through over SMPP 3.4, HOST:PORT (PARLEY_SMPP; default none: messages wait in their queue).")
+    var smpp: String?
+    @Option(help: "system_id Parley binds to the SMSC with (PARLEY_SMPP_SYSTEM_ID).")
+    var smppSystemId: String?
+    @Option(help: "Password of that bind, at most 8 characters (PARLEY_SMPP_PASSWORD; prefer the variable, which ps does not show).")
+    var smppPassword: String?
+    @Option(help: "system_type of the bind (PARLEY_SMPP_SYSTEM_TYPE; default empty).")
+    var smppSystemType: String?
+    @Option(help: "submit_sm awaiting the SMSC's response at once (PARLEY_SMPP_WINDOW; default 64).")
+    var smppWindow: String?
+    @Option(help: "The shared sender every SMS shows (PARLEY_SMS_SENDER; default 8640).")
+    var smsSender: String?
+    @Option(help: "SMS a second each account may send; more wait in the queue (PARLEY_SMS_RATE; default 5).")
+    var smsRate: String?
     @Flag(help: .hidden)
     var testClock = false
 
@@ -105,7 +119,10 @@ struct ServeCommand: AsyncParsableCommand {
                     maxConnectionsPerSource: maxConnectionsPerSource, drainTimeout: drainTimeout,
                     metricsHost: metricsHost, metricsPort: metricsPort, logFormat: logFormat,
                     retainCallsDays: retainCallsDays, retainNotificationsDays: retainNotificationsDays,
-                    otelEndpoint: otelEndpoint, testClock: testClock),
+                    otelEndpoint: otelEndpoint, testClock: testClock,
+                    messaging: .init(
+                        smpp: smpp, systemID: smppSystemId, password: smppPassword, systemType: smppSystemType, window: smppWindow,
+                        sender: smsSender, rate: smsRate)),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

@@ -6,6 +6,10 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import Media
+import Messaging
+import NIOPosix
+import SMPP
+import SMPPMessages
 import OTel
 import Prometheus
 import SIP
@@ -175,10 +179,25 @@ public struct ParleyServer: Sendable {
             tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, clientTLS: clientTLS,
             endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
+        let smpp = configuration.messaging.smsc.map { smsc in
+            SMPPClient(
+                configuration: .init(
+                    host: smsc.host, port: smsc.port,
+                    bind: BindRequest(systemID: smsc.systemID, password: smsc.password, systemType: smsc.systemType), window: smsc.window),
+                group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "parley.smpp"))
+        }
+        if smpp == nil { logger.warning("no SMSC (--smpp): SMS are accepted and wait in their queue") }
+        let sms = SMSService(
+            configuration: .init(
+                sender: configuration.messaging.sender, ratePerAccount: configuration.messaging.ratePerAccount,
+                concurrency: configuration.messaging.smsc?.window ?? 64),
+            messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: smpp, fetcher: fetcher,
+            clock: clock, logger: Logger(label: "parley.sms"))
+        await smpp?.deliver(to: { await sms.deliver($0) })
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
-            credentials: store.credentials, clock: clock, testClock: testClock,
+            credentials: store.credentials, messages: store.messages, sms: sms, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
             queues: queues, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health, accountCache: cachedAccounts)
@@ -214,7 +233,8 @@ public struct ParleyServer: Sendable {
                         library: recordings, calls: store.calls, notifications: store.notifications,
                         callDays: configuration.retainCallsDays, notificationDays: configuration.retainNotificationsDays, clock: clock,
                         interval: testClock == nil ? .seconds(600) : .seconds(1)),
-                    TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger), drain,
+                    TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger),
+                    MessagingService(sms: sms, smpp: smpp, logger: logger), drain,
                 ],
                 logger: logger))
         // The first SIGTERM or SIGINT starts the shutdown; another one cuts the drain short.

@@ -76,6 +76,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var numberPool: String?
     /// Whether `POST /test/clock` may move the clock (for tests of time-dependent rules).
     public var testClock: Bool
+    /// SMS: the SMSC, the shared sender, the sending rate.
+    public var messaging: MessagingSettings
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
@@ -87,6 +89,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             retainNotificationsDays, otelEndpoint: String?
         public var testClock: Bool
         public var trunkRegister: Bool
+        public var messaging: MessagingSettings.Flags
 
         public init(
             dataDirectory: String? = nil, httpHost: String? = nil, httpPort: String? = nil,
@@ -100,8 +103,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             maxConcurrentCalls: String? = nil, maxCallsPerSecond: String? = nil, maxSayCharacters: String? = nil,
             maxConnectionsPerSource: String? = nil, drainTimeout: String? = nil, metricsHost: String? = nil, metricsPort: String? = nil,
             logFormat: String? = nil, retainCallsDays: String? = nil, retainNotificationsDays: String? = nil, otelEndpoint: String? = nil,
-            testClock: Bool = false
+            testClock: Bool = false, messaging: MessagingSettings.Flags = .init()
         ) {
+            self.messaging = messaging
             self.otelEndpoint = otelEndpoint
             self.retainCallsDays = retainCallsDays
             self.retainNotificationsDays = retainNotificationsDays
@@ -278,6 +282,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             return algorithm
         }
+        messaging = try MessagingSettings(flags: flags.messaging, pick: pick)
         testClock = flags.testClock || environment["PARLEY_TEST_CLOCK"] == "1"
         if testClock, !IPAddress.isLoopback(httpHost) {
             throw ConfigurationError.invalid(option: "--test-clock", reason: "the movable clock is for tests: bind HTTP to loopback (--http-host 127.0.0.1)")

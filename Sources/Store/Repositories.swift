@@ -80,3 +80,36 @@ public protocol RecordingRepository: Sendable {
     /// Recordings still `in-progress` (cut by a crash): the restart closes them.
     func unfinished() async throws -> [Recording]
 }
+
+public protocol MessageRepository: Sendable {
+    func insert(_ message: MessageRecord) async throws
+    /// Writes the message's status, error, attempts and dates.
+    func update(_ message: MessageRecord) async throws
+    func find(_ sid: MessageSid, account: AccountSid) async throws -> MessageRecord?
+    func list(account: AccountSid, filter: MessageFilter, page: PageRequest) async throws -> PageResult<MessageRecord>
+    /// Messages waiting to be sent, oldest first.
+    func queued() async throws -> [MessageRecord]
+    /// Puts back in the queue the messages a crash caught in flight (`sending`); returns how many.
+    func requeueInFlight() async throws -> Int
+    /// Remembers the SMSC's id of each part, in order, for the receipts to come.
+    func recordParts(_ smscMessageIDs: [String], of message: MessageSid) async throws
+    /// Records a part's receipt; returns the message and the outcome of each of its parts so
+    /// far (nil where none came yet), or nil when no part has that id.
+    func recordReceipt(smscMessageID: String, outcome: MessagePartOutcome, errorCode: String?) async throws
+        -> (message: MessageRecord, parts: [MessagePartOutcome?])?
+}
+
+public struct MessageFilter: Sendable {
+    public var to: String?
+    public var from: String?
+    /// Messages sent on or after / before this instant.
+    public var sentAfter: Date?
+    public var sentBefore: Date?
+
+    public init(to: String? = nil, from: String? = nil, sentAfter: Date? = nil, sentBefore: Date? = nil) {
+        self.to = to
+        self.from = from
+        self.sentAfter = sentAfter
+        self.sentBefore = sentBefore
+    }
+}

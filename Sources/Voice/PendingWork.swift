@@ -17,11 +17,11 @@ public final class PendingWork: Sendable {
     /// How many are under way now.
     public var count: Int { state.withLock { $0.count } }
 
-    func begin() {
+    public func begin() {
         state.withLock { $0.count += 1 }
     }
 
-    func end() {
+    public func end() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.count -= 1
             guard state.count == 0 else { return [] }

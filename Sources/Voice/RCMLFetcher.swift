@@ -77,9 +77,30 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
+    /// Tells a webhook about an event that needs no answer (a message received), from a task
+    /// of its own counted in `callbacksInFlight`: a failure is an error Notification (11200 or
+    /// 11205) and the fallback URL is tried, with `ErrorCode` and `ErrorUrl`.
+    public func notifyInBackground(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid) {
+        callbacksInFlight.begin()
+        Task.detached { [self] in
+            defer { callbacksInFlight.end() }
+            let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
+            let started = ContinuousClock.now
+            let result = await send(target.url, method: target.method, parameters: parameters, token: token, kind: "callback", call: nil)
+            CallMetrics.webhook("callback", took: .now - started, failedWith: result.failureCode)
+            guard case .failure(let failure) = result else { return }
+            await record(failure, url: target.url, method: target.method, parameters: parameters, account: account, call: nil)
+            guard let fallback = target.fallbackURL else { return }
+            let extended = parameters + [("ErrorCode", String(failure.code)), ("ErrorUrl", target.url)]
+            if case .failure(let failure) = await send(fallback, method: target.fallbackMethod, parameters: extended, token: token, kind: "callback", call: nil) {
+                await record(failure, url: fallback, method: target.fallbackMethod, parameters: extended, account: account, call: nil)
+            }
+        }
+    }
+
     /// Tells the application about the call without expecting RCML back (status callbacks);
     /// a failure is a warning Notification (15003) and nothing more.
-    func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid?) async {
+    public func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid?) async {
         callbacksInFlight.begin()
         defer { callbacksInFlight.end() }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)

@@ -1,6 +1,7 @@
 import Addressing
 import Foundation
 import Hummingbird
+import Messaging
 import HummingbirdTesting
 import Logging
 import SIP
@@ -52,7 +53,11 @@ final class APIFixture {
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
-            credentials: store.credentials, clock: SystemClock(), registrar: registrar,
+            credentials: store.credentials, messages: store.messages,
+            sms: SMSService(
+                configuration: .init(), messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: nil,
+                fetcher: fetcher, clock: SystemClock(), logger: Logger(label: "test")),
+            clock: SystemClock(), registrar: registrar,
             outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences, queues: queues, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }
 }

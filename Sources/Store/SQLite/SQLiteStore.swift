@@ -17,6 +17,7 @@ public final class SQLiteStore: Sendable {
     public let recordings: any RecordingRepository
     public let conferences: any ConferenceRepository
     public let queues: any QueueRepository
+    public let messages: any MessageRepository
 
     private let pool: DatabasePool
 
@@ -39,6 +40,7 @@ public final class SQLiteStore: Sendable {
         recordings = SQLiteRecordingRepository(pool: pool)
         conferences = SQLiteConferenceRepository(pool: pool)
         queues = SQLiteQueueRepository(pool: pool)
+        messages = SQLiteMessageRepository(pool: pool)
     }
 
     /// Copies the database at `source` to a new file at `destination` with SQLite's online

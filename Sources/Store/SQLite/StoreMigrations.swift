@@ -252,6 +252,42 @@ enum StoreMigrations {
                 ALTER TABLE accounts ADD COLUMN max_say_characters INTEGER;
                 """)
         }
+        // SMS (Twilio's Messages) and the SMSC's id of each part, which its receipt names.
+        migrator.registerMigration("v12-messages") { db in
+            try db.execute(sql: """
+                CREATE TABLE messages (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    direction TEXT NOT NULL,
+                    from_address TEXT NOT NULL,
+                    to_address TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    num_segments INTEGER NOT NULL,
+                    encoding TEXT NOT NULL,
+                    error_code INTEGER,
+                    error_message TEXT,
+                    status_callback TEXT,
+                    status_callback_method TEXT NOT NULL,
+                    call_sid TEXT,
+                    attempts INTEGER NOT NULL,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL,
+                    date_sent DATETIME
+                );
+                CREATE INDEX messages_by_account ON messages(account_sid, date_created);
+                CREATE INDEX messages_by_status ON messages(status, date_created);
+
+                CREATE TABLE message_parts (
+                    smsc_message_id TEXT PRIMARY KEY NOT NULL,
+                    message_sid TEXT NOT NULL REFERENCES messages(sid) ON DELETE CASCADE,
+                    part INTEGER NOT NULL,
+                    outcome TEXT,
+                    error_code TEXT
+                );
+                CREATE INDEX message_parts_by_message ON message_parts(message_sid, part);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,73 @@
+import Addressing
+
+/// The SMS side of `parley serve`: the SMSC to bind to (none: accepted messages wait in their
+/// queue until one is configured), the shared sender, and each account's sending rate.
+public struct MessagingSettings: Sendable, Equatable {
+    public struct SMSC: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var systemID: String
+        public var password: String
+        public var systemType: String
+        /// submit_sm PDUs awaiting their response at once.
+        public var window: Int
+    }
+
+    public var smsc: SMSC?
+    public var sender: String
+    public var ratePerAccount: Double
+
+    /// The values given on the command line; nil where a flag was not given.
+    public struct Flags: Sendable {
+        public var smpp, systemID, password, systemType, window, sender, rate: String?
+
+        public init(
+            smpp: String? = nil, systemID: String? = nil, password: String? = nil, systemType: String? = nil, window: String? = nil,
+            sender: String? = nil, rate: String? = nil
+        ) {
+            self.smpp = smpp
+            self.systemID = systemID
+            self.password = password
+            self.systemType = systemType
+            self.window = window
+            self.sender = sender
+            self.rate = rate
+        }
+    }
+
+    /// Merges `flags` over `pick`'s environment variables over the defaults, checking each value.
+    init(flags: Flags, pick: (String?, String) -> String?) throws {
+        sender = pick(flags.sender, "PARLEY_SMS_SENDER") ?? "8640"
+        guard !sender.isEmpty, sender.count <= 15, sender.drop(while: { $0 == "+" }).allSatisfy({ ("0"..."9").contains($0) }) else {
+            throw ConfigurationError.invalid(option: "--sms-sender", reason: "'\(sender)' is not a short code or an E.164 number")
+        }
+        let rate = pick(flags.rate, "PARLEY_SMS_RATE") ?? "5"
+        guard let perSecond = Double(rate), perSecond > 0, perSecond <= 100_000 else {
+            throw ConfigurationError.invalid(option: "--sms-rate", reason: "'\(rate)' is not a number of messages a second above 0")
+        }
+        ratePerAccount = perSecond
+        guard let address = pick(flags.smpp, "PARLEY_SMPP") else {
+            smsc = nil
+            return
+        }
+        guard let hostPort = HostPort(address), let port = hostPort.port else {
+            throw ConfigurationError.invalid(option: "--smpp", reason: "'\(address)' is not HOST:PORT")
+        }
+        guard let systemID = pick(flags.systemID, "PARLEY_SMPP_SYSTEM_ID"), (1...15).contains(systemID.utf8.count) else {
+            throw ConfigurationError.invalid(option: "--smpp-system-id", reason: "an SMSC needs a system_id of 1 to 15 characters")
+        }
+        let password = pick(flags.password, "PARLEY_SMPP_PASSWORD") ?? ""
+        guard password.utf8.count <= 8 else {
+            throw ConfigurationError.invalid(option: "--smpp-password", reason: "SMPP passwords have at most 8 characters")
+        }
+        let systemType = pick(flags.systemType, "PARLEY_SMPP_SYSTEM_TYPE") ?? ""
+        guard systemType.utf8.count <= 12 else {
+            throw ConfigurationError.invalid(option: "--smpp-system-type", reason: "'\(systemType)' is longer than 12 characters")
+        }
+        let windowText = pick(flags.window, "PARLEY_SMPP_WINDOW") ?? "64"
+        guard let window = Int(windowText), (1...1000).contains(window) else {
+            throw ConfigurationError.invalid(option: "--smpp-window", reason: "'\(windowText)' is not 1 to 1000")
+        }
+        smsc = SMSC(host: hostPort.host, port: port, systemID: systemID, password: password, systemType: systemType, window: window)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@testable import Store
+
+@Suite("Message records")
+struct MessageRepositoryTests {
+    func message(_ account: AccountSid, to: String = "+32470000001", status: MessageStatus = .queued, created: Date) -> MessageRecord {
+        MessageRecord(
+            sid: .generate(), accountSid: account, direction: .outboundAPI, from: "8640", to: to, body: "hello", status: status,
+            segmentCount: 2, encoding: "GSM-7", dateCreated: created, dateUpdated: created)
+    }
+
+    @Test("what a crash caught sending goes back in the queue, which keeps its order")
+    func requeue() async throws {
+        let temporary = try TemporaryStore()
+        let account = makeAccount()
+        try await temporary.store.accounts.insert(account)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = message(account.sid, status: .sending, created: now)
+        let second = message(account.sid, created: now.addingTimeInterval(1))
+        let sent = message(account.sid, status: .sent, created: now.addingTimeInterval(2))
+        for record in [first, second, sent] { try await temporary.store.messages.insert(record) }
+        #expect(try await temporary.store.messages.requeueInFlight() == 1)
+        #expect(try await temporary.store.messages.queued().map(\.sid) == [first.sid, second.sid])
+    }
+
+    @Test("a receipt names its part; the message and every part's outcome come back; unknown ids give nil")
+    func receipts() async throws {
+        let temporary = try TemporaryStore()
+        let account = makeAccount()
+        try await temporary.store.accounts.insert(account)
+        let record = message(account.sid, status: .sent, created: Date())
+        try await temporary.store.messages.insert(record)
+        try await temporary.store.messages.recordParts(["id-1", "id-2"], of: record.sid)
+        let afterFirst = try #require(try await temporary.store.messages.recordReceipt(smscMessageID: "id-2", outcome: .delivered, errorCode: "000"))
+        #expect(afterFirst.message.sid == record.sid && afterFirst.parts == [nil, .delivered])
+        let afterBoth = try #require(try await temporary.store.messages.recordReceipt(smscMessageID: "id-1", outcome: .undelivered, errorCode: "001"))
+        #expect(afterBoth.parts == [.undelivered, .delivered])
+        #expect(try await temporary.store.messages.recordReceipt(smscMessageID: "id-9", outcome: .delivered, errorCode: nil) == nil)
+    }
+
+    @Test("lists filter by To and by the time sent, newest first")
+    func filters() async throws {
+        let temporary = try TemporaryStore()
+        let account = makeAccount()
+        try await temporary.store.accounts.insert(account)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var early = message(account.sid, to: "+32470000001", status: .sent, created: now)
+        early.dateSent = now
+        var late = message(account.sid, to: "+32470000002", status: .sent, created: now.addingTimeInterval(60))
+        late.dateSent = now.addingTimeInterval(60)
+        for record in [early, late] { try await temporary.store.messages.insert(record) }
+        let all = try await temporary.store.messages.list(account: account.sid, filter: MessageFilter(), page: PageRequest())
+        #expect(all.items.map(\.sid) == [late.sid, early.sid])
+        let to = try await temporary.store.messages.list(account: account.sid, filter: MessageFilter(to: "+32470000001"), page: PageRequest())
+        #expect(to.items.map(\.sid) == [early.sid])
+        let after = try await temporary.store.messages.list(
+            account: account.sid, filter: MessageFilter(sentAfter: now.addingTimeInterval(30)), page: PageRequest())
+        #expect(after.items.map(\.sid) == [late.sid])
+    }
+}
