@@ -119,13 +119,23 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
-        // SMS over SMPP (and, to come, e-mail and one-time passwords): above Voice, whose
+        // SMTP (RFC 5321) over SwiftNIO: replies, RFC 5322 messages, STARTTLS and AUTH.
+        .target(
+            name: "SMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // SMS over SMPP and e-mail over SMTP (and, to come, one-time passwords): above Voice, whose
         // webhooks it uses and whose calls the voice channel of 2FA will make.
         .target(
             name: "Messaging",
             dependencies: [
                 "SMPP",
                 "SMPPMessages",
+                "SMTP",
                 "Store",
                 "Voice",
                 .product(name: "Logging", package: "swift-log"),
@@ -155,6 +165,7 @@ let package = Package(
                 "Messaging",
                 "SMPP",
                 "SMPPMessages",
+                "SMTP",
                 "Addressing",
                 "API",
                 "Media",
@@ -193,6 +204,7 @@ let package = Package(
         .testTarget(name: "SIPMessagesTests", dependencies: ["SIPMessages"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Store"]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP"]),
         .testTarget(name: "SMPPMessagesTests", dependencies: ["SMPPMessages", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SIPTests", dependencies: ["Addressing", "SIP", "SIPMessages", "Store"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", .product(name: "NIOPosix", package: "swift-nio")]),

@@ -65,6 +65,10 @@ schemas = {
      "price": NULL, "price_unit": S(), "status": S(enum=["queued", "sending", "sent", "delivered", "undelivered", "failed", "received"]),
      "attempts": I(description="times handed to the SMSC; 2 or more: the handset may have it twice"), "uri": S(),
      "subresource_uris": {"type": "object", "additionalProperties": S()}}),
+  "Email": obj({"sid": S(), "account_sid": S(), "api_version": S(), "from": S(), "to": S(), "cc": S(), "bcc": S(), "subject": S(),
+     "body": S(), "type": S(enum=["text/plain", "text/html"]), "status": S(enum=["queued", "sending", "sent", "failed"]), "attempts": I(),
+     "server_reply": NS(description="the relay's last answer"), "call_sid": NS(), "date_created": DATE, "date_updated": DATE,
+     "date_sent": NS(), "uri": S()}),
   "Conference": obj({"sid": S(), "account_sid": S(), "friendly_name": S(), "status": S(enum=["init", "in-progress", "completed"]), "api_version": S(),
      "region": S(), "date_created": DATE, "date_updated": DATE, "call_sid_ending_conference": NULL,
      "reason_conference_ended": S(), "subresource_uris": {"type": "object", "additionalProperties": S()}, "uri": S()},
@@ -94,6 +98,7 @@ for key, item in [("accounts", "Account"), ("applications", "Application"), ("cl
                   ("api_keys", "ApiKey"), ("api_tokens", "ApiToken")]:
     schemas[item + "Page"] = page_schema(key, item)
 schemas["MessagePage"] = page_schema("messages", "Message")
+schemas["EmailPage"] = page_schema("email_messages", "Email")
 schemas["SMSMessagePage"] = page_schema("sms_messages", "Message")
 schemas["AdminRegistrationPage"] = page_schema("registrations", "AdminRegistration")
 schemas["AdminCallPage"] = page_schema("calls", "Call")
@@ -211,6 +216,15 @@ for root, tag in (("/2010-04-01", "Twilio API"), ("/restcomm/2012-04-24", "Restc
           {"201": json_response("Queued", "Message")}, [A],
           form({"To": S(), "From": S(), "Body": S(maxLength=1600), "StatusCallback": URLF, "StatusCallbackMethod": METHOD}, ["To", "From"]))
         R(f"/Accounts/{{AccountSid}}/{messages}/{{Sid}}.json", "get", "Fetch an SMS", {"200": json_response("Message", "Message")}, [A, M])
+    E = path_param("Sid", "EM")
+    R("/Accounts/{AccountSid}/Email/Messages.json", "get", "List e-mail, newest first", {"200": json_response("E-mail", "EmailPage")},
+      [A] + PAGE_QUERY)
+    R("/Accounts/{AccountSid}/Email/Messages.json", "post",
+      "Send an e-mail from the operator's address (From becomes Reply-To): written and queued before the answer",
+      {"201": json_response("Queued", "Email")}, [A],
+      form({"To": S(), "Cc": S(), "Bcc": S(), "From": S(), "Subject": S(), "Body": S(maxLength=100000),
+            "Type": S(enum=["text/plain", "text/html"])}, ["To", "Body"]))
+    R("/Accounts/{AccountSid}/Email/Messages/{Sid}.json", "get", "Fetch an e-mail", {"200": json_response("E-mail", "Email")}, [A, E])
     F = path_param("Sid", "CF")
     R("/Accounts/{AccountSid}/Conferences.json", "get", "List conferences", {"200": json_response("Conferences", "ConferencePage")},
       [A, query("FriendlyName"), query("Status"), query("DateCreated")] + PAGE_QUERY)

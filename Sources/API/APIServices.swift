@@ -16,6 +16,9 @@ public struct APIServices: Sendable {
     public let messages: any MessageRepository
     /// Sends SMS (`POST Messages`).
     public let sms: SMSService
+    public let emails: any EmailRepository
+    /// Sends e-mail (`POST Email/Messages`).
+    public let email: EmailService
     /// The clock of every time-dependent rule.
     public let clock: any WallClock
     /// Set only when the operator enabled `--test-clock`: then `POST /test/clock` moves it.
@@ -44,7 +47,7 @@ public struct APIServices: Sendable {
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
-        messages: any MessageRepository, sms: SMSService, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
+        messages: any MessageRepository, sms: SMSService, emails: any EmailRepository, email: EmailService, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
         outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, queues: Queues, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth, accountCache: CachedAccountRepository? = nil
     ) {
@@ -61,6 +64,8 @@ public struct APIServices: Sendable {
         self.credentials = credentials
         self.messages = messages
         self.sms = sms
+        self.emails = emails
+        self.email = email
         self.clock = clock
         self.testClock = testClock
         self.accounts = accounts

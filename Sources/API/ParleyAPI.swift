@@ -70,6 +70,7 @@ public enum ParleyAPI {
                 .register(on: group)
             CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)
             MessagesRoutes(accounts: services.accounts, messages: services.messages, sms: services.sms).register(on: group)
+            EmailRoutes(accounts: services.accounts, emails: services.emails, service: services.email).register(on: group)
             CallControlRoutes(
                 accounts: services.accounts, applications: services.applications, calls: services.calls, outbound: services.outboundCalls,
                 live: services.liveCalls

@@ -30,6 +30,9 @@ actor SMSOutbox {
     /// Part ids the SMSC gave whose message is not yet written as sent: a receipt that names
     /// one waits for that write.
     private var unrecordedParts: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// submit_sm PDUs handed to the carrier and not answered yet.
+    private var submitting = 0
+    private var progressWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(
         messages: any MessageRepository, carrier: any ShortMessageCarrier, sender: SMPPAddress, ratePerAccount: Double,
@@ -58,10 +61,27 @@ actor SMSOutbox {
         wake()
     }
 
-    /// Waits, if the SMSC gave `smscMessageID` for a message not yet written as sent, until it is.
+    /// Waits until the part `smscMessageID` names, if it is one of the parts being sent now, is
+    /// written: the SMSC may send a part's receipt right after accepting it, before this
+    /// outbox has heard the answer. Returns at once when no submit_sm is outstanding, and
+    /// after 10 s at most.
     func settle(_ smscMessageID: String) async {
-        guard unrecordedParts[smscMessageID] != nil else { return }
-        await withCheckedContinuation { unrecordedParts[smscMessageID, default: []].append($0) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if unrecordedParts[smscMessageID] != nil {
+                await withCheckedContinuation { unrecordedParts[smscMessageID, default: []].append($0) }
+                return
+            }
+            guard submitting > 0 else { return }
+            await withCheckedContinuation { progressWaiters.append($0) }
+        }
+    }
+
+    /// A submit_sm answered or given up: whoever waits in `settle` looks again.
+    private func progressed() {
+        let waiters = progressWaiters
+        progressWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Sends until cancelled.
@@ -150,6 +170,11 @@ actor SMSOutbox {
             let short = ShortMessage(
                 source: sender, destination: .international(message.to), esmClass: text.hasHeader ? ShortMessage.userDataHeaderIndicator : 0,
                 registeredDelivery: 1, dataCoding: text.encoding.dataCoding, payload: part)
+            submitting += 1
+            defer {
+                submitting -= 1
+                progressed()
+            }
             do {
                 let id = try await carrier.submit(short)
                 unrecordedParts[id] = unrecordedParts[id] ?? []

@@ -194,3 +194,18 @@ public final class SMSService: Sendable {
         return number.routing.smsUrl.map { WebhookTarget(url: $0, method: number.routing.smsMethod) }
     }
 }
+
+extension SMSService: TextMessageSending {
+    public func sendText(account: AccountSid, from: String, to: String, body: String, statusCallback: String?, call: CallSid) async throws
+        -> MessageSid
+    {
+        do {
+            return try await send(
+                account: account, from: from, to: to, body: body, statusCallback: statusCallback, statusCallbackMethod: .post, call: call
+            ).sid
+        } catch let refusal as SMSRefusal {
+            let field: TextMessageRefusal.Field = refusal.parameter == "To" ? .to : refusal.parameter == "From" ? .from : .body
+            throw TextMessageRefusal(field: field, description: refusal.message)
+        }
+    }
+}

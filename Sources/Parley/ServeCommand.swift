@@ -99,6 +99,14 @@ struct ServeCommand: AsyncParsableCommand {
     var smsSender: String?
     @Option(help: "SMS a second each account may send; more wait in the queue (PARLEY_SMS_RATE; default 5).")
     var smsRate: String?
+    @Option(help: "Mail relay e-mail goes through, HOST:PORT; STARTTLS when offered, required with credentials (PARLEY_SMTP; default none: e-mail waits in its queue).")
+    var smtp: String?
+    @Option(help: "User name for AUTH PLAIN or LOGIN at the relay (PARLEY_SMTP_USERNAME).")
+    var smtpUsername: String?
+    @Option(help: "Password for the relay (PARLEY_SMTP_PASSWORD; prefer the variable, which ps does not show).")
+    var smtpPassword: String?
+    @Option(help: "The address e-mail leaves from; an account's own From becomes the Reply-To (PARLEY_EMAIL_FROM; default parley@localhost.localdomain).")
+    var emailFrom: String?
     @Flag(help: .hidden)
     var testClock = false
 
@@ -122,7 +130,8 @@ struct ServeCommand: AsyncParsableCommand {
                     otelEndpoint: otelEndpoint, testClock: testClock,
                     messaging: .init(
                         smpp: smpp, systemID: smppSystemId, password: smppPassword, systemType: smppSystemType, window: smppWindow,
-                        sender: smsSender, rate: smsRate)),
+                        sender: smsSender, rate: smsRate, smtp: smtp, smtpUsername: smtpUsername, smtpPassword: smtpPassword,
+                        emailFrom: emailFrom)),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

@@ -1,7 +1,9 @@
 import Addressing
+import SMTP
 
-/// The SMS side of `parley serve`: the SMSC to bind to (none: accepted messages wait in their
-/// queue until one is configured), the shared sender, and each account's sending rate.
+/// The messaging side of `parley serve`: the SMSC to bind to and the mail relay (without them,
+/// accepted messages wait in their queue until one is configured), the shared SMS sender, each
+/// account's sending rate, and the address e-mail leaves from.
 public struct MessagingSettings: Sendable, Equatable {
     public struct SMSC: Sendable, Equatable {
         public var host: String
@@ -13,18 +15,33 @@ public struct MessagingSettings: Sendable, Equatable {
         public var window: Int
     }
 
+    /// The mail relay e-mail goes through.
+    public struct Relay: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var username: String?
+        public var password: String?
+    }
+
     public var smsc: SMSC?
     public var sender: String
     public var ratePerAccount: Double
+    public var relay: Relay?
+    public var emailFrom: String
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var smpp, systemID, password, systemType, window, sender, rate: String?
+        public var smpp, systemID, password, systemType, window, sender, rate, smtp, smtpUsername, smtpPassword, emailFrom: String?
 
         public init(
             smpp: String? = nil, systemID: String? = nil, password: String? = nil, systemType: String? = nil, window: String? = nil,
-            sender: String? = nil, rate: String? = nil
+            sender: String? = nil, rate: String? = nil, smtp: String? = nil, smtpUsername: String? = nil, smtpPassword: String? = nil,
+            emailFrom: String? = nil
         ) {
+            self.smtp = smtp
+            self.smtpUsername = smtpUsername
+            self.smtpPassword = smtpPassword
+            self.emailFrom = emailFrom
             self.smpp = smpp
             self.systemID = systemID
             self.password = password
@@ -46,6 +63,23 @@ public struct MessagingSettings: Sendable, Equatable {
             throw ConfigurationError.invalid(option: "--sms-rate", reason: "'\(rate)' is not a number of messages a second above 0")
         }
         ratePerAccount = perSecond
+        emailFrom = pick(flags.emailFrom, "PARLEY_EMAIL_FROM") ?? "parley@localhost.localdomain"
+        guard MailMessage.isValidAddress(emailFrom) else {
+            throw ConfigurationError.invalid(option: "--email-from", reason: "'\(emailFrom)' is not an e-mail address")
+        }
+        if let address = pick(flags.smtp, "PARLEY_SMTP") {
+            guard let hostPort = HostPort(address), let port = hostPort.port else {
+                throw ConfigurationError.invalid(option: "--smtp", reason: "'\(address)' is not HOST:PORT")
+            }
+            let username = pick(flags.smtpUsername, "PARLEY_SMTP_USERNAME")
+            let password = pick(flags.smtpPassword, "PARLEY_SMTP_PASSWORD")
+            guard (username == nil) == (password == nil) else {
+                throw ConfigurationError.invalid(option: "--smtp-username", reason: "a user name and a password go together")
+            }
+            relay = Relay(host: hostPort.host, port: port, username: username, password: password)
+        } else {
+            relay = nil
+        }
         guard let address = pick(flags.smpp, "PARLEY_SMPP") else {
             smsc = nil
             return

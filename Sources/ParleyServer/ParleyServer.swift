@@ -10,6 +10,7 @@ import Messaging
 import NIOPosix
 import SMPP
 import SMPPMessages
+import SMTP
 import OTel
 import Prometheus
 import SIP
@@ -156,9 +157,35 @@ public struct ParleyServer: Sendable {
             media: media, audio: audio, fetcher: fetcher, records: store.conferences, library: recordings, clock: clock,
             logger: Logger(label: "parley.conferences"))
         let queues = Queues(records: store.queues, media: media, clock: clock)
+        let smpp = configuration.messaging.smsc.map { smsc in
+            SMPPClient(
+                configuration: .init(
+                    host: smsc.host, port: smsc.port,
+                    bind: BindRequest(systemID: smsc.systemID, password: smsc.password, systemType: smsc.systemType), window: smsc.window),
+                group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "parley.smpp"))
+        }
+        if smpp == nil { logger.warning("no SMSC (--smpp): SMS are accepted and wait in their queue") }
+        let sms = SMSService(
+            configuration: .init(
+                sender: configuration.messaging.sender, ratePerAccount: configuration.messaging.ratePerAccount,
+                concurrency: configuration.messaging.smsc?.window ?? 64),
+            messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: smpp, fetcher: fetcher,
+            clock: clock, logger: Logger(label: "parley.sms"))
+        await smpp?.deliver(to: { await sms.deliver($0) })
+        let relay = configuration.messaging.relay.map { relay in
+            SMTPClient(
+                configuration: .init(
+                    host: relay.host, port: relay.port, username: relay.username, password: relay.password, tls: clientTLS),
+                group: MultiThreadedEventLoopGroup.singleton)
+        }
+        if relay == nil { logger.warning("no mail relay (--smtp): e-mail is accepted and waits in its queue") }
+        let email = EmailService(
+            configuration: .init(sender: configuration.messaging.emailFrom), emails: store.emails, relay: relay, clock: clock,
+            logger: Logger(label: "parley.email"))
         let runtime = RCMLRuntime(
             fetcher: fetcher, audio: audio, speech: speech, recognizer: recognizer, recordings: recordings, conferences: conferences,
-            queues: queues, admission: CallAdmission(defaults: configuration.callLimits, accounts: cachedAccounts))
+            queues: queues, admission: CallAdmission(defaults: configuration.callLimits, accounts: cachedAccounts), textMessages: sms,
+            emails: email)
         let router = InboundCallRouter(
             accounts: cachedAccounts, numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
@@ -179,25 +206,10 @@ public struct ParleyServer: Sendable {
             tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, clientTLS: clientTLS,
             endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
-        let smpp = configuration.messaging.smsc.map { smsc in
-            SMPPClient(
-                configuration: .init(
-                    host: smsc.host, port: smsc.port,
-                    bind: BindRequest(systemID: smsc.systemID, password: smsc.password, systemType: smsc.systemType), window: smsc.window),
-                group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "parley.smpp"))
-        }
-        if smpp == nil { logger.warning("no SMSC (--smpp): SMS are accepted and wait in their queue") }
-        let sms = SMSService(
-            configuration: .init(
-                sender: configuration.messaging.sender, ratePerAccount: configuration.messaging.ratePerAccount,
-                concurrency: configuration.messaging.smsc?.window ?? 64),
-            messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: smpp, fetcher: fetcher,
-            clock: clock, logger: Logger(label: "parley.sms"))
-        await smpp?.deliver(to: { await sms.deliver($0) })
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
-            credentials: store.credentials, messages: store.messages, sms: sms, clock: clock, testClock: testClock,
+            credentials: store.credentials, messages: store.messages, sms: sms, emails: store.emails, email: email, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
             queues: queues, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health, accountCache: cachedAccounts)
@@ -234,7 +246,7 @@ public struct ParleyServer: Sendable {
                         callDays: configuration.retainCallsDays, notificationDays: configuration.retainNotificationsDays, clock: clock,
                         interval: testClock == nil ? .seconds(600) : .seconds(1)),
                     TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger),
-                    MessagingService(sms: sms, smpp: smpp, logger: logger), drain,
+                    MessagingService(sms: sms, smpp: smpp, email: email, emailRelayed: relay != nil, logger: logger), drain,
                 ],
                 logger: logger))
         // The first SIGTERM or SIGINT starts the shutdown; another one cuts the drain short.

@@ -11,8 +11,8 @@ enum DialSignal: Sendable {
     case timeLimit
 }
 
-/// How a Dial leaves the document: on with the next verb, to the action's document, or
-/// over (the caller hung up, or the action gave nothing usable).
+/// How a Dial (or Enqueue, or Sms) leaves the document: on with the next verb, to the
+/// action's document, or over (the caller hung up, or the action gave nothing usable).
 enum DialOutcome {
     case proceed
     /// On with the next verb, after a callee who was busy (if none follows, the caller hears

@@ -124,6 +124,14 @@ extension RCMLLeg {
                 return nil
             case .redirect(let url, let method):
                 return await request(resolve(url, against: documentURL), method: method, extra: [])
+            case .email(let email):
+                await self.email(email, documentURL: documentURL)
+            case .sms(let sms):
+                switch await self.sms(sms, documentURL: documentURL) {
+                case .proceed, .busy: continue
+                case .document(let next): return next
+                case .over: return nil
+                }
             }
         }
         endUnlessCancelled()

@@ -15,14 +15,21 @@ public struct RCMLRuntime: Sendable {
     let queues: Queues
     /// Each account's limits: how many legs, how fast, how long a Say.
     let admission: CallAdmission
+    /// Where `<Sms>` sends; nil when this Parley sends no SMS.
+    let textMessages: (any TextMessageSending)?
+    /// Where `<Email>` sends; nil when this Parley sends no e-mail.
+    let emails: (any EmailSending)?
     /// Places Dial's calls. `OutboundCalls` needs this runtime to run the RCML of its own
     /// calls, so it plugs itself in here once built.
     let dialer = Dialer()
 
     public init(
         fetcher: RCMLFetcher, audio: AudioCache, speech: SpeechSynthesizer?, recognizer: SpeechRecognizer?, recordings: RecordingLibrary,
-        conferences: Conferences, queues: Queues, admission: CallAdmission
+        conferences: Conferences, queues: Queues, admission: CallAdmission, textMessages: (any TextMessageSending)? = nil,
+        emails: (any EmailSending)? = nil
     ) {
+        self.textMessages = textMessages
+        self.emails = emails
         self.admission = admission
         self.recognizer = recognizer
         self.conferences = conferences

@@ -19,6 +19,32 @@ public enum RCMLVerb: Sendable, Equatable {
     case hangup
     case reject(busy: Bool)
     case redirect(url: String, method: WebhookMethod)
+    case sms(Sms)
+    case email(Email)
+
+    /// `<Email>`: an e-mail sent during the call (Restcomm's verb); the document goes on.
+    public struct Email: Sendable, Equatable {
+        public var body: String
+        public var to: [String]
+        public var from: String?
+        public var cc: [String]
+        public var bcc: [String]
+        public var subject: String?
+    }
+
+    /// `<Sms>`: a text message sent during the call (Twilio's and Restcomm's verb).
+    public struct Sms: Sendable, Equatable {
+        public var body: String
+        /// The recipient; nil for the other party of the call.
+        public var to: String?
+        /// The account's number it is sent for; nil for the account's party of the call.
+        public var from: String?
+        /// Requested with `SmsSid` and `SmsStatus` once the message is queued or refused; its
+        /// document replaces the rest of this one.
+        public var action: String?
+        public var method: WebhookMethod
+        public var statusCallback: String?
+    }
 
     public struct Say: Sendable, Equatable {
         public var text: String
@@ -264,7 +290,21 @@ public enum RCMLVerb: Sendable, Equatable {
             try reader.noChildren()
             guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Redirect> needs a URL") }
             return .redirect(url: element.text, method: try reader.method())
-        case "Sms", "Email", "Fax":
+        case "Sms":
+            try reader.noChildren()
+            guard !element.text.isEmpty else { throw RCMLError(line: element.line, reason: "<Sms> needs a message body") }
+            return .sms(Sms(
+                body: element.text, to: reader.string("to"), from: reader.string("from"), action: reader.string("action"),
+                method: try reader.method(), statusCallback: reader.string("statusCallback")))
+        case "Email":
+            try reader.noChildren()
+            func list(_ name: String) -> [String] {
+                (reader.string(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            guard !list("to").isEmpty else { throw RCMLError(line: element.line, reason: "<Email> needs a 'to' address") }
+            return .email(Email(
+                body: element.text, to: list("to"), from: reader.string("from"), cc: list("cc"), bcc: list("bcc"), subject: reader.string("subject")))
+        case "Fax":
             throw RCMLError(line: element.line, reason: "<\(element.name)> is not supported yet")
         default:
             throw RCMLError(line: element.line, reason: "unknown verb <\(element.name)>")

@@ -57,6 +57,10 @@ final class APIFixture {
             sms: SMSService(
                 configuration: .init(), messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: nil,
                 fetcher: fetcher, clock: SystemClock(), logger: Logger(label: "test")),
+            emails: store.emails,
+            email: EmailService(
+                configuration: .init(sender: "parley@example.com"), emails: store.emails, relay: nil, clock: SystemClock(),
+                logger: Logger(label: "test")),
             clock: SystemClock(), registrar: registrar,
             outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences, queues: queues, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }

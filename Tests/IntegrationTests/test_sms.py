@@ -4,16 +4,17 @@ receipts, status callbacks follow every change in order, signed; long and non-GS
 split and coded as handsets expect; refusals carry Twilio's codes; back-pressure slows Parley
 down without failing messages; an SMSC outage and a kill -9 of Parley lose nothing; messages
 from mobiles run the number's SmsUrl."""
+import os
 import signal
-import time
+import subprocess
 
 import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from conftest import make_parley
+from conftest import CARRIER_HOST, free_port, make_parley
 from openapi_check import assert_valid
-from sip_peers import wait_for
+from sip_peers import FIXTURES, wait_for
 from smsc import SMSC
 from webhook_server import webhook
 
@@ -192,3 +193,41 @@ def test_message_json_matches_twilio_s_openapi_description(sms_parley, twilio_sp
     listed = sms_parley.http("GET", base + ".json", params={"To": "+32470000007"})
     assert_valid(twilio_spec, listed.json(), "/2010-04-01/Accounts/{AccountSid}/Messages.json")
     assert [m["sid"] for m in listed.json()["messages"]] == [created.json()["sid"]]
+
+
+def call_number(parley, number):
+    """A PSTN caller (SIPp, from the carrier's address) that hangs up when Parley does."""
+    return subprocess.run(
+        ["sipp", f"127.0.0.1:{parley.sip_port}", "-s", number, "-m", "1", "-i", CARRIER_HOST, "-p", str(free_port()),
+         "-sf", os.path.join(FIXTURES, "uac_parley_hangs_up.xml"), "-nostdin", "-timeout", "30s", "-timeout_error"],
+        capture_output=True, text=True, timeout=60)
+
+
+def test_sms_in_rcml_sends_from_the_called_number_and_tells_the_action(sms_parley, smsc):
+    client = sms_parley.client()
+    action = webhook().serve("/sms-verb-action", "<Response><Hangup/></Response>")
+    document = webhook().serve(
+        "/sms-verb", f'<Response><Play digits="w"/><Sms to="+32470000008" action="{action}">Thanks for calling</Sms><Pause length="30"/></Response>')
+    refused_action = webhook().serve("/sms-verb-refused-action", "<Response><Hangup/></Response>")
+    refused = webhook().serve(
+        "/sms-verb-refused", f'<Response><Play digits="w"/><Sms to="+3222222222" action="{refused_action}">Not to a fixed line</Sms></Response>')
+    client.incoming_phone_numbers.create(phone_number="+32490206102", voice_url=document)
+    client.incoming_phone_numbers.create(phone_number="+32490206103", voice_url=refused)
+
+    result = call_number(sms_parley, "+32490206102")
+    assert result.returncode == 0, result.stdout[-2000:]
+    [request] = webhook().received("/sms-verb-action")
+    assert request["form"]["SmsStatus"] == "sending"
+    message = client.messages(request["form"]["SmsSid"]).fetch()
+    assert message.to == "+32470000008" and message.body == "Thanks for calling" and message.direction == "outbound-call"
+    wait_status(sms_parley, message.sid, "delivered")
+    [submitted] = smsc.accepted("32470000008")
+    assert submitted["source"] == "8640" and bytes.fromhex(submitted["short_message"]) == b"Thanks for calling"
+
+    result = call_number(sms_parley, "+32490206103")
+    assert result.returncode == 0, result.stdout[-2000:]
+    [request] = webhook().received("/sms-verb-refused-action")
+    assert request["form"]["SmsStatus"] == "failed" and "SmsSid" not in request["form"]
+    call_sid = request["form"]["CallSid"]
+    notes = sms_parley.http("GET", f"/2010-04-01/Accounts/{sms_parley.admin_sid}/Notifications.json", params={"CallSid": call_sid}).json()
+    assert [note["error_code"] for note in notes["notifications"]] == ["14101"]

@@ -18,6 +18,7 @@ public final class SQLiteStore: Sendable {
     public let conferences: any ConferenceRepository
     public let queues: any QueueRepository
     public let messages: any MessageRepository
+    public let emails: any EmailRepository
 
     private let pool: DatabasePool
 
@@ -41,6 +42,7 @@ public final class SQLiteStore: Sendable {
         conferences = SQLiteConferenceRepository(pool: pool)
         queues = SQLiteQueueRepository(pool: pool)
         messages = SQLiteMessageRepository(pool: pool)
+        emails = SQLiteEmailRepository(pool: pool)
     }
 
     /// Copies the database at `source` to a new file at `destination` with SQLite's online

@@ -288,6 +288,32 @@ enum StoreMigrations {
                 CREATE INDEX message_parts_by_message ON message_parts(message_sid, part);
                 """)
         }
+        // E-mail (Restcomm's Email resource), retried until the relay takes it.
+        migrator.registerMigration("v13-emails") { db in
+            try db.execute(sql: """
+                CREATE TABLE emails (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    from_address TEXT NOT NULL,
+                    to_addresses TEXT NOT NULL,
+                    cc_addresses TEXT NOT NULL,
+                    bcc_addresses TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    is_html BOOLEAN NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt DATETIME,
+                    server_reply TEXT,
+                    call_sid TEXT,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL,
+                    date_sent DATETIME
+                );
+                CREATE INDEX emails_by_account ON emails(account_sid, date_created);
+                CREATE INDEX emails_due ON emails(status, next_attempt);
+                """)
+        }
         return migrator
     }
 }
