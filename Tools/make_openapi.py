@@ -265,6 +265,43 @@ for root, tag in (("/2010-04-01", "Twilio API"), ("/restcomm/2012-04-24", "Restc
     R("/Admin/Calls.json", "get", "Administrators: calls not finished, every tenant", {"200": json_response("Calls", "AdminCallPage")})
     R("/Admin/Registrations.json", "get", "Administrators: every registered contact", {"200": json_response("Registrations", "AdminRegistrationPage")})
 
+ISO = S(description="ISO 8601")
+schemas["VerifyService"] = obj({"sid": S(), "account_sid": S(), "friendly_name": S(), "code_length": I(), "default_locale": S(),
+    "channel_order": S(), "lookup_enabled": B, "psd2_enabled": B, "skip_sms_to_landlines": B, "dtmf_input_required": B, "tts_name": NULL,
+    "do_not_share_warning_enabled": B, "custom_code_enabled": B, "date_created": ISO, "date_updated": ISO, "url": S(),
+    "links": {"type": "object", "additionalProperties": S()}})
+schemas["Verification"] = obj({"sid": S(), "service_sid": S(), "account_sid": S(), "to": S(), "channel": S(enum=["sms", "call", "email"]),
+    "status": S(enum=["pending", "approved", "canceled", "expired"]), "valid": B, "lookup": {"type": "object"}, "amount": NULL, "payee": NULL,
+    "send_code_attempts": {"type": "array", "items": obj({"attempt_sid": S(), "channel": S(), "time": ISO,
+        "outcome": S(enum=["sending", "delivered", "failed"]), "detail": NS()})},
+    "date_created": ISO, "date_updated": ISO, "sna": NULL, "url": S()})
+schemas["VerificationCheck"] = obj({"sid": S(), "service_sid": S(), "account_sid": S(), "to": S(), "channel": S(),
+    "status": S(enum=["pending", "approved", "canceled", "expired"]), "valid": B, "amount": NULL, "payee": NULL,
+    "sna_attempts_error_codes": {"type": "array", "items": S()}, "date_created": ISO, "date_updated": ISO})
+schemas["VerifyServicePage"] = obj({"services": {"type": "array", "items": ref("VerifyService")}, "meta": obj({"page": I(), "page_size": I(),
+    "first_page_url": S(), "previous_page_url": NS(), "url": S(), "next_page_url": NS(), "key": S()})})
+VA = path_param("Sid", "VA")
+SVA = path_param("ServiceSid", "VA")
+SERVICE_FIELDS = form({"FriendlyName": S(), "CodeLength": I(minimum=4, maximum=10), "DefaultLocale": S(enum=["en", "fr", "nl", "de"]),
+                       "ChannelOrder": S(description="comma-separated sms, call, email: the fallback order")})
+op("/v2/Services", "post", "Create a Verify service", {"201": json_response("Created", "VerifyService")}, body=SERVICE_FIELDS, tag="Verify")
+op("/v2/Services", "get", "List Verify services", {"200": json_response("Services", "VerifyServicePage")}, PAGE_QUERY, tag="Verify")
+op("/v2/Services/{Sid}", "get", "Fetch a Verify service", {"200": json_response("Service", "VerifyService")}, [VA], tag="Verify")
+op("/v2/Services/{Sid}", "post", "Update a Verify service", {"200": json_response("Service", "VerifyService")}, [VA], SERVICE_FIELDS, tag="Verify")
+op("/v2/Services/{Sid}", "delete", "Delete a Verify service and its verifications", {"204": NO_CONTENT}, [VA], tag="Verify")
+op("/v2/Services/{ServiceSid}/Verifications", "post", "Send a one-time password (Channel auto: the service's order), with fallback",
+   {"201": json_response("Pending", "Verification")}, [SVA],
+   form({"To": S(), "Channel": S(enum=["sms", "call", "email", "auto"]), "Locale": S(enum=["en", "fr", "nl", "de"]), "CustomFriendlyName": S(),
+         "Email": S(description="an address the e-mail channel may use when To is a number"),
+         "ChannelConfiguration": S(description='JSON; {"email": ADDRESS} as Email')}, ["To", "Channel"]), tag="Verify")
+op("/v2/Services/{ServiceSid}/Verifications/{Sid}", "get", "Fetch a verification and its send attempts",
+   {"200": json_response("Verification", "Verification")}, [SVA, path_param("Sid", "VE")], tag="Verify")
+op("/v2/Services/{ServiceSid}/Verifications/{Sid}", "post", "Cancel or approve a pending verification",
+   {"200": json_response("Verification", "Verification")}, [SVA, path_param("Sid", "VE")], form({"Status": S(enum=["canceled", "approved"])}, ["Status"]),
+   tag="Verify")
+op("/v2/Services/{ServiceSid}/VerificationCheck", "post", "Check a code: a right one approves the verification, once",
+   {"200": json_response("Checked", "VerificationCheck")}, [SVA],
+   form({"To": S(), "VerificationSid": S(pattern="^VE[0-9a-f]{32}$"), "Code": S()}, ["Code"]), tag="Verify")
 op("/health", "get", "Listeners up and not draining (200), else 503", {"200": json_response("Up", "Health"), "503": json_response("Starting or draining", "Health")},
    tag="Operations", security=None)
 op("/openapi.json", "get", "This document", {"200": {"description": "OpenAPI 3.0", "content": {"application/json": {"schema": {"type": "object"}}}}}, tag="Operations", security=None)

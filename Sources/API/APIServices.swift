@@ -19,6 +19,8 @@ public struct APIServices: Sendable {
     public let emails: any EmailRepository
     /// Sends e-mail (`POST Email/Messages`).
     public let email: EmailService
+    /// One-time passwords (`/v2/Services…`).
+    public let verify: VerifyService
     /// The clock of every time-dependent rule.
     public let clock: any WallClock
     /// Set only when the operator enabled `--test-clock`: then `POST /test/clock` moves it.
@@ -47,7 +49,7 @@ public struct APIServices: Sendable {
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
-        messages: any MessageRepository, sms: SMSService, emails: any EmailRepository, email: EmailService, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
+        messages: any MessageRepository, sms: SMSService, emails: any EmailRepository, email: EmailService, verify: VerifyService, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
         outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, queues: Queues, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth, accountCache: CachedAccountRepository? = nil
     ) {
@@ -66,6 +68,7 @@ public struct APIServices: Sendable {
         self.sms = sms
         self.emails = emails
         self.email = email
+        self.verify = verify
         self.clock = clock
         self.testClock = testClock
         self.accounts = accounts

@@ -46,6 +46,9 @@ public enum ParleyAPI {
         }
         let recordings = RecordingsRoutes(accounts: services.accounts, library: services.recordings)
         recordings.registerPublicMedia(on: router)
+        let verify = router.group("v2")
+            .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle, accountThrottle: accountThrottle))
+        VerifyRoutes(verify: services.verify).register(on: verify)
         for root in APIRoot.allCases {
             let group = router.group(RouterPath(String(root.path.dropFirst())))
                 .add(middleware: BasicAuthenticator(accounts: services.accounts, throttle: throttle, accountThrottle: accountThrottle))

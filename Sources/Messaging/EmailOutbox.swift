@@ -11,12 +11,17 @@ actor EmailOutbox {
     private let configuration: EmailService.Configuration
     private let emails: any EmailRepository
     private let relay: SMTPClient
+    private let finals: StatusWatchers<EmailSid, EmailRecord>
     private let clock: any WallClock
     private let logger: Logger
     private var wakeUp: CheckedContinuation<Void, Never>?
     private static let batch = 4
 
-    init(configuration: EmailService.Configuration, emails: any EmailRepository, relay: SMTPClient, clock: any WallClock, logger: Logger) {
+    init(
+        configuration: EmailService.Configuration, emails: any EmailRepository, relay: SMTPClient, finals: StatusWatchers<EmailSid, EmailRecord>,
+        clock: any WallClock, logger: Logger
+    ) {
+        self.finals = finals
         self.configuration = configuration
         self.emails = emails
         self.relay = relay
@@ -90,7 +95,7 @@ actor EmailOutbox {
             }
         }
         email.dateUpdated = clock.now()
-        _ = await save(email)
+        if await save(email), email.status == .sent || email.status == .failed { await finals.settle(email.sid, email) }
     }
 
     /// `firstRetry` doubled at each attempt, at most `longestRetry`, in seconds.

@@ -35,13 +35,17 @@ public final class EmailService: Sendable {
     private let emails: any EmailRepository
     private let outbox: EmailOutbox?
     private let clock: any WallClock
+    /// Told each e-mail's final status (for a verification's fallback).
+    let finals: StatusWatchers<EmailSid, EmailRecord>
 
     /// - Parameter relay: nil when no relay is configured: e-mail waits in its queue.
     public init(configuration: Configuration, emails: any EmailRepository, relay: SMTPClient?, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
         self.emails = emails
         self.clock = clock
-        outbox = relay.map { EmailOutbox(configuration: configuration, emails: emails, relay: $0, clock: clock, logger: logger) }
+        let finals = StatusWatchers<EmailSid, EmailRecord>()
+        self.finals = finals
+        outbox = relay.map { EmailOutbox(configuration: configuration, emails: emails, relay: $0, finals: finals, clock: clock, logger: logger) }
     }
 
     /// Sends until cancelled, starting with what a crash caught in flight.
@@ -53,7 +57,7 @@ public final class EmailService: Sendable {
     /// An e-mail checked, written `queued` and due at once.
     public func send(
         account: AccountSid, from: String?, to: [String], cc: [String], bcc: [String], subject: String?, body: String, isHTML: Bool,
-        call: CallSid? = nil
+        call: CallSid? = nil, onFinal: (@Sendable (EmailRecord) async -> Void)? = nil
     ) async throws -> EmailRecord {
         let sender = from ?? configuration.sender
         guard MailMessage.isValidAddress(sender) else { throw EmailRefusal(parameter: "From", message: "'\(sender)' is not an e-mail address") }
@@ -74,6 +78,7 @@ public final class EmailService: Sendable {
             sid: .generate(), accountSid: account, from: sender, to: to, cc: cc, bcc: bcc, subject: subject ?? configuration.subject,
             body: body, isHTML: isHTML, nextAttempt: now, callSid: call, dateCreated: now, dateUpdated: now)
         try await emails.insert(email)
+        if let onFinal { finals.watch(email.sid, onFinal) }
         await outbox?.wake()
         return email
     }

@@ -6,6 +6,8 @@ import Voice
 /// `ErrorCode`…), signed like every webhook; a failing callback is a warning Notification.
 actor MessageStatusReporter {
     private let fetcher: RCMLFetcher
+    /// Told each message's final status (for a verification's fallback).
+    let finals = StatusWatchers<MessageSid, MessageRecord>()
     /// The last callback queued for each message still changing: the next waits for it.
     private var tails: [MessageSid: Task<Void, Never>] = [:]
 
@@ -13,7 +15,8 @@ actor MessageStatusReporter {
         self.fetcher = fetcher
     }
 
-    func report(_ message: MessageRecord) {
+    func report(_ message: MessageRecord) async {
+        if message.status.isFinal { await finals.settle(message.sid, message) }
         guard let url = message.statusCallback else { return }
         var parameters: [(String, String)] = [
             ("MessageSid", message.sid.rawValue), ("SmsSid", message.sid.rawValue), ("AccountSid", message.accountSid.rawValue),

@@ -81,6 +81,23 @@ public final class SMSService: Sendable {
         guard let owned = BelgianNumberPlan.normalise(from), let number = try await numbers.find(e164: owned),
             number.state == .reserved, number.accountSid == account
         else { throw SMSRefusal.notOwned(from) }
+        return try await queue(account: account, to: destination, body: body, statusCallback: statusCallback, statusCallbackMethod: statusCallbackMethod, call: call)
+    }
+
+    /// A message Parley sends for an account from the shared sender alone (a one-time
+    /// password): no number of the account is involved. `onFinal` hears its final status.
+    public func sendForAccount(account: AccountSid, to: String, body: String, onFinal: @escaping @Sendable (MessageRecord) async -> Void)
+        async throws -> MessageRecord
+    {
+        guard let destination = BelgianNumberPlan.normalise(to) else { throw SMSRefusal.invalidTo(to) }
+        guard BelgianNumberPlan.classify(destination)?.type == .mobile else { throw SMSRefusal.notMobile(to) }
+        return try await queue(account: account, to: destination, body: body, statusCallback: nil, statusCallbackMethod: .post, call: nil, onFinal: onFinal)
+    }
+
+    private func queue(
+        account: AccountSid, to destination: String, body: String, statusCallback: String?, statusCallbackMethod: WebhookMethod, call: CallSid?,
+        onFinal: (@Sendable (MessageRecord) async -> Void)? = nil
+    ) async throws -> MessageRecord {
         let text = SegmentedText(body, reference: 0)
         let now = clock.now()
         let message = MessageRecord(
@@ -88,6 +105,7 @@ public final class SMSService: Sendable {
             to: destination, body: body, status: .queued, segmentCount: text.segmentCount, encoding: text.encoding.rawValue,
             statusCallback: statusCallback, statusCallbackMethod: statusCallbackMethod, callSid: call, dateCreated: now, dateUpdated: now)
         try await messages.insert(message)
+        if let onFinal { reporter.finals.watch(message.sid, onFinal) }
         await reporter.report(message)
         await outbox?.enqueue(message)
         return message

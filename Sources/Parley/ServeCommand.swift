@@ -107,6 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
     var smtpPassword: String?
     @Option(help: "The address e-mail leaves from; an account's own From becomes the Reply-To (PARLEY_EMAIL_FROM; default parley@localhost.localdomain).")
     var emailFrom: String?
+    @Option(help: "The operator's number that verification calls (Verify's call channel) come from (PARLEY_VERIFY_CALLER_ID; default none: no call channel).")
+    var verifyCallerId: String?
     @Flag(help: .hidden)
     var testClock = false
 
@@ -131,7 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
                     messaging: .init(
                         smpp: smpp, systemID: smppSystemId, password: smppPassword, systemType: smppSystemType, window: smppWindow,
                         sender: smsSender, rate: smsRate, smtp: smtp, smtpUsername: smtpUsername, smtpPassword: smtpPassword,
-                        emailFrom: emailFrom)),
+                        emailFrom: emailFrom, verifyCallerID: verifyCallerId)),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

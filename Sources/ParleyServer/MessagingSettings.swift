@@ -1,5 +1,6 @@
 import Addressing
 import SMTP
+import Store
 
 /// The messaging side of `parley serve`: the SMSC to bind to and the mail relay (without them,
 /// accepted messages wait in their queue until one is configured), the shared SMS sender, each
@@ -28,16 +29,19 @@ public struct MessagingSettings: Sendable, Equatable {
     public var ratePerAccount: Double
     public var relay: Relay?
     public var emailFrom: String
+    /// The operator's number verification calls come from (E.164); nil: no call channel.
+    public var verifyCallerID: String?
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var smpp, systemID, password, systemType, window, sender, rate, smtp, smtpUsername, smtpPassword, emailFrom: String?
+        public var smpp, systemID, password, systemType, window, sender, rate, smtp, smtpUsername, smtpPassword, emailFrom, verifyCallerID: String?
 
         public init(
             smpp: String? = nil, systemID: String? = nil, password: String? = nil, systemType: String? = nil, window: String? = nil,
             sender: String? = nil, rate: String? = nil, smtp: String? = nil, smtpUsername: String? = nil, smtpPassword: String? = nil,
-            emailFrom: String? = nil
+            emailFrom: String? = nil, verifyCallerID: String? = nil
         ) {
+            self.verifyCallerID = verifyCallerID
             self.smtp = smtp
             self.smtpUsername = smtpUsername
             self.smtpPassword = smtpPassword
@@ -66,6 +70,14 @@ public struct MessagingSettings: Sendable, Equatable {
         emailFrom = pick(flags.emailFrom, "PARLEY_EMAIL_FROM") ?? "parley@localhost.localdomain"
         guard MailMessage.isValidAddress(emailFrom) else {
             throw ConfigurationError.invalid(option: "--email-from", reason: "'\(emailFrom)' is not an e-mail address")
+        }
+        if let text = pick(flags.verifyCallerID, "PARLEY_VERIFY_CALLER_ID") {
+            guard let number = BelgianNumberPlan.normalise(text) else {
+                throw ConfigurationError.invalid(option: "--verify-caller-id", reason: "'\(text)' is not a Belgian number")
+            }
+            verifyCallerID = number
+        } else {
+            verifyCallerID = nil
         }
         if let address = pick(flags.smtp, "PARLEY_SMTP") {
             guard let hostPort = HostPort(address), let port = hostPort.port else {

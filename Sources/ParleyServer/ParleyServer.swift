@@ -206,10 +206,13 @@ public struct ParleyServer: Sendable {
             tls: tls.flatMap { tls in configuration.sipTLSPort.map { (port: $0, configuration: tls) } }, clientTLS: clientTLS,
             endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
+        let verify = VerifyService(
+            configuration: .init(callerID: configuration.messaging.verifyCallerID), verifications: store.verifications, sms: sms, email: email,
+            calls: outbound, fetcher: fetcher, clock: clock, logger: Logger(label: "parley.verify"))
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
-            credentials: store.credentials, messages: store.messages, sms: sms, emails: store.emails, email: email, clock: clock, testClock: testClock,
+            credentials: store.credentials, messages: store.messages, sms: sms, emails: store.emails, email: email, verify: verify, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
             queues: queues, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health, accountCache: cachedAccounts)

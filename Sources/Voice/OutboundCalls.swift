@@ -18,11 +18,18 @@ public struct OutboundCallRequest: Sendable {
     public var statusCallback: StatusCallback?
     /// Seconds to let it ring before giving up (`no-answer`).
     public var timeout: Int
+    /// Whether `from` is the operator's own number (a call Parley makes for the account, such as
+    /// a one-time password read out) rather than one the account must hold.
+    public var fromOperator: Bool
+    /// Told the call's final record when it ends.
+    public var onEnd: (@Sendable (CallRecord) async -> Void)?
 
     public init(
         account: AccountSid, from: String, to: String, application: WebhookTarget, statusCallback: StatusCallback? = nil,
-        timeout: Int = 60
+        timeout: Int = 60, fromOperator: Bool = false, onEnd: (@Sendable (CallRecord) async -> Void)? = nil
     ) {
+        self.fromOperator = fromOperator
+        self.onEnd = onEnd
         self.account = account
         self.from = from
         self.to = to
@@ -106,13 +113,31 @@ public final class OutboundCalls: Sendable {
             let callerID: String
             if case .client = target, let plain = Self.plainCallerID(request.from) {
                 callerID = plain
+            } else if request.fromOperator, let number = BelgianNumberPlan.normalise(request.from) {
+                callerID = number
             } else {
                 callerID = try await ownedNumber(request.from, account: request.account)
             }
-            let placed = try await place(
-                target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
-                timeout: request.timeout, maxForwards: Self.initialMaxForwards, secure: false, application: request.application,
-                statusCallback: request.statusCallback, observer: nil)
+            var observer: AsyncStream<DialedCall.Event>.Continuation?
+            if let onEnd = request.onEnd {
+                let (events, continuation) = AsyncStream<DialedCall.Event>.makeStream()
+                observer = continuation
+                Task {
+                    for await event in events {
+                        if case .ended(let record) = event { await onEnd(record) }
+                    }
+                }
+            }
+            let placed: (record: CallRecord, leg: OutboundCallLeg, session: MediaSession)
+            do {
+                placed = try await place(
+                    target, callerID: callerID, account: request.account, direction: .outboundAPI, parent: nil, near: nil,
+                    timeout: request.timeout, maxForwards: Self.initialMaxForwards, secure: false, application: request.application,
+                    statusCallback: request.statusCallback, observer: observer)
+            } catch {
+                observer?.finish()
+                throw error
+            }
             return placed.record
         } catch OutboundCallError.refused(let refusal) {
             await runtime.fetcher.notify(

@@ -22,6 +22,8 @@ public final class RCMLFetcher: Sendable {
     static let maximumBody = 1 << 20
     /// Status callbacks queued or being sent: a draining server waits for them before exiting.
     public let callbacksInFlight = PendingWork()
+    /// The documents Parley serves its own calls (`parley:` URLs).
+    public let internalDocuments = InternalDocuments()
 
     public init(
         http: GuardedHTTPClient, accounts: any AccountRepository, notifications: any NotificationRepository,
@@ -50,6 +52,13 @@ public final class RCMLFetcher: Sendable {
 
     public func fetch(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid, call: CallSid) async -> Fetched? {
         if let document = target.document { return Fetched(url: target.url, document: document) }
+        if target.url.hasPrefix(InternalDocuments.scheme) {
+            guard let document = await internalDocuments.document(target.url, parameters: parameters, account: account) else {
+                await notify(code: 11200, message: "No document at \(target.url)", url: target.url, account: account, call: call)
+                return nil
+            }
+            return Fetched(url: target.url, document: document)
+        }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
         switch await request(target.url, method: target.method, parameters: parameters, token: token, call: call) {
         case .success(let document):

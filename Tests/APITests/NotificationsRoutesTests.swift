@@ -50,17 +50,21 @@ final class APIFixture {
             runtime: RCMLRuntime(fetcher: fetcher, audio: AudioCache(http: web), speech: nil, recognizer: nil, recordings: recordings, conferences: conferences,
                 queues: queues, admission: CallAdmission(defaults: .init(), accounts: store.accounts)), live: live,
             clock: SystemClock(), logger: Logger(label: "test"))
+        let sms = SMSService(
+            configuration: .init(), messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: nil,
+            fetcher: fetcher, clock: SystemClock(), logger: Logger(label: "test"))
+        let email = EmailService(
+            configuration: .init(sender: "parley@example.com"), emails: store.emails, relay: nil, clock: SystemClock(), logger: Logger(label: "test"))
         return APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: store.calls,
             credentials: store.credentials, messages: store.messages,
-            sms: SMSService(
-                configuration: .init(), messages: store.messages, numbers: store.numbers, applications: store.applications, carrier: nil,
-                fetcher: fetcher, clock: SystemClock(), logger: Logger(label: "test")),
+            sms: sms,
             emails: store.emails,
-            email: EmailService(
-                configuration: .init(sender: "parley@example.com"), emails: store.emails, relay: nil, clock: SystemClock(),
-                logger: Logger(label: "test")),
+            email: email,
+            verify: VerifyService(
+                configuration: .init(), verifications: store.verifications, sms: sms, email: email, calls: outbound, fetcher: fetcher,
+                clock: SystemClock(), logger: Logger(label: "test")),
             clock: SystemClock(), registrar: registrar,
             outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences, queues: queues, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }

@@ -19,6 +19,7 @@ public final class SQLiteStore: Sendable {
     public let queues: any QueueRepository
     public let messages: any MessageRepository
     public let emails: any EmailRepository
+    public let verifications: any VerificationRepository
 
     private let pool: DatabasePool
 
@@ -43,6 +44,7 @@ public final class SQLiteStore: Sendable {
         queues = SQLiteQueueRepository(pool: pool)
         messages = SQLiteMessageRepository(pool: pool)
         emails = SQLiteEmailRepository(pool: pool)
+        verifications = SQLiteVerificationRepository(pool: pool)
     }
 
     /// Copies the database at `source` to a new file at `destination` with SQLite's online

@@ -314,6 +314,51 @@ enum StoreMigrations {
                 CREATE INDEX emails_due ON emails(status, next_attempt);
                 """)
         }
+        // Verify (one-time passwords): services, verifications (the code only hashed) and each send.
+        migrator.registerMigration("v14-verify") { db in
+            try db.execute(sql: """
+                CREATE TABLE verify_services (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    friendly_name TEXT NOT NULL,
+                    code_length INTEGER NOT NULL,
+                    default_locale TEXT NOT NULL,
+                    channel_order TEXT NOT NULL,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL
+                );
+                CREATE INDEX verify_services_by_account ON verify_services(account_sid, date_created);
+
+                CREATE TABLE verifications (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    service_sid TEXT NOT NULL REFERENCES verify_services(sid),
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                    to_address TEXT NOT NULL,
+                    email TEXT,
+                    channel TEXT NOT NULL,
+                    locale TEXT NOT NULL,
+                    custom_friendly_name TEXT,
+                    status TEXT NOT NULL,
+                    code_hash TEXT NOT NULL,
+                    checks INTEGER NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL
+                );
+                CREATE INDEX verifications_pending ON verifications(service_sid, to_address, status);
+
+                CREATE TABLE verification_attempts (
+                    sid TEXT PRIMARY KEY NOT NULL,
+                    verification_sid TEXT NOT NULL REFERENCES verifications(sid),
+                    channel TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    detail TEXT,
+                    date_created DATETIME NOT NULL,
+                    date_updated DATETIME NOT NULL
+                );
+                CREATE INDEX verification_attempts_by_verification ON verification_attempts(verification_sid, date_created);
+                """)
+        }
         return migrator
     }
 }
