@@ -74,8 +74,7 @@ public final class SMSService: Sendable {
         account: AccountSid, from: String, to: String, body: String, statusCallback: String?, statusCallbackMethod: WebhookMethod,
         call: CallSid? = nil
     ) async throws -> MessageRecord {
-        guard let destination = BelgianNumberPlan.normalise(to) else { throw SMSRefusal.invalidTo(to) }
-        guard BelgianNumberPlan.classify(destination)?.type == .mobile else { throw SMSRefusal.notMobile(to) }
+        let destination = try Self.mobile(to)
         guard !body.isEmpty else { throw SMSRefusal.emptyBody }
         guard body.count <= Self.maximumBodyLength else { throw SMSRefusal.bodyTooLong(body.count) }
         guard let owned = BelgianNumberPlan.normalise(from), let number = try await numbers.find(e164: owned),
@@ -89,9 +88,15 @@ public final class SMSService: Sendable {
     public func sendForAccount(account: AccountSid, to: String, body: String, onFinal: @escaping @Sendable (MessageRecord) async -> Void)
         async throws -> MessageRecord
     {
-        guard let destination = BelgianNumberPlan.normalise(to) else { throw SMSRefusal.invalidTo(to) }
-        guard BelgianNumberPlan.classify(destination)?.type == .mobile else { throw SMSRefusal.notMobile(to) }
+        let destination = try Self.mobile(to)
         return try await queue(account: account, to: destination, body: body, statusCallback: nil, statusCallbackMethod: .post, call: nil, onFinal: onFinal)
+    }
+
+    /// `to` as E.164 when it is a Belgian mobile number, the only destinations SMS go to.
+    private static func mobile(_ to: String) throws(SMSRefusal) -> String {
+        guard let destination = BelgianNumberPlan.normalise(to) else { throw .invalidTo(to) }
+        guard BelgianNumberPlan.classify(destination)?.type == .mobile else { throw .notMobile(to) }
+        return destination
     }
 
     private func queue(
@@ -168,7 +173,7 @@ public final class SMSService: Sendable {
     /// number's SMS webhook (its SMS application's URL, or its `SmsUrl`) is told, signed.
     private func receive(_ short: ShortMessage) async -> SMPPStatus {
         let digits = short.destination.address
-        guard let e164 = BelgianNumberPlan.normalise(digits.hasPrefix("+") ? digits : "+" + digits) ?? BelgianNumberPlan.normalise(digits),
+        guard let e164 = BelgianNumberPlan.normalise(digits),
             let number = try? await numbers.find(e164: e164), number.state == .reserved, let account = number.accountSid
         else {
             logger.notice("SMPP: a message to \(digits), which no account holds, was refused")

@@ -122,13 +122,11 @@ struct VerificationDispatcher: Sendable {
         }
         let digits = code.map(String.init).joined(separator: ", ")
         let language = texts.voiceLanguage
-        let texts = VerificationTexts(
-            sms: texts.sms, emailSubject: texts.emailSubject, emailBody: texts.emailBody, voiceIntro: escaped(texts.voiceIntro),
-            voiceAgain: escaped(texts.voiceAgain), voicePressOne: escaped(texts.voicePressOne), voiceLanguage: language)
+        let (intro, again, pressOne) = (escaped(texts.voiceIntro), escaped(texts.voiceAgain), escaped(texts.voicePressOne))
         let xml = """
-            <Response><Say language="\(language)">\(texts.voiceIntro): \(digits).</Say><Pause length="1"/>\
-            <Say language="\(language)">\(texts.voiceAgain): \(digits).</Say>\
-            <Gather numDigits="1" timeout="5" action="\(prefix)after"><Say language="\(language)">\(texts.voicePressOne)</Say></Gather>\
+            <Response><Say language="\(language)">\(intro): \(digits).</Say><Pause length="1"/>\
+            <Say language="\(language)">\(again): \(digits).</Say>\
+            <Gather numDigits="1" timeout="5" action="\(prefix)after"><Say language="\(language)">\(pressOne)</Say></Gather>\
             <Redirect>\(prefix)after</Redirect></Response>
             """
         return try? RCMLDocument(parsing: xml)

@@ -205,7 +205,7 @@ public final class VerifyService: Sendable {
             found = try await current(verificationSid, service: serviceSid)
         } else if let to {
             let address = to.contains("@") ? to : BelgianNumberPlan.normalise(to) ?? to
-            found = try await verifications.pending(to: address, service: serviceSid).flatMap { try? expireIfDue($0) }
+            found = try await current(verifications.pending(to: address, service: serviceSid))
         } else {
             throw VerifyRefusal.invalid("To", "To or VerificationSid is required")
         }
@@ -220,20 +220,17 @@ public final class VerifyService: Sendable {
         return (verification, true)
     }
 
-    /// The verification, marked expired first when its time is up.
     private func current(_ sid: VerificationSid, service: VerifyServiceSid) async throws -> VerificationRecord? {
-        guard let verification = try await verifications.find(sid, service: service) else { return nil }
-        let updated = try expireIfDue(verification)
-        if updated != verification { try await verifications.update(updated) }
-        return updated
+        try await current(verifications.find(sid, service: service))
     }
 
-    private func expireIfDue(_ verification: VerificationRecord) throws -> VerificationRecord {
-        guard verification.status == .pending, verification.expiresAt <= clock.now() else { return verification }
-        var expired = verification
-        expired.status = .expired
-        expired.dateUpdated = clock.now()
-        return expired
+    /// The verification, written as expired first when its time is up.
+    private func current(_ found: VerificationRecord?) async throws -> VerificationRecord? {
+        guard var verification = found, verification.status == .pending, verification.expiresAt <= clock.now() else { return found }
+        verification.status = .expired
+        verification.dateUpdated = clock.now()
+        try await verifications.update(verification)
+        return verification
     }
 
     /// The destination in its stored form and the channels to try, in order: the one asked

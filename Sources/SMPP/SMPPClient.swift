@@ -70,6 +70,16 @@ public actor SMPPClient {
     private var pausedUntil: ContinuousClock.Instant?
     private var backPressureDelay: Duration = .zero
 
+    /// `parley_smpp_submit_responses_total` by status, made once per status seen.
+    private var responseCounters: [SMPPStatus: Counter] = [:]
+
+    private func responses(for status: SMPPStatus) -> Counter {
+        if let counter = responseCounters[status] { return counter }
+        let counter = Counter(label: "parley_smpp_submit_responses_total", dimensions: [("status", status.description)])
+        responseCounters[status] = counter
+        return counter
+    }
+
     private static let shortestBackPressureDelay: Duration = .milliseconds(50)
     private static let longestBackPressureDelay: Duration = .seconds(5)
 
@@ -145,7 +155,7 @@ public actor SMPPClient {
                 throw .outcomeUnknown
             }
             releaseWindowSlot()
-            Metrics.Counter(label: "parley_smpp_submit_responses_total", dimensions: [("status", response.status.description)]).increment()
+            responses(for: response.status).increment()
             if response.status == .ok, case .submitSMResp(let messageID) = response.body {
                 backPressureDelay = .zero
                 return messageID
@@ -274,8 +284,10 @@ public actor SMPPClient {
 
     // MARK: Requests
 
-    private func request(_ frame: ByteBuffer, sequence: UInt32) async throws -> SMPPPDU {
-        guard let channel, bound else { throw LinkLost() }
+    /// Sends `frame` and waits for its response. A submit_sm needs the bind up; the bind
+    /// itself (`requireBind` false) needs only the connection.
+    private func request(_ frame: ByteBuffer, sequence: UInt32, requireBind: Bool = true) async throws -> SMPPPDU {
+        guard let channel, bound || !requireBind else { throw LinkLost() }
         return try await withCheckedThrowingContinuation { continuation in
             pending[sequence] = Pending(deadline: clock.now + configuration.responseTimeout, continuation: continuation)
             channel.writeAndFlush(frame, promise: nil)
@@ -284,14 +296,10 @@ public actor SMPPClient {
 
     /// A request sent before the bind is up (the bind itself).
     private func requestOnLink(_ body: SMPPPDU.Body) async throws -> SMPPPDU {
-        guard let channel else { throw LinkLost() }
         let sequence = takeSequence()
         var frame = ByteBuffer()
         try SMPPPDU(sequenceNumber: sequence, body: body).encode(into: &frame)
-        return try await withCheckedThrowingContinuation { continuation in
-            pending[sequence] = Pending(deadline: clock.now + configuration.responseTimeout, continuation: continuation)
-            channel.writeAndFlush(frame, promise: nil)
-        }
+        return try await request(frame, sequence: sequence, requireBind: false)
     }
 
     private func write(_ pdu: SMPPPDU) {

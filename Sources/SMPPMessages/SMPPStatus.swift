@@ -24,12 +24,13 @@ public struct SMPPStatus: RawRepresentable, Hashable, Sendable, CustomStringConv
     public var isBackPressure: Bool { self == .messageQueueFull || self == .throttled }
 
     public var description: String {
-        let names: [UInt32: String] = [
-            0x00: "ESME_ROK", 0x01: "ESME_RINVMSGLEN", 0x02: "ESME_RINVCMDLEN", 0x03: "ESME_RINVCMDID",
-            0x04: "ESME_RINVBNDSTS", 0x05: "ESME_RALYBND", 0x08: "ESME_RSYSERR", 0x0B: "ESME_RINVDSTADR",
-            0x0D: "ESME_RBINDFAIL", 0x0E: "ESME_RINVPASWD", 0x0F: "ESME_RINVSYSID", 0x14: "ESME_RMSGQFUL",
-            0x58: "ESME_RTHROTTLED",
-        ]
-        return names[rawValue] ?? "0x" + String(rawValue, radix: 16, uppercase: true)
+        Self.names[rawValue] ?? "0x" + String(rawValue, radix: 16, uppercase: true)
     }
+
+    private static let names: [UInt32: String] = [
+        0x00: "ESME_ROK", 0x01: "ESME_RINVMSGLEN", 0x02: "ESME_RINVCMDLEN", 0x03: "ESME_RINVCMDID",
+        0x04: "ESME_RINVBNDSTS", 0x05: "ESME_RALYBND", 0x08: "ESME_RSYSERR", 0x0B: "ESME_RINVDSTADR",
+        0x0D: "ESME_RBINDFAIL", 0x0E: "ESME_RINVPASWD", 0x0F: "ESME_RINVSYSID", 0x14: "ESME_RMSGQFUL",
+        0x58: "ESME_RTHROTTLED",
+    ]
 }
