@@ -12,8 +12,8 @@ public final class MediaSession: Sendable {
     let loop: MediaLoop
     private let ports: RTPPortPool
     private let continuation: AsyncStream<MediaEvent>.Continuation
-    /// The session's audio rate (16 kHz once it speaks Opus): what `play` is given at 8 kHz
-    /// is converted to it here, off the media loop.
+    /// The session's audio rate (16 kHz once it speaks Opus): what `play` is given at another
+    /// rate is converted to it here, off the media loop.
     private let rate = Atomic<Int>(8000)
     private let closed = Atomic<Bool>(false)
 
@@ -36,10 +36,15 @@ public final class MediaSession: Sendable {
         loop.execute { [core] in core.value.start(parameters) }
     }
 
-    /// Plays 8 kHz mono samples `loops` times (0: until stopped); `.playbackFinished` at the end.
-    public func play(_ samples: [Int16], loops: Int = 1) {
+    /// The rate the session's audio runs at now: 8 kHz, or 16 kHz for Opus. Audio made for
+    /// it (speech synthesised at this rate) keeps its whole band.
+    public var sampleRate: Int { rate.load(ordering: .relaxed) }
+
+    /// Plays mono samples at `sampleRate` Hz `loops` times (0: until stopped);
+    /// `.playbackFinished` at the end.
+    public func play(_ samples: [Int16], sampleRate: Int = 8000, loops: Int = 1) {
         let rate = rate.load(ordering: .relaxed)
-        let audio = rate == 8000 ? samples : Resampler.convert(samples, from: 8000, to: rate)
+        let audio = rate == sampleRate ? samples : Resampler.convert(samples, from: sampleRate, to: rate)
         loop.execute { [core] in core.value.play(audio, loops: loops) }
     }
 

@@ -15,6 +15,8 @@ struct VerificationDispatcher: Sendable {
     let documents: InternalDocuments
     /// The operator's number verification calls come from; nil: no call channel.
     let callerID: String?
+    /// How long a code is valid, which the e-mail says.
+    let codeLifetime: TimeInterval
     let clock: any WallClock
     let logger: Logger
 
@@ -53,7 +55,8 @@ struct VerificationDispatcher: Sendable {
     }
 
     private func send(_ attempt: VerificationAttempt, of verification: VerificationRecord, code: String, name: String) async -> Outcome {
-        let texts = VerificationTexts.texts(locale: verification.locale, code: code, name: name)
+        let minutes = Int((codeLifetime / 60).rounded(.up))
+        let texts = VerificationTexts.texts(locale: verification.locale, code: code, name: name, minutes: minutes)
         let (outcomes, report) = AsyncStream<Outcome>.makeStream()
         // Whatever has not failed by the code's expiry has done its job.
         let expiry = Task { [clock] in

@@ -66,7 +66,7 @@ public final class VerifyService: Sendable {
         self.clock = clock
         dispatcher = VerificationDispatcher(
             verifications: verifications, sms: sms, email: email, calls: calls, documents: fetcher.internalDocuments,
-            callerID: configuration.callerID, clock: clock, logger: logger)
+            callerID: configuration.callerID, codeLifetime: configuration.codeLifetime, clock: clock, logger: logger)
         perAccount = SlidingWindowLimit(limit: configuration.verificationsPerAccountPerMinute, window: 60)
         perSource = SlidingWindowLimit(limit: configuration.verificationsPerSourcePerMinute, window: 60)
     }

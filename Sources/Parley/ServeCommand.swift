@@ -109,6 +109,10 @@ struct ServeCommand: AsyncParsableCommand {
     var emailFrom: String?
     @Option(help: "The operator's number that verification calls (Verify's call channel) come from (PARLEY_VERIFY_CALLER_ID; default none: no call channel).")
     var verifyCallerId: String?
+    @Option(help: "Minutes a one-time password stays valid (PARLEY_VERIFY_CODE_LIFETIME; default 10).")
+    var verifyCodeLifetime: String?
+    @Option(help: "Verifications a minute each account, and each source address, may ask for; more get 429 (PARLEY_VERIFY_RATE; default 600).")
+    var verifyRate: String?
     @Flag(help: .hidden)
     var testClock = false
 
@@ -133,7 +137,8 @@ struct ServeCommand: AsyncParsableCommand {
                     messaging: .init(
                         smpp: smpp, systemID: smppSystemId, password: smppPassword, systemType: smppSystemType, window: smppWindow,
                         sender: smsSender, rate: smsRate, smtp: smtp, smtpUsername: smtpUsername, smtpPassword: smtpPassword,
-                        emailFrom: emailFrom, verifyCallerID: verifyCallerId)),
+                        emailFrom: emailFrom, verifyCallerID: verifyCallerId, verifyCodeLifetime: verifyCodeLifetime,
+                        verifyRate: verifyRate)),
                 environment: environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

@@ -4,7 +4,8 @@ import Store
 
 /// The messaging side of `parley serve`: the SMSC to bind to and the mail relay (without them,
 /// accepted messages wait in their queue until one is configured), the shared SMS sender, each
-/// account's sending rate, and the address e-mail leaves from.
+/// account's sending rate, the address e-mail leaves from, and Smart 2FA's caller ID, code
+/// lifetime and rate.
 public struct MessagingSettings: Sendable, Equatable {
     public struct SMSC: Sendable, Equatable {
         public var host: String
@@ -31,17 +32,24 @@ public struct MessagingSettings: Sendable, Equatable {
     public var emailFrom: String
     /// The operator's number verification calls come from (E.164); nil: no call channel.
     public var verifyCallerID: String?
+    /// How long a one-time password is valid.
+    public var verifyCodeLifetimeMinutes: Int
+    /// Verifications a minute one account, and one source address, may ask for.
+    public var verifyRatePerMinute: Int
 
     /// The values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {
-        public var smpp, systemID, password, systemType, window, sender, rate, smtp, smtpUsername, smtpPassword, emailFrom, verifyCallerID: String?
+        public var smpp, systemID, password, systemType, window, sender, rate, smtp, smtpUsername, smtpPassword, emailFrom: String?
+        public var verifyCallerID, verifyCodeLifetime, verifyRate: String?
 
         public init(
             smpp: String? = nil, systemID: String? = nil, password: String? = nil, systemType: String? = nil, window: String? = nil,
             sender: String? = nil, rate: String? = nil, smtp: String? = nil, smtpUsername: String? = nil, smtpPassword: String? = nil,
-            emailFrom: String? = nil, verifyCallerID: String? = nil
+            emailFrom: String? = nil, verifyCallerID: String? = nil, verifyCodeLifetime: String? = nil, verifyRate: String? = nil
         ) {
             self.verifyCallerID = verifyCallerID
+            self.verifyCodeLifetime = verifyCodeLifetime
+            self.verifyRate = verifyRate
             self.smtp = smtp
             self.smtpUsername = smtpUsername
             self.smtpPassword = smtpPassword
@@ -79,6 +87,16 @@ public struct MessagingSettings: Sendable, Equatable {
         } else {
             verifyCallerID = nil
         }
+        let lifetime = pick(flags.verifyCodeLifetime, "PARLEY_VERIFY_CODE_LIFETIME") ?? "10"
+        guard let minutes = Int(lifetime), (1...1440).contains(minutes) else {
+            throw ConfigurationError.invalid(option: "--verify-code-lifetime", reason: "'\(lifetime)' is not 1 to 1440 minutes")
+        }
+        verifyCodeLifetimeMinutes = minutes
+        let verifyRate = pick(flags.verifyRate, "PARLEY_VERIFY_RATE") ?? "600"
+        guard let perMinute = Int(verifyRate), (1...1_000_000).contains(perMinute) else {
+            throw ConfigurationError.invalid(option: "--verify-rate", reason: "'\(verifyRate)' is not a number of verifications a minute above 0")
+        }
+        verifyRatePerMinute = perMinute
         if let address = pick(flags.smtp, "PARLEY_SMTP") {
             guard let hostPort = HostPort(address), let port = hostPort.port else {
                 throw ConfigurationError.invalid(option: "--smtp", reason: "'\(address)' is not HOST:PORT")

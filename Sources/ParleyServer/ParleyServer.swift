@@ -207,7 +207,11 @@ public struct ParleyServer: Sendable {
             endpoint: endpoint, trunkRegistration: registration, health: health,
             logger: logger)
         let verify = VerifyService(
-            configuration: .init(callerID: configuration.messaging.verifyCallerID), verifications: store.verifications, sms: sms, email: email,
+            configuration: .init(
+                codeLifetime: TimeInterval(configuration.messaging.verifyCodeLifetimeMinutes * 60),
+                verificationsPerAccountPerMinute: configuration.messaging.verifyRatePerMinute,
+                verificationsPerSourcePerMinute: configuration.messaging.verifyRatePerMinute, callerID: configuration.messaging.verifyCallerID),
+            verifications: store.verifications, sms: sms, email: email,
             calls: outbound, fetcher: fetcher, clock: clock, logger: Logger(label: "parley.verify"))
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,

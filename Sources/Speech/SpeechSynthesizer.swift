@@ -5,7 +5,8 @@ import Media
 import Metrics
 import Synchronization
 
-/// Text-to-speech through espeak-ng's C library, giving 8 kHz samples for `<Say>`. espeak-ng
+/// Text-to-speech through espeak-ng's C library, giving 8 kHz samples for `<Say>` (16 kHz for a
+/// wideband call, whose callers then hear the consonants a narrow band loses). espeak-ng
 /// keeps global state, so every synthesis runs on one serial queue of its own, never on a
 /// media loop; results are kept by text, voice and language, so a repeated prompt costs
 /// nothing.
@@ -47,10 +48,10 @@ public final class SpeechSynthesizer: Sendable {
         return voice == .woman ? name + "+f3" : name
     }
 
-    /// `text` spoken at 8 kHz.
-    public func speak(_ text: String, voice: Voice = .man, language: String = "en") async throws(Failure) -> [Int16] {
+    /// `text` spoken at `sampleRate` Hz (8 or 16 kHz).
+    public func speak(_ text: String, voice: Voice = .man, language: String = "en", sampleRate outputRate: Int = 8000) async throws(Failure) -> [Int16] {
         guard let name = Self.voiceName(language: language, voice: voice) else { throw .unknownLanguage(language) }
-        let key = "\(name)|\(text)"
+        let key = "\(name)|\(outputRate)|\(text)"
         if let cached = cache.withLock({ $0[key] }) { return cached }
         let started = ContinuousClock.now
         defer { Timer(label: "parley_tts_duration_seconds").record(duration: .now - started) }
@@ -64,7 +65,8 @@ public final class SpeechSynthesizer: Sendable {
                     espeak_Synth(pointer, strlen(pointer) + 1, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, unmanaged.toOpaque())
                 }
                 unmanaged.release()
-                continuation.resume(returning: Self.trimmingLeadingSilence(Resampler.convert(sink.samples, from: rate, to: 8000)))
+                let converted = Resampler.convert(sink.samples, from: rate, to: outputRate)
+                continuation.resume(returning: Self.trimmingLeadingSilence(converted, sampleRate: outputRate))
             }
         }
         cache.withLock { cache in
@@ -78,9 +80,9 @@ public final class SpeechSynthesizer: Sendable {
 extension SpeechSynthesizer {
     /// espeak-ng starts each utterance with tens of milliseconds of silence: dropped, keeping
     /// 5 ms before the first sound, so speech starts as soon as the verb does.
-    static func trimmingLeadingSilence(_ samples: [Int16]) -> [Int16] {
+    static func trimmingLeadingSilence(_ samples: [Int16], sampleRate: Int) -> [Int16] {
         guard let first = samples.firstIndex(where: { abs(Int($0)) > 64 }) else { return samples }
-        return Array(samples[max(0, first - 40)...])
+        return Array(samples[max(0, first - sampleRate / 200)...])
     }
 }
 

@@ -35,8 +35,9 @@ extension RCMLLeg {
                 guard let samples = await samples(of: play, documentURL: documentURL) else { return nil }
                 take(await playUntilDone(samples, loops: play.loop, stoppedBy: interrupts))
             case .say(let say):
-                guard let samples = await speech(say, documentURL: documentURL) else { return nil }
-                take(await playUntilDone(samples, loops: say.loop, stoppedBy: interrupts))
+                let rate = session.sampleRate
+                guard let samples = await speech(say, sampleRate: rate, documentURL: documentURL) else { return nil }
+                take(await playUntilDone(samples, sampleRate: rate, loops: say.loop, stoppedBy: interrupts))
             case .pause(let seconds):
                 let deadline = ContinuousClock.now + .seconds(seconds)
                 while digits.isEmpty, !spoke, ContinuousClock.now < deadline, let event = await nextEvent(timeout: deadline - .now, keysOnly: true) {

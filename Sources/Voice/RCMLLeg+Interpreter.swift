@@ -57,8 +57,9 @@ extension RCMLLeg {
     private func applicationError() async {
         guard !Task.isCancelled else { return }
         await answer()
-        if let speech = runtime.speech, let samples = try? await speech.speak(Self.applicationErrorText, voice: .woman, language: "en") {
-            await playUntilDone(samples, loops: 1)
+        let rate = session.sampleRate
+        if let speech = runtime.speech, let samples = try? await speech.speak(Self.applicationErrorText, voice: .woman, language: "en", sampleRate: rate) {
+            await playUntilDone(samples, sampleRate: rate, loops: 1)
         }
         endUnlessCancelled()
     }
@@ -85,8 +86,9 @@ extension RCMLLeg {
                 await playUntilDone(samples, loops: play.loop)
             case .say(let say):
                 await answer()
-                guard let samples = await speech(say, documentURL: documentURL) else { return nil }
-                await playUntilDone(samples, loops: say.loop)
+                let rate = session.sampleRate
+                guard let samples = await speech(say, sampleRate: rate, documentURL: documentURL) else { return nil }
+                await playUntilDone(samples, sampleRate: rate, loops: say.loop)
             case .dial(let dial):
                 switch await self.dial(dial, documentURL: documentURL) {
                 case .proceed: continue
@@ -138,12 +140,12 @@ extension RCMLLeg {
         return nil
     }
 
-    /// Plays samples to the end; the first event `stoppedBy` accepts (a key, the caller
-    /// speaking) stops it and is returned.
+    /// Plays samples (at `sampleRate` Hz) to the end; the first event `stoppedBy` accepts (a
+    /// key, the caller speaking) stops it and is returned.
     @discardableResult
-    func playUntilDone(_ samples: [Int16], loops: Int, stoppedBy stops: (MediaEvent) -> Bool = { _ in false }) async -> MediaEvent? {
+    func playUntilDone(_ samples: [Int16], sampleRate: Int = 8000, loops: Int, stoppedBy stops: (MediaEvent) -> Bool = { _ in false }) async -> MediaEvent? {
         inbox.mailbox.removeAll()
-        session.play(samples, loops: loops)
+        session.play(samples, sampleRate: sampleRate, loops: loops)
         while let event = await nextEvent(timeout: nil, keysOnly: false) {
             if event == .playbackFinished { return nil }
             if stops(event) {
@@ -169,8 +171,9 @@ extension RCMLLeg {
         }
     }
 
-    /// The speech of a Say verb; a failure (no synthesizer) is a Notification and ends the call.
-    func speech(_ say: RCMLVerb.Say, documentURL: String) async -> [Int16]? {
+    /// The speech of a Say verb at `sampleRate` Hz (the session's, so a wideband caller hears
+    /// it wideband); a failure (no synthesizer) is a Notification and ends the call.
+    func speech(_ say: RCMLVerb.Say, sampleRate: Int, documentURL: String) async -> [Int16]? {
         let limit = await runtime.admission.sayCharacters(for: record.accountSid)
         guard say.text.count <= limit else {
             await runtime.fetcher.notify(
@@ -181,7 +184,7 @@ extension RCMLLeg {
         }
         do {
             guard let speech = runtime.speech else { throw SpeechSynthesizer.Failure.unavailable }
-            return try await speech.speak(say.text, voice: say.voice, language: say.language)
+            return try await speech.speak(say.text, voice: say.voice, language: say.language, sampleRate: sampleRate)
         } catch {
             await runtime.fetcher.notify(code: 13520, message: "Say failed: \(error)", url: documentURL, account: record.accountSid, call: record.sid)
             endUnlessCancelled()

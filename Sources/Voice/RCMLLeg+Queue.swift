@@ -113,8 +113,9 @@ extension RCMLLeg {
             guard !Task.isCancelled else { return .stopped }
             switch verb {
             case .say(let say):
-                guard let samples = await speech(say, documentURL: documentURL) else { return .stopped }
-                await playUntilDone(samples, loops: say.loop)
+                let rate = session.sampleRate
+                guard let samples = await speech(say, sampleRate: rate, documentURL: documentURL) else { return .stopped }
+                await playUntilDone(samples, sampleRate: rate, loops: say.loop)
             case .play(let play):
                 guard let samples = await samples(of: play, documentURL: documentURL) else { return .stopped }
                 await playUntilDone(samples, loops: play.loop)

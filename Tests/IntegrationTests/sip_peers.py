@@ -114,7 +114,7 @@ def digest(login, password, realm, nonce, uri, algorithm="MD5", nc=1, method="RE
 
 def start_baresip(parley, login, password, regint=600, commands=(), answermode="manual", sip_trace=False, transport="udp",
                   mediaenc=None, codecs=("g711",), dump_dir=None, tone_hz=440, launcher=(), local_address=SOFTPHONE_ADDRESS,
-                  registrar=None, cafile=None, certificate=None):
+                  registrar=None, cafile=None, certificate=None, sip_port=None):
     """baresip registering as a Client (and running `commands`, e.g. a dial, once it is
     ready; answering calls itself with answermode="auto"; writing every SIP message to its
     log with sip_trace; offering the codec modules `codecs`; with dump_dir, writing what it
@@ -122,12 +122,13 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
     or silence for 0; run through `launcher`, e.g. in a network namespace, on `local_address`,
     registering at `registrar` (host:port, Parley's SIP port on loopback by default), trusting
     the CA in `cafile` for TLS and listening for TLS, on the port above its SIP port, with
-    `certificate` (certificate and key in one PEM file)); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
+    `certificate` (certificate and key in one PEM file); listening on `sip_port`, a free one by
+    default); returns (process, log path). baresip also binds the port above its SIP port (TLS); when another program holds
     it, it starts again on another port."""
     for _ in range(5):
         process, log_path = _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc,
                                           codecs, dump_dir, tone_hz, launcher, local_address,
-                                          registrar or f"127.0.0.1:{parley.sip_port}", cafile, certificate)
+                                          registrar or f"127.0.0.1:{parley.sip_port}", cafile, certificate, sip_port)
         time.sleep(0.5)
         if "Address already in use" not in open(log_path).read():
             return process, log_path
@@ -137,9 +138,9 @@ def start_baresip(parley, login, password, regint=600, commands=(), answermode="
 
 
 def _baresip_once(parley, login, password, regint, commands, answermode, sip_trace, transport, mediaenc, codecs, dump_dir, tone_hz,
-                  launcher, local_address, registrar, cafile, certificate):
+                  launcher, local_address, registrar, cafile, certificate, sip_port):
     config_dir = tempfile.mkdtemp(prefix="baresip-")
-    port = free_port()
+    port = sip_port or free_port()
     source = os.path.join(config_dir, "tone.wav")
     # baresip's aufile source must have the codec's rate and channels: 8 kHz mono for G.711, 48 kHz stereo for Opus.
     rate, channels = (48000, 2) if "opus" in codecs else (8000, 1)

@@ -141,7 +141,9 @@ def test_bad_configuration_is_refused_with_the_option_named(fresh_parley):
     server = fresh_parley()
     for args, option in ((["--rtp-ports", "30000-20000"], "--rtp-ports"),
                          (["--trunk", "http://x"], "--trunk"),
-                         (["--log-level", "loud"], "--log-level")):
+                         (["--log-level", "loud"], "--log-level"),
+                     (["--verify-code-lifetime", "0"], "--verify-code-lifetime"),
+                     (["--verify-rate", "many"], "--verify-rate")):
         result = subprocess.run([PARLEY_BIN, "serve", "--data-dir", server.data_dir, *args],
                                 capture_output=True, text=True, timeout=60, env=server.env)
         assert result.returncode != 0

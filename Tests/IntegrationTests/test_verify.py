@@ -1,17 +1,21 @@
 """Smart 2FA with Twilio Verify v2's shape, driven by the twilio library with its Verify base
 URL pointed at Parley: codes by SMS (the Net::SMPP SMSC), e-mail (aiosmtpd) and voice call
-(SIPp as the carrier), fallback from a failed SMS to a busy callee to e-mail with the same
-code, checks approved once, expiry, and the limits on sends and checks."""
+(SIPp as the carrier, or baresip answering and recording, the code then recognised by
+pocketsphinx), fallback from a failed SMS to a busy callee to e-mail with the same code,
+checks approved once, expiry, and the limits on sends and checks."""
+import glob
 import os
 import re
 import subprocess
+import wave
 
+import numpy
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from conftest import CARRIER_HOST, make_parley
 from mail_server import MailServer
-from sip_peers import FIXTURES, wait_for
+from sip_peers import FIXTURES, start_baresip, stop, wait_for
 from smsc import SMSC
 
 OPERATOR_NUMBER = "+3222060700"
@@ -148,6 +152,31 @@ def test_codes_expire_after_ten_minutes(verify_parley, peers):
     assert api.services(service.sid).verifications(verification.sid).fetch().status == "expired"
 
 
+def test_the_operator_sets_the_code_lifetime_and_the_rate(peers):
+    _, relay = peers
+    server = make_parley()
+    server.start(extra_args=("--test-clock", *relay.parley_args(), "--verify-code-lifetime", "2", "--verify-rate", "3"))
+    try:
+        api = verify(server)
+        service = api.services.create(friendly_name="Short")
+        verification = api.services(service.sid).verifications.create(to="short@example.com", channel="email")
+        assert wait_for(lambda: relay.received("short@example.com"), timeout=30)
+        text = relay.received("short@example.com")[-1]["message"].get_content()
+        assert "It expires in 2 minutes." in text, text
+        for index in range(2):
+            api.services(service.sid).verifications.create(to=f"short{index}@example.com", channel="email")
+        with pytest.raises(TwilioRestException) as too_many:
+            api.services(service.sid).verifications.create(to="short9@example.com", channel="email")
+        assert too_many.value.status == 429 and too_many.value.code == 20429
+        server.advance_clock(121)
+        with pytest.raises(TwilioRestException) as expired:
+            api.services(service.sid).verification_checks.create(to="short@example.com", code=re.search(r"(\d{6})", text).group(1))
+        assert expired.value.status == 404
+        assert api.services(service.sid).verifications(verification.sid).fetch().status == "expired"
+    finally:
+        assert server.stop() == 0
+
+
 def test_bad_requests_name_what_is_wrong(verify_parley):
     api = verify(verify_parley)
     service = api.services.create(friendly_name="Errors")
@@ -169,3 +198,62 @@ def test_bad_requests_name_what_is_wrong(verify_parley):
     with pytest.raises(TwilioRestException) as missing:
         api.services("VA" + "0" * 32).fetch()
     assert missing.value.status == 404
+
+
+
+DIGITS = "zero one two three four five six seven eight nine".split()
+
+
+def recognised_codes(recording, workdir, name, length):
+    """The codes pocketsphinx (its batch decoder, the en-US model) hears in baresip's recording
+    of the call, with a grammar of what the call says around `length` digits: one code for
+    each time it is read out (the digits after each "is"). The recording is Opus at 48 kHz, two channels; the recogniser
+    wants 16 kHz mono, and what Parley sends over Opus has nothing above 8 kHz to fold back."""
+    with wave.open(recording) as heard:
+        channels, frames = heard.getnchannels(), heard.readframes(heard.getnframes())
+        assert heard.getframerate() == 48000
+    samples = numpy.frombuffer(frames, dtype="<i2").reshape(-1, channels).mean(axis=1)[::3].astype("<i2")
+    with wave.open(os.path.join(workdir, "call.wav"), "wb") as call:
+        call.setnchannels(1)
+        call.setsampwidth(2)
+        call.setframerate(16000)
+        call.writeframes(samples.tobytes())
+    code = " ".join(["<digit>"] * length)
+    with open(os.path.join(workdir, "call.gram"), "w") as grammar:
+        grammar.write(f"#JSGF V1.0;\ngrammar otp;\npublic <call> = your {name} verification code is {code} again your code is {code} "
+                      f"press one to hear it again;\n<digit> = {' | '.join(DIGITS)};\n")
+    with open(os.path.join(workdir, "call.ctl"), "w") as control:
+        control.write("call\n")
+    model = "/usr/share/pocketsphinx/model/en-us"
+    subprocess.run(["pocketsphinx_batch", "-ctl", os.path.join(workdir, "call.ctl"), "-cepdir", workdir, "-cepext", ".wav",
+                    "-adcin", "yes", "-adchdr", "44", "-cmn", "current", "-jsgf", os.path.join(workdir, "call.gram"),
+                    "-hmm", f"{model}/en-us", "-dict", f"{model}/cmudict-en-us.dict", "-hyp", os.path.join(workdir, "call.hyp"),
+                    "-logfn", os.path.join(workdir, "pocketsphinx.log")], check=True, timeout=120)
+    words = open(os.path.join(workdir, "call.hyp")).read().split()
+    codes = []
+    for position in (index + 1 for index, word in enumerate(words) if word == "is"):
+        codes.append("".join(str(DIGITS.index(word)) for word in words[position:position + length]))
+    return codes
+
+
+def test_a_voice_code_recorded_by_the_callee_is_recognised_and_approved(verify_parley, tmp_path):
+    """baresip answers as the callee over Opus, so what it records is wideband, and writes the
+    call down; pocketsphinx recognises the code in it, and that code is approved."""
+    api = verify(verify_parley)
+    service = api.services.create(friendly_name="Parley", code_length=6)
+    callee, log = start_baresip(verify_parley, "+3222060798", "unused", regint=0, answermode="auto", tone_hz=0, codecs=("opus",),
+                                dump_dir=str(tmp_path), local_address=CARRIER_HOST,
+                                registrar=f"{CARRIER_HOST}:{verify_parley.trunk_port}", sip_port=verify_parley.trunk_port)
+    try:
+        verification = api.services(service.sid).verifications.create(to="+3222060798", channel="call", locale="en")
+        [call] = verify_parley.client().calls.list(to="+3222060798")
+        # Parley ends the call once the offer to hear the code again has gone unanswered.
+        assert wait_for(lambda: verify_parley.client().calls(call.sid).fetch().status == "completed", timeout=60), open(log).read()[-3000:]
+    finally:
+        stop(callee)
+    assert api.services(service.sid).verifications(verification.sid).fetch().send_code_attempts[0]["outcome"] == "delivered"
+    [recording] = glob.glob(str(tmp_path / "dump-*-dec.wav"))
+    first, second = recognised_codes(recording, str(tmp_path), "parley", 6)
+    assert first == second, (first, second)
+    check = api.services(service.sid).verification_checks.create(to="+3222060798", code=first)
+    assert check.status == "approved", first

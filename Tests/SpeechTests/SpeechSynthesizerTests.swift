@@ -60,6 +60,40 @@ struct SpeechSynthesizerTests {
         #expect(keys == "", "talk-off after \(seconds) s of speech")
     }
 
+    @Test("at 16 kHz speech keeps the band above 4 kHz (the s of six and seven) that 8 kHz loses")
+    func wideband() async throws {
+        let synthesizer = try #require(Self.synthesizer)
+        let wide = try await synthesizer.speak("six, seven", sampleRate: 16000)
+        let narrow = try await synthesizer.speak("six, seven", sampleRate: 8000)
+        let (wideSeconds, narrowSeconds) = (Double(wide.count) / 16000, Double(narrow.count) / 8000)
+        // The same speech: only the leading trim differs, the narrow one starting later, where
+        // its faint s first rises above the threshold.
+        #expect(wideSeconds - narrowSeconds >= 0 && wideSeconds - narrowSeconds < 0.1, "\(wideSeconds) s against \(narrowSeconds) s")
+        let narrowHeardWide = Resampler.convert(narrow, from: 8000, to: 16000)
+        #expect(highBandShare(wide, rate: 16000) > 0.02, "\(highBandShare(wide, rate: 16000))")
+        #expect(highBandShare(narrowHeardWide, rate: 16000) < 0.002, "\(highBandShare(narrowHeardWide, rate: 16000))")
+    }
+
+    /// The share of the energy above 4 kHz, from a plain DFT of 256-sample frames.
+    func highBandShare(_ samples: [Int16], rate: Int) -> Double {
+        let size = 256
+        var (high, total) = (0.0, 0.0)
+        for start in stride(from: 0, to: samples.count - size, by: size) {
+            for bin in 1..<(size / 2) {
+                var (re, im) = (0.0, 0.0)
+                for n in 0..<size {
+                    let angle = 2 * Double.pi * Double(bin * n) / Double(size)
+                    re += Double(samples[start + n]) * cos(angle)
+                    im -= Double(samples[start + n]) * sin(angle)
+                }
+                let power = re * re + im * im
+                total += power
+                if bin * rate / size >= 4000 { high += power }
+            }
+        }
+        return high / max(total, 1)
+    }
+
     @Test("a language Parley does not speak is refused by name")
     func unknownLanguage() async throws {
         let synthesizer = try #require(Self.synthesizer)
