@@ -199,15 +199,17 @@ actor SMSOutbox {
                 return
             }
         }
-        do {
-            try await messages.recordParts(ids, of: message.sid)
-        } catch {
-            logger.error("could not record the parts of \(message.sid): \(error)")
-        }
         message.status = .sent
         message.dateSent = clock.now()
         message.dateUpdated = message.dateSent!
-        let saved = await save(message)
+        let saved: Bool
+        do {
+            try await messages.recordSent(message, parts: ids)
+            saved = true
+        } catch {
+            logger.error("could not write \(message.sid) as sent: \(error)")
+            saved = false
+        }
         release(ids)
         if saved { await reporter.report(message) }
     }

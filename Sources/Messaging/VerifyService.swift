@@ -143,39 +143,29 @@ public final class VerifyService: Sendable {
         if let email, !email.isEmpty, !MailMessage.isValidAddress(email) { throw VerifyRefusal.invalid("Email", "'\(email)' is not an e-mail address") }
         let now = clock.now()
         guard perSource.take(source, now: now), perAccount.take(account.rawValue, now: now) else { throw VerifyRefusal.tooManyRequests }
-        guard try await verifications.attemptCount(to: to, since: now.addingTimeInterval(-configuration.sendWindow)) < configuration.sendsPerDestination
-        else { throw VerifyRefusal.tooManySends }
         let code = Self.code(length: service.codeLength)
-        var verification: VerificationRecord
-        if var pending = try await verifications.pending(to: to, service: serviceSid), pending.expiresAt > now {
-            pending.codeHash = Self.hash(code, of: pending.sid)
-            pending.expiresAt = now.addingTimeInterval(configuration.codeLifetime)
-            pending.dateUpdated = now
-            try await verifications.update(pending)
-            verification = pending
-        } else {
-            let sid = VerificationSid.generate()
-            verification = VerificationRecord(
-                sid: sid, serviceSid: serviceSid, accountSid: account, to: to, email: email.flatMap { $0.isEmpty ? nil : $0 }, channel: channel,
-                locale: locale, customFriendlyName: customFriendlyName, status: .pending, codeHash: Self.hash(code, of: sid), checks: 0,
-                expiresAt: now.addingTimeInterval(configuration.codeLifetime), dateCreated: now, dateUpdated: now)
-            try await verifications.insert(verification)
-        }
-        let first = VerificationAttempt(
-            sid: .generate(), verificationSid: verification.sid, channel: channels[0], outcome: .sending, detail: nil, dateCreated: now,
-            dateUpdated: now)
-        try await verifications.insertAttempt(first)
+        let fresh = VerificationRecord(
+            sid: .generate(), serviceSid: serviceSid, accountSid: account, to: to, email: email.flatMap { $0.isEmpty ? nil : $0 },
+            channel: channel, locale: locale, customFriendlyName: customFriendlyName, status: .pending, codeHash: "", checks: 0,
+            expiresAt: now.addingTimeInterval(configuration.codeLifetime), dateCreated: now, dateUpdated: now)
+        let attemptSid = VerificationAttemptSid.generate()
+        guard
+            let (verification, attempts) = try await verifications.start(
+                fresh, codeHash: { Self.hash(code, of: $0) }, attemptSid: attemptSid, channel: channels[0],
+                sendLimit: configuration.sendsPerDestination, since: now.addingTimeInterval(-configuration.sendWindow)),
+            let first = attempts.first(where: { $0.sid == attemptSid })
+        else { throw VerifyRefusal.tooManySends }
         let name = customFriendlyName ?? service.friendlyName
-        let started = verification
-        Task { [dispatcher] in await dispatcher.run(started, code: code, name: name, first: first, channels: channels) }
-        return (verification, try await verifications.attempts(of: verification.sid))
+        Task { [dispatcher] in await dispatcher.run(verification, code: code, name: name, first: first, channels: channels) }
+        return (verification, attempts)
     }
 
     public func verification(account: AccountSid, serviceSid: VerifyServiceSid, sid: VerificationSid) async throws
         -> (VerificationRecord, [VerificationAttempt])
     {
-        _ = try await service(account: account, sid: serviceSid)
-        guard let verification = try await current(sid, service: serviceSid) else { throw VerifyRefusal.notFound }
+        let now = clock.now()
+        guard let (verification, _) = try await verifications.modify(.sid(sid), service: serviceSid, account: account, change: { Self.expire(&$0, now: now) })
+        else { throw VerifyRefusal.notFound }
         return (verification, try await verifications.attempts(of: sid))
     }
 
@@ -183,54 +173,64 @@ public final class VerifyService: Sendable {
     public func update(account: AccountSid, serviceSid: VerifyServiceSid, sid: VerificationSid, status: VerificationStatus) async throws
         -> (VerificationRecord, [VerificationAttempt])
     {
-        _ = try await service(account: account, sid: serviceSid)
         guard status == .canceled || status == .approved else { throw VerifyRefusal.invalid("Status", "must be canceled or approved") }
-        guard var verification = try await current(sid, service: serviceSid), verification.status == .pending else {
-            throw VerifyRefusal.notFound
+        let now = clock.now()
+        let changed = try await verifications.modify(.sid(sid), service: serviceSid, account: account) { verification in
+            Self.expire(&verification, now: now)
+            guard verification.status == .pending else { return false }
+            verification.status = status
+            verification.dateUpdated = now
+            return true
         }
-        verification.status = status
-        verification.dateUpdated = clock.now()
-        try await verifications.update(verification)
+        guard let (verification, ended) = changed, ended else { throw VerifyRefusal.notFound }
         return (verification, try await verifications.attempts(of: sid))
     }
 
+    /// What a check came to.
+    private enum CheckOutcome: Sendable {
+        case notFound, tooManyChecks, wrong, approved
+    }
+
     /// Checks a code against the pending verification of `to` (or `verificationSid`): a right
-    /// code approves it, once; a wrong one leaves it pending until the checks run out.
+    /// code approves it, once; a wrong one leaves it pending until the checks run out. Finding
+    /// it, counting the check and approving it are one transaction, so two checks at once
+    /// cannot both pass.
     public func check(account: AccountSid, serviceSid: VerifyServiceSid, to: String?, verificationSid: VerificationSid?, code: String) async throws
         -> (verification: VerificationRecord, valid: Bool)
     {
-        _ = try await service(account: account, sid: serviceSid)
-        let found: VerificationRecord?
+        let locator: VerificationLocator
         if let verificationSid {
-            found = try await current(verificationSid, service: serviceSid)
+            locator = .sid(verificationSid)
         } else if let to {
-            let address = to.contains("@") ? to : BelgianNumberPlan.normalise(to) ?? to
-            found = try await current(verifications.pending(to: address, service: serviceSid))
+            locator = .pending(to: to.contains("@") ? to : BelgianNumberPlan.normalise(to) ?? to)
         } else {
             throw VerifyRefusal.invalid("To", "To or VerificationSid is required")
         }
-        guard var verification = found, verification.status == .pending else { throw VerifyRefusal.notFound }
-        guard let counted = try await verifications.countCheck(verification.sid) else { throw VerifyRefusal.notFound }
-        guard counted.checks <= configuration.maximumChecks else { throw VerifyRefusal.tooManyChecks }
-        verification.checks = counted.checks
-        guard SecretHash.constantTimeEquals(Self.hash(code, of: verification.sid), verification.codeHash) else { return (verification, false) }
-        verification.status = .approved
-        verification.dateUpdated = clock.now()
-        try await verifications.update(verification)
-        return (verification, true)
+        let (now, maximumChecks) = (clock.now(), configuration.maximumChecks)
+        let checked = try await verifications.modify(locator, service: serviceSid, account: account) { verification -> CheckOutcome in
+            Self.expire(&verification, now: now)
+            guard verification.status == .pending else { return .notFound }
+            verification.checks += 1
+            guard verification.checks <= maximumChecks else { return .tooManyChecks }
+            guard SecretHash.constantTimeEquals(Self.hash(code, of: verification.sid), verification.codeHash) else { return .wrong }
+            verification.status = .approved
+            verification.dateUpdated = now
+            return .approved
+        }
+        guard let (verification, outcome) = checked else { throw VerifyRefusal.notFound }
+        switch outcome {
+        case .notFound: throw VerifyRefusal.notFound
+        case .tooManyChecks: throw VerifyRefusal.tooManyChecks
+        case .wrong: return (verification, false)
+        case .approved: return (verification, true)
+        }
     }
 
-    private func current(_ sid: VerificationSid, service: VerifyServiceSid) async throws -> VerificationRecord? {
-        try await current(verifications.find(sid, service: service))
-    }
-
-    /// The verification, written as expired first when its time is up.
-    private func current(_ found: VerificationRecord?) async throws -> VerificationRecord? {
-        guard var verification = found, verification.status == .pending, verification.expiresAt <= clock.now() else { return found }
+    /// A pending verification whose time is up becomes expired.
+    private static func expire(_ verification: inout VerificationRecord, now: Date) {
+        guard verification.status == .pending, verification.expiresAt <= now else { return }
         verification.status = .expired
-        verification.dateUpdated = clock.now()
-        try await verifications.update(verification)
-        return verification
+        verification.dateUpdated = now
     }
 
     /// The destination in its stored form and the channels to try, in order: the one asked

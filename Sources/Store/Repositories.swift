@@ -91,8 +91,9 @@ public protocol MessageRepository: Sendable {
     func queued() async throws -> [MessageRecord]
     /// Puts back in the queue the messages a crash caught in flight (`sending`); returns how many.
     func requeueInFlight() async throws -> Int
-    /// Remembers the SMSC's id of each part, in order, for the receipts to come.
-    func recordParts(_ smscMessageIDs: [String], of message: MessageSid) async throws
+    /// Writes the message as the SMSC took it (status, time sent) and, in the same
+    /// transaction, the SMSC's id of each part, in order, for the receipts to come.
+    func recordSent(_ message: MessageRecord, parts smscMessageIDs: [String]) async throws
     /// Records a part's receipt; returns the message and the outcome of each of its parts so
     /// far (nil where none came yet), or nil when no part has that id.
     func recordReceipt(smscMessageID: String, outcome: MessagePartOutcome, errorCode: String?) async throws

@@ -126,18 +126,32 @@ public protocol VerificationRepository: Sendable {
     /// Deletes a service with its verifications; false when the account has none by that SID.
     func deleteService(_ sid: VerifyServiceSid, account: AccountSid) async throws -> Bool
 
-    func insert(_ verification: VerificationRecord) async throws
-    /// Writes the status, the code's hash, the checks, the expiry and the update time.
-    func update(_ verification: VerificationRecord) async throws
+    /// In one transaction, so concurrent requests cannot pass the limit together: nil when
+    /// `fresh.to` has had `sendLimit` attempts (any service of any account) since `since`;
+    /// otherwise the pending verification of that destination in the service that expires
+    /// after `fresh.dateCreated` gets a new code (`codeHash` of its SID) and expiry, or `fresh`
+    /// is inserted (its hash `codeHash` of its SID); then an attempt by `channel` (SID
+    /// `attemptSid`, outcome `sending`) is added. Returns the verification and its attempts.
+    func start(
+        _ fresh: VerificationRecord, codeHash: @escaping @Sendable (VerificationSid) -> String, attemptSid: VerificationAttemptSid,
+        channel: VerificationChannel, sendLimit: Int, since: Date
+    ) async throws -> (VerificationRecord, [VerificationAttempt])?
+    /// In one transaction: the verification `locator` names in the account's service (nil:
+    /// none) is given to `change`, and written back if `change` altered it. Returns it as it
+    /// is then, with what `change` returned.
+    func modify<Result: Sendable>(
+        _ locator: VerificationLocator, service: VerifyServiceSid, account: AccountSid, change: @escaping @Sendable (inout VerificationRecord) -> Result
+    ) async throws -> (VerificationRecord, Result)?
     func find(_ sid: VerificationSid, service: VerifyServiceSid) async throws -> VerificationRecord?
-    /// The pending verification of `to` in the service, if any.
-    func pending(to: String, service: VerifyServiceSid) async throws -> VerificationRecord?
-    /// Counts a check and returns the record as it is after it (nil: no such verification).
-    func countCheck(_ sid: VerificationSid) async throws -> VerificationRecord?
 
     func insertAttempt(_ attempt: VerificationAttempt) async throws
     func updateAttempt(_ attempt: VerificationAttempt) async throws
     func attempts(of verification: VerificationSid) async throws -> [VerificationAttempt]
-    /// Sends to `to` (any service of any account) since `date`: the per-destination limit.
-    func attemptCount(to: String, since date: Date) async throws -> Int
+}
+
+/// Which verification a change is for: one by its SID, or the latest pending one of a
+/// destination (what a check by `To` means).
+public enum VerificationLocator: Sendable, Equatable {
+    case sid(VerificationSid)
+    case pending(to: String)
 }

@@ -40,8 +40,7 @@ struct SQLiteAccountRepository: AccountRepository {
 
     func find(_ sid: AccountSid) async throws -> Account? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE sid = ?", arguments: [sid.rawValue])
-                .map(Self.account)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE sid = ?"), arguments: [sid.rawValue]).map(Self.account)
         }
     }
 

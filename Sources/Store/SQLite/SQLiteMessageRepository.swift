@@ -6,13 +6,14 @@ struct SQLiteMessageRepository: MessageRepository {
 
     func insert(_ message: MessageRecord) async throws {
         try await pool.measuredWrite { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO messages (status, error_code, error_message, attempts, date_updated, date_sent, sid, account_sid,
                         direction, from_address, to_address, body, num_segments, encoding, status_callback,
                         status_callback_method, call_sid, date_created)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: Self.changing(message) + [
                     message.sid.rawValue, message.accountSid.rawValue, message.direction.rawValue, message.from, message.to,
                     message.body, message.segmentCount, message.encoding, message.statusCallback,
@@ -22,20 +23,23 @@ struct SQLiteMessageRepository: MessageRepository {
     }
 
     func update(_ message: MessageRecord) async throws {
-        try await pool.measuredWrite { db in
-            try db.execute(
-                sql: """
-                    UPDATE messages SET status = ?, error_code = ?, error_message = ?, attempts = ?, date_updated = ?, date_sent = ?
-                    WHERE sid = ?
-                    """,
-                arguments: Self.changing(message) + [message.sid.rawValue])
-        }
+        try await pool.measuredWrite { db in try Self.update(db, message) }
+    }
+
+    private static func update(_ db: Database, _ message: MessageRecord) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE messages SET status = ?, error_code = ?, error_message = ?, attempts = ?, date_updated = ?, date_sent = ?
+                WHERE sid = ?
+                """
+        ).execute(arguments: changing(message) + [message.sid.rawValue])
     }
 
     func find(_ sid: MessageSid, account: AccountSid) async throws -> MessageRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE sid = ? AND account_sid = ?", arguments: [sid.rawValue, account.rawValue])
-                .map(Self.message)
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM messages WHERE sid = ? AND account_sid = ?"), arguments: [sid.rawValue, account.rawValue]
+            ).map(Self.message)
         }
     }
 
@@ -62,13 +66,13 @@ struct SQLiteMessageRepository: MessageRepository {
         }
     }
 
-    func recordParts(_ smscMessageIDs: [String], of message: MessageSid) async throws {
+    func recordSent(_ message: MessageRecord, parts smscMessageIDs: [String]) async throws {
         try await pool.measuredWrite { db in
+            try Self.update(db, message)
             for (part, id) in smscMessageIDs.enumerated() {
                 // An SMSC that reuses an id after a restart: the newer message owns it.
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO message_parts (smsc_message_id, message_sid, part) VALUES (?, ?, ?)",
-                    arguments: [id, message.rawValue, part])
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO message_parts (smsc_message_id, message_sid, part) VALUES (?, ?, ?)")
+                    .execute(arguments: [id, message.sid.rawValue, part])
             }
         }
     }
@@ -77,14 +81,15 @@ struct SQLiteMessageRepository: MessageRepository {
         -> (message: MessageRecord, parts: [MessagePartOutcome?])?
     {
         try await pool.measuredWrite { db in
-            try db.execute(
-                sql: "UPDATE message_parts SET outcome = ?, error_code = ? WHERE smsc_message_id = ?",
-                arguments: [outcome.rawValue, errorCode, smscMessageID])
+            try db.cachedStatement(sql: "UPDATE message_parts SET outcome = ?, error_code = ? WHERE smsc_message_id = ?")
+                .execute(arguments: [outcome.rawValue, errorCode, smscMessageID])
             guard db.changesCount > 0,
-                let sid = try String.fetchOne(db, sql: "SELECT message_sid FROM message_parts WHERE smsc_message_id = ?", arguments: [smscMessageID]),
-                let message = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE sid = ?", arguments: [sid]).map(Self.message)
+                let sid = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT message_sid FROM message_parts WHERE smsc_message_id = ?"), arguments: [smscMessageID]),
+                let message = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE sid = ?"), arguments: [sid]).map(Self.message)
             else { return nil }
-            let outcomes = try String?.fetchAll(db, sql: "SELECT outcome FROM message_parts WHERE message_sid = ? ORDER BY part", arguments: [sid])
+            let outcomes = try String?.fetchAll(
+                db.cachedStatement(sql: "SELECT outcome FROM message_parts WHERE message_sid = ? ORDER BY part"), arguments: [sid])
             return (message, outcomes.map { $0.flatMap(MessagePartOutcome.init(rawValue:)) })
         }
     }

@@ -34,8 +34,9 @@ struct SQLiteVerificationRepository: VerificationRepository {
 
     func service(_ sid: VerifyServiceSid, account: AccountSid) async throws -> VerifyServiceRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM verify_services WHERE sid = ? AND account_sid = ?", arguments: [sid.rawValue, account.rawValue])
-                .map(Self.service)
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM verify_services WHERE sid = ? AND account_sid = ?"), arguments: [sid.rawValue, account.rawValue]
+            ).map(Self.service)
         }
     }
 
@@ -57,92 +58,122 @@ struct SQLiteVerificationRepository: VerificationRepository {
         }
     }
 
-    func insert(_ verification: VerificationRecord) async throws {
+    func start(
+        _ fresh: VerificationRecord, codeHash: @escaping @Sendable (VerificationSid) -> String, attemptSid: VerificationAttemptSid,
+        channel: VerificationChannel, sendLimit: Int, since: Date
+    ) async throws -> (VerificationRecord, [VerificationAttempt])? {
         try await pool.measuredWrite { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO verifications (status, code_hash, checks, expires_at, date_updated, sid, service_sid, account_sid,
-                        to_address, email, channel, locale, custom_friendly_name, date_created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: Self.changing(verification) + [
-                    verification.sid.rawValue, verification.serviceSid.rawValue, verification.accountSid.rawValue, verification.to,
-                    verification.email, verification.channel, verification.locale, verification.customFriendlyName, verification.dateCreated,
-                ])
+            let sent = try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM verification_attempts JOIN verifications ON verifications.sid = verification_attempts.verification_sid
+                        WHERE verifications.to_address = ? AND verification_attempts.date_created >= ?
+                        """), arguments: [fresh.to, since]) ?? 0
+            guard sent < sendLimit else { return nil }
+            var verification: VerificationRecord
+            if var pending = try Self.pending(db, to: fresh.to, service: fresh.serviceSid), pending.expiresAt > fresh.dateCreated {
+                pending.codeHash = codeHash(pending.sid)
+                pending.expiresAt = fresh.expiresAt
+                pending.dateUpdated = fresh.dateCreated
+                try Self.update(db, pending)
+                verification = pending
+            } else {
+                verification = fresh
+                verification.codeHash = codeHash(fresh.sid)
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO verifications (status, code_hash, checks, expires_at, date_updated, sid, service_sid, account_sid,
+                            to_address, email, channel, locale, custom_friendly_name, date_created)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(
+                    arguments: Self.changing(verification) + [
+                        verification.sid.rawValue, verification.serviceSid.rawValue, verification.accountSid.rawValue, verification.to,
+                        verification.email, verification.channel, verification.locale, verification.customFriendlyName, verification.dateCreated,
+                    ])
+            }
+            try Self.insert(
+                db,
+                VerificationAttempt(
+                    sid: attemptSid, verificationSid: verification.sid, channel: channel, outcome: .sending, detail: nil,
+                    dateCreated: fresh.dateCreated, dateUpdated: fresh.dateCreated))
+            return (verification, try Self.attempts(db, of: verification.sid))
         }
     }
 
-    func update(_ verification: VerificationRecord) async throws {
+    func modify<Result: Sendable>(
+        _ locator: VerificationLocator, service: VerifyServiceSid, account: AccountSid, change: @escaping @Sendable (inout VerificationRecord) -> Result
+    ) async throws -> (VerificationRecord, Result)? {
         try await pool.measuredWrite { db in
-            try db.execute(
-                sql: "UPDATE verifications SET status = ?, code_hash = ?, checks = ?, expires_at = ?, date_updated = ? WHERE sid = ?",
-                arguments: Self.changing(verification) + [verification.sid.rawValue])
+            let found: VerificationRecord?
+            switch locator {
+            case .sid(let sid): found = try Self.find(db, sid, service: service)
+            case .pending(let to): found = try Self.pending(db, to: to, service: service)
+            }
+            guard var verification = found, verification.accountSid == account else { return nil }
+            let before = verification
+            let result = change(&verification)
+            if verification != before { try Self.update(db, verification) }
+            return (verification, result)
         }
     }
 
     func find(_ sid: VerificationSid, service: VerifyServiceSid) async throws -> VerificationRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM verifications WHERE sid = ? AND service_sid = ?", arguments: [sid.rawValue, service.rawValue])
-                .map(Self.verification)
-        }
+        try await pool.read { db in try Self.find(db, sid, service: service) }
     }
 
-    func pending(to: String, service: VerifyServiceSid) async throws -> VerificationRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM verifications WHERE to_address = ? AND service_sid = ? AND status = 'pending' ORDER BY date_created DESC LIMIT 1",
-                arguments: [to, service.rawValue]
-            ).map(Self.verification)
-        }
+    private static func find(_ db: Database, _ sid: VerificationSid, service: VerifyServiceSid) throws -> VerificationRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM verifications WHERE sid = ? AND service_sid = ?"), arguments: [sid.rawValue, service.rawValue]
+        ).map(verification)
     }
 
-    func countCheck(_ sid: VerificationSid) async throws -> VerificationRecord? {
-        try await pool.measuredWrite { db in
-            try db.execute(sql: "UPDATE verifications SET checks = checks + 1 WHERE sid = ?", arguments: [sid.rawValue])
-            return try Row.fetchOne(db, sql: "SELECT * FROM verifications WHERE sid = ?", arguments: [sid.rawValue]).map(Self.verification)
-        }
+    private static func pending(_ db: Database, to: String, service: VerifyServiceSid) throws -> VerificationRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT * FROM verifications WHERE to_address = ? AND service_sid = ? AND status = 'pending' ORDER BY date_created DESC LIMIT 1"),
+            arguments: [to, service.rawValue]
+        ).map(verification)
+    }
+
+    /// Writes the status, the code's hash, the checks, the expiry and the update time.
+    private static func update(_ db: Database, _ verification: VerificationRecord) throws {
+        try db.cachedStatement(sql: "UPDATE verifications SET status = ?, code_hash = ?, checks = ?, expires_at = ?, date_updated = ? WHERE sid = ?")
+            .execute(arguments: changing(verification) + [verification.sid.rawValue])
     }
 
     func insertAttempt(_ attempt: VerificationAttempt) async throws {
-        try await pool.measuredWrite { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO verification_attempts (outcome, detail, date_updated, sid, verification_sid, channel, date_created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    attempt.outcome.rawValue, attempt.detail, attempt.dateUpdated, attempt.sid.rawValue, attempt.verificationSid.rawValue,
-                    attempt.channel.rawValue, attempt.dateCreated,
-                ])
-        }
+        try await pool.measuredWrite { db in try Self.insert(db, attempt) }
+    }
+
+    private static func insert(_ db: Database, _ attempt: VerificationAttempt) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO verification_attempts (outcome, detail, date_updated, sid, verification_sid, channel, date_created)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            attempt.outcome.rawValue, attempt.detail, attempt.dateUpdated, attempt.sid.rawValue, attempt.verificationSid.rawValue,
+            attempt.channel.rawValue, attempt.dateCreated,
+        ])
     }
 
     func updateAttempt(_ attempt: VerificationAttempt) async throws {
         try await pool.measuredWrite { db in
-            try db.execute(
-                sql: "UPDATE verification_attempts SET outcome = ?, detail = ?, date_updated = ? WHERE sid = ?",
-                arguments: [attempt.outcome.rawValue, attempt.detail, attempt.dateUpdated, attempt.sid.rawValue])
+            try db.cachedStatement(sql: "UPDATE verification_attempts SET outcome = ?, detail = ?, date_updated = ? WHERE sid = ?")
+                .execute(arguments: [attempt.outcome.rawValue, attempt.detail, attempt.dateUpdated, attempt.sid.rawValue])
         }
     }
 
     func attempts(of verification: VerificationSid) async throws -> [VerificationAttempt] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM verification_attempts WHERE verification_sid = ? ORDER BY date_created, rowid",
-                arguments: [verification.rawValue]
-            ).map(Self.attempt)
-        }
+        try await pool.read { db in try Self.attempts(db, of: verification) }
     }
 
-    func attemptCount(to: String, since date: Date) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM verification_attempts JOIN verifications ON verifications.sid = verification_attempts.verification_sid
-                    WHERE verifications.to_address = ? AND verification_attempts.date_created >= ?
-                    """, arguments: [to, date]) ?? 0
-        }
+    private static func attempts(_ db: Database, of verification: VerificationSid) throws -> [VerificationAttempt] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM verification_attempts WHERE verification_sid = ? ORDER BY date_created, rowid"),
+            arguments: [verification.rawValue]
+        ).map(attempt)
     }
 
     private static func changing(_ verification: VerificationRecord) -> StatementArguments {
