@@ -359,6 +359,11 @@ enum StoreMigrations {
                 CREATE INDEX verification_attempts_by_verification ON verification_attempts(verification_sid, date_created);
                 """)
         }
+        // The per-destination limit finds a destination's verifications in every service:
+        // without this it read the whole table for every verification started.
+        migrator.registerMigration("v15-verifications-by-destination") { db in
+            try db.execute(sql: "CREATE INDEX verifications_by_destination ON verifications(to_address)")
+        }
         return migrator
     }
 }
