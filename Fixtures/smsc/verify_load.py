@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--binary", default=DEFAULT_BINARY)
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
     smpp_port, control_port = free_port(), free_port()
     log = tempfile.mktemp(prefix="parley-smsc-verify-", suffix=".log")
     smsc = subprocess.Popen(["perl", os.path.join(HERE, "smsc.pl"), "--port", str(smpp_port), "--control-port", str(control_port),
