@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SIP", targets: ["SIP"]),
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "SMPPMessages", targets: ["SMPPMessages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -32,6 +32,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SMPPCodec",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SMPPMessages", package: "parley"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/SMPPCodec",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "MediaPaths",
             dependencies: [
                 "CLibSRTP",
