@@ -47,7 +47,8 @@ schemas = {
   "IncomingPhoneNumber": obj({"sid": S(), "account_sid": S(), "friendly_name": S(), "phone_number": S(), "api_version": S(),
      "type": S(enum=["local", "mobile"]), "zone": S(), "price_tier": S(), "voice_url": NS(), "voice_method": METHOD, "voice_fallback_url": NS(),
      "voice_fallback_method": METHOD, "voice_caller_id_lookup": B, "voice_application_sid": NS(), "status_callback": NS(),
-     "status_callback_method": METHOD, "sms_url": NS(), "sms_method": METHOD, "sms_application_sid": NS(),
+     "status_callback_method": METHOD, "sms_url": NS(), "sms_method": METHOD, "sms_fallback_url": NS(), "sms_fallback_method": METHOD,
+     "sms_application_sid": NS(),
      "capabilities": obj({"voice": B, "sms": B, "mms": B, "fax": B}), "address_requirements": S(), "beta": B, "status": S(), "origin": S(),
      "date_created": NS(), "date_updated": NS(), "uri": S()}),
   "AvailablePhoneNumber": obj({"friendly_name": S(), "phone_number": S(), "iso_country": S(), "region": S(), "address_requirements": S(),
@@ -60,7 +61,7 @@ schemas = {
      "answered_by": NULL, "api_version": S(), "forwarded_from": NS(), "caller_name": NS(), "uri": S(),
      "subresource_uris": {"type": "object", "additionalProperties": S()}, "media_quality": {"$ref": "#/components/schemas/MediaQuality"}}),
   "Message": obj({"sid": S(), "account_sid": S(), "api_version": S(), "body": S(), "date_created": DATE, "date_updated": DATE,
-     "date_sent": NS(), "direction": S(enum=["inbound", "outbound-api", "outbound-call"]), "error_code": NI(), "error_message": NS(),
+     "date_sent": NS(), "direction": S(enum=["inbound", "outbound-api", "outbound-call", "outbound-reply"]), "error_code": NI(), "error_message": NS(),
      "from": S(), "to": S(), "messaging_service_sid": NULL, "num_media": S(), "num_segments": S(), "encoding": S(enum=["GSM-7", "UCS-2"]),
      "price": NULL, "price_unit": S(), "status": S(enum=["queued", "sending", "sent", "delivered", "undelivered", "failed", "received"]),
      "attempts": I(description="times handed to the SMSC; 2 or more: the handset may have it twice"), "uri": S(),
@@ -141,7 +142,7 @@ CLIENT_FIELDS = {"Login": S(), "Password": S(), "FriendlyName": S(), "Status": S
                  "VoiceFallbackUrl": URLF, "VoiceFallbackMethod": METHOD, "VoiceApplicationSid": S()}
 NUMBER_FIELDS = {"FriendlyName": S(), "VoiceUrl": URLF, "VoiceMethod": METHOD, "VoiceFallbackUrl": URLF, "VoiceFallbackMethod": METHOD,
                  "StatusCallback": URLF, "StatusCallbackMethod": METHOD, "VoiceApplicationSid": S(), "SmsUrl": URLF, "SmsMethod": METHOD,
-                 "SmsApplicationSid": S()}
+                 "SmsFallbackUrl": URLF, "SmsFallbackMethod": METHOD, "SmsApplicationSid": S()}
 
 for root, tag in (("/2010-04-01", "Twilio API"), ("/restcomm/2012-04-24", "Restcomm API")):
     A = path_param("AccountSid", "AC")

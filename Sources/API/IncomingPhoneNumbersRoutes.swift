@@ -118,6 +118,8 @@ struct IncomingPhoneNumbersRoutes {
         if let method = try form.method("StatusCallbackMethod") { routing.statusCallbackMethod = method }
         if let url = try form.url("SmsUrl") { routing.smsUrl = url }
         if let method = try form.method("SmsMethod") { routing.smsMethod = method }
+        if let url = try form.url("SmsFallbackUrl") { routing.smsFallbackUrl = url }
+        if let method = try form.method("SmsFallbackMethod") { routing.smsFallbackMethod = method }
         for name in ["VoiceApplicationSid", "SmsApplicationSid"] {
             guard let sid: ApplicationSid? = try form.sid(name) else { continue }
             if let sid, try await applications.find(sid, account: account) == nil {
@@ -166,6 +168,8 @@ struct IncomingPhoneNumbersRoutes {
             "status_callback_method": .string(routing.statusCallbackMethod.rawValue),
             "sms_url": .text(routing.smsUrl),
             "sms_method": .string(routing.smsMethod.rawValue),
+            "sms_fallback_url": .text(routing.smsFallbackUrl),
+            "sms_fallback_method": .string(routing.smsFallbackMethod.rawValue),
             "sms_application_sid": .text(routing.smsApplicationSid?.rawValue),
             "capabilities": .object([
                 "voice": .boolean(true), "sms": .boolean(number.smsSupported), "mms": .boolean(false),

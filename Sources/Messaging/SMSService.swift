@@ -30,7 +30,7 @@ public final class SMSService: Sendable {
     private let messages: any MessageRepository
     private let numbers: any NumberRepository
     private let applications: any ApplicationRepository
-    private let fetcher: RCMLFetcher
+    let fetcher: RCMLFetcher
     /// Nil without an SMSC: messages wait in their queue.
     private let outbox: SMSOutbox?
     private let reporter: MessageStatusReporter
@@ -69,10 +69,11 @@ public final class SMSService: Sendable {
         await outbox.run()
     }
 
-    /// An outbound message, checked, written `queued` and queued; returned as written.
+    /// An outbound message, checked, written `queued` and queued; returned as written. It is
+    /// `outbound-reply` when `isReply` (an answer to an incoming message).
     public func send(
         account: AccountSid, from: String, to: String, body: String, statusCallback: String?, statusCallbackMethod: WebhookMethod,
-        call: CallSid? = nil
+        call: CallSid? = nil, isReply: Bool = false
     ) async throws -> MessageRecord {
         let destination = try Self.mobile(to)
         guard !body.isEmpty else { throw SMSRefusal.emptyBody }
@@ -80,7 +81,9 @@ public final class SMSService: Sendable {
         guard let owned = BelgianNumberPlan.normalise(from), let number = try await numbers.find(e164: owned),
             number.state == .reserved, number.accountSid == account
         else { throw SMSRefusal.notOwned(from) }
-        return try await queue(account: account, to: destination, body: body, statusCallback: statusCallback, statusCallbackMethod: statusCallbackMethod, call: call)
+        return try await queue(
+            account: account, to: destination, body: body, statusCallback: statusCallback, statusCallbackMethod: statusCallbackMethod, call: call,
+            direction: isReply ? .outboundReply : call == nil ? .outboundAPI : .outboundCall)
     }
 
     /// A message Parley sends for an account from the shared sender alone (a one-time
@@ -89,7 +92,9 @@ public final class SMSService: Sendable {
         async throws -> MessageRecord
     {
         let destination = try Self.mobile(to)
-        return try await queue(account: account, to: destination, body: body, statusCallback: nil, statusCallbackMethod: .post, call: nil, onFinal: onFinal)
+        return try await queue(
+            account: account, to: destination, body: body, statusCallback: nil, statusCallbackMethod: .post, call: nil, direction: .outboundAPI,
+            onFinal: onFinal)
     }
 
     /// `to` as E.164 when it is a Belgian mobile number, the only destinations SMS go to.
@@ -101,12 +106,12 @@ public final class SMSService: Sendable {
 
     private func queue(
         account: AccountSid, to destination: String, body: String, statusCallback: String?, statusCallbackMethod: WebhookMethod, call: CallSid?,
-        onFinal: (@Sendable (MessageRecord) async -> Void)? = nil
+        direction: MessageDirection, onFinal: (@Sendable (MessageRecord) async -> Void)? = nil
     ) async throws -> MessageRecord {
         let text = SegmentedText(body, reference: 0)
         let now = clock.now()
         let message = MessageRecord(
-            sid: .generate(), accountSid: account, direction: call == nil ? .outboundAPI : .outboundCall, from: configuration.sender,
+            sid: .generate(), accountSid: account, direction: direction, from: configuration.sender,
             to: destination, body: body, status: .queued, segmentCount: text.segmentCount, encoding: text.encoding.rawValue,
             statusCallback: statusCallback, statusCallbackMethod: statusCallbackMethod, callSid: call, dateCreated: now, dateUpdated: now)
         try await messages.insert(message)
@@ -170,7 +175,8 @@ public final class SMSService: Sendable {
     }
 
     /// A mobile's message to one of the accounts' numbers: written `received`, then the
-    /// number's SMS webhook (its SMS application's URL, or its `SmsUrl`) is told, signed.
+    /// number's SMS webhook (its SMS application's URL, or its `SmsUrl`) is told, signed, and
+    /// what it answers runs (replies), from a task of its own: the SMSC has its answer first.
     private func receive(_ short: ShortMessage) async -> SMPPStatus {
         let digits = short.destination.address
         guard let e164 = BelgianNumberPlan.normalise(digits),
@@ -203,7 +209,11 @@ public final class SMSService: Sendable {
                 ("AccountSid", account.rawValue), ("From", from), ("To", e164), ("Body", body), ("NumMedia", "0"),
                 ("NumSegments", "1"), ("SmsStatus", "received"), ("ApiVersion", "2010-04-01"),
             ]
-            fetcher.notifyInBackground(target, parameters: parameters, account: account)
+            fetcher.callbacksInFlight.begin()
+            Task.detached { [self] in
+                defer { fetcher.callbacksInFlight.end() }
+                await answer(target, parameters: parameters, account: account, number: e164, sender: from)
+            }
         }
         return .ok
     }
@@ -214,7 +224,11 @@ public final class SMSService: Sendable {
         {
             return target
         }
-        return number.routing.smsUrl.map { WebhookTarget(url: $0, method: number.routing.smsMethod) }
+        return number.routing.smsUrl.map {
+            WebhookTarget(
+                url: $0, method: number.routing.smsMethod, fallbackURL: number.routing.smsFallbackUrl,
+                fallbackMethod: number.routing.smsFallbackMethod)
+        }
     }
 }
 

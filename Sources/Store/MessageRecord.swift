@@ -70,6 +70,8 @@ public enum MessageDirection: String, Sendable, CaseIterable {
     case inbound
     case outboundAPI = "outbound-api"
     case outboundCall = "outbound-call"
+    /// Sent in answer to an incoming message (the webhook's `<Message>`).
+    case outboundReply = "outbound-reply"
 }
 
 /// What one part's delivery receipt said.

@@ -52,6 +52,9 @@ public struct NumberRouting: Sendable, Equatable {
     public var voiceApplicationSid: ApplicationSid?
     public var smsUrl: String?
     public var smsMethod: WebhookMethod = .post
+    /// Requested when `smsUrl` fails (with `ErrorCode` and `ErrorUrl`), as Twilio's.
+    public var smsFallbackUrl: String?
+    public var smsFallbackMethod: WebhookMethod = .post
     public var smsApplicationSid: ApplicationSid?
 
     public init() {}

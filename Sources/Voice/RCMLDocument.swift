@@ -24,6 +24,13 @@ public struct RCMLError: Error, Equatable, CustomStringConvertible {
 public struct RCMLDocument: Sendable, Equatable {
     public let verbs: [RCMLElement]
 
+    /// `<Response/>`: nothing to do.
+    public static let empty = RCMLDocument(verbs: [])
+
+    private init(verbs: [RCMLElement]) {
+        self.verbs = verbs
+    }
+
     public init(parsing text: String) throws(RCMLError) {
         if let doctype = text.range(of: "<!DOCTYPE", options: .caseInsensitive) {
             let line = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }

@@ -50,7 +50,20 @@ public final class RCMLFetcher: Sendable {
         var body: String?
     }
 
+    /// The document at `target` (or its fallback) for a call.
     public func fetch(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid, call: CallSid) async -> Fetched? {
+        await fetch(target, parameters: parameters, account: account, call: call, emptyIsNothing: false)
+    }
+
+    /// What a messaging webhook answers to an incoming message: a document, or an empty
+    /// `<Response/>` for an empty body (no reply, as Twilio takes it).
+    public func fetchMessagingDocument(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid) async -> Fetched? {
+        await fetch(target, parameters: parameters, account: account, call: nil, emptyIsNothing: true)
+    }
+
+    private func fetch(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid, call: CallSid?, emptyIsNothing: Bool) async
+        -> Fetched?
+    {
         if let document = target.document { return Fetched(url: target.url, document: document) }
         if target.url.hasPrefix(InternalDocuments.scheme) {
             guard let document = await internalDocuments.document(target.url, parameters: parameters, account: account) else {
@@ -60,14 +73,14 @@ public final class RCMLFetcher: Sendable {
             return Fetched(url: target.url, document: document)
         }
         let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
-        switch await request(target.url, method: target.method, parameters: parameters, token: token, call: call) {
+        switch await request(target.url, method: target.method, parameters: parameters, token: token, call: call, emptyIsNothing: emptyIsNothing) {
         case .success(let document):
             return Fetched(url: target.url, document: document)
         case .failure(let failure):
             await record(failure, url: target.url, method: target.method, parameters: parameters, account: account, call: call)
             guard let fallback = target.fallbackURL else { return nil }
             let extended = parameters + [("ErrorCode", String(failure.code)), ("ErrorUrl", target.url)]
-            switch await request(fallback, method: target.fallbackMethod, parameters: extended, token: token, call: call) {
+            switch await request(fallback, method: target.fallbackMethod, parameters: extended, token: token, call: call, emptyIsNothing: emptyIsNothing) {
             case .success(let document):
                 return Fetched(url: fallback, document: document)
             case .failure(let failure):
@@ -86,27 +99,6 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
-    /// Tells a webhook about an event that needs no answer (a message received), from a task
-    /// of its own counted in `callbacksInFlight`: a failure is an error Notification (11200 or
-    /// 11205) and the fallback URL is tried, with `ErrorCode` and `ErrorUrl`.
-    public func notifyInBackground(_ target: WebhookTarget, parameters: [(String, String)], account: AccountSid) {
-        callbacksInFlight.begin()
-        Task.detached { [self] in
-            defer { callbacksInFlight.end() }
-            let token = try? await accounts.find(account)?.authTokenSealed.flatMap(sealer.open)
-            let started = ContinuousClock.now
-            let result = await send(target.url, method: target.method, parameters: parameters, token: token, kind: "callback", call: nil)
-            CallMetrics.webhook("callback", took: .now - started, failedWith: result.failureCode)
-            guard case .failure(let failure) = result else { return }
-            await record(failure, url: target.url, method: target.method, parameters: parameters, account: account, call: nil)
-            guard let fallback = target.fallbackURL else { return }
-            let extended = parameters + [("ErrorCode", String(failure.code)), ("ErrorUrl", target.url)]
-            if case .failure(let failure) = await send(fallback, method: target.fallbackMethod, parameters: extended, token: token, kind: "callback", call: nil) {
-                await record(failure, url: fallback, method: target.fallbackMethod, parameters: extended, account: account, call: nil)
-            }
-        }
-    }
-
     /// Tells the application about the call without expecting RCML back (status callbacks);
     /// a failure is a warning Notification (15003) and nothing more.
     public func callback(_ url: String, method: WebhookMethod, parameters: [(String, String)], account: AccountSid, call: CallSid?) async {
@@ -122,23 +114,24 @@ public final class RCMLFetcher: Sendable {
         }
     }
 
-    private func request(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, call: CallSid) async
-        -> Result<RCMLDocument, Failure>
-    {
+    private func request(
+        _ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, call: CallSid?, emptyIsNothing: Bool
+    ) async -> Result<RCMLDocument, Failure> {
         let started = ContinuousClock.now
-        let result = await document(url, method: method, parameters: parameters, token: token, call: call)
+        let result = await document(url, method: method, parameters: parameters, token: token, call: call, emptyIsNothing: emptyIsNothing)
         CallMetrics.webhook("rcml", took: .now - started, failedWith: result.failureCode)
         return result
     }
 
-    private func document(_ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, call: CallSid) async
-        -> Result<RCMLDocument, Failure>
-    {
+    private func document(
+        _ url: String, method: WebhookMethod, parameters: [(String, String)], token: String?, call: CallSid?, emptyIsNothing: Bool
+    ) async -> Result<RCMLDocument, Failure> {
         let response: Response
         switch await send(url, method: method, parameters: parameters, token: token, kind: "rcml", call: call) {
         case .success(let success): response = success
         case .failure(let failure): return .failure(failure)
         }
+        if emptyIsNothing, response.body.allSatisfy(\.isWhitespace) { return .success(RCMLDocument.empty) }
         let contentType = response.contentType.lowercased()
         guard contentType.isEmpty || contentType.contains("xml") || contentType.contains("text/plain") else {
             return .failure(

@@ -3,7 +3,7 @@ library sends, the SMSC receives submit_sm from the shared sender 8640 and sends
 receipts, status callbacks follow every change in order, signed; long and non-GSM texts are
 split and coded as handsets expect; refusals carry Twilio's codes; back-pressure slows Parley
 down without failing messages; an SMSC outage and a kill -9 of Parley lose nothing; messages
-from mobiles run the number's SmsUrl."""
+from mobiles run the number's SmsUrl (or its fallback), and what it answers replies."""
 import os
 import signal
 import subprocess
@@ -140,6 +140,36 @@ def test_a_message_from_a_mobile_runs_the_number_s_sms_url_signed(sms_parley, sm
     assert received.sid == form["MessageSid"] and received.direction == "inbound" and received.status == "received"
     # A message to a number nobody holds is refused to the SMSC, and nothing is written.
     assert smsc.send_from_mobile("32470000005", "32490206119", "anyone?") == "status 11"
+
+
+def test_the_webhook_s_answer_replies_and_a_failing_sms_url_falls_back(sms_parley, smsc):
+    hook = webhook()
+    client = sms_parley.client()
+    # The answer's <Message> goes back to the mobile, from 8640, as an outbound-reply.
+    reply_url = hook.serve("/sms/reply", "<Response><Message>Thanks, we got it</Message></Response>")
+    client.incoming_phone_numbers.create(phone_number="+32490206104", sms_url=reply_url)
+    assert smsc.send_from_mobile("32470000031", "32490206104", "Hi there") == "ok"
+    assert wait_for(lambda: smsc.accepted("32470000031"), timeout=15), sms_parley.logs()[-3000:]
+    assert bytes.fromhex(smsc.accepted("32470000031")[0]["short_message"]) == b"Thanks, we got it"
+    [reply] = client.messages.list(to="+32470000031")
+    assert reply.direction == "outbound-reply" and reply.from_ == "8640" and reply.body == "Thanks, we got it"
+
+    # An SmsUrl that fails: its SmsFallbackUrl is asked, with the error, and redirects to a
+    # document whose <Message><Body> is the reply; the <Play> there is skipped with a warning.
+    fallback_url = hook.serve("/sms/fallback", "<Response><Redirect>/sms/redirected</Redirect></Response>")
+    hook.serve("/sms/redirected", "<Response><Play>x.wav</Play><Message><Body>From the fallback</Body></Message></Response>")
+    number = client.incoming_phone_numbers.create(phone_number="+32490206105", sms_url=hook.url("/status/500"),
+                                                  sms_fallback_url=fallback_url)
+    assert number.sms_fallback_url == fallback_url and number.sms_fallback_method == "POST"
+    assert smsc.send_from_mobile("32470000032", "32490206105", "Anyone?") == "ok"
+    assert wait_for(lambda: smsc.accepted("32470000032"), timeout=15), sms_parley.logs()[-3000:]
+    assert bytes.fromhex(smsc.accepted("32470000032")[0]["short_message"]) == b"From the fallback"
+    [asked] = hook.received("/sms/fallback")
+    assert asked["form"]["ErrorCode"] == "11200" and asked["form"]["Body"] == "Anyone?"
+    assert hook.received("/sms/redirected")[0]["form"]["From"] == "+32470000032"
+    notices = [n["message_text"] for n in sms_parley.http("GET", f"/2010-04-01/Accounts/{sms_parley.admin_sid}/Notifications.json",
+                                                          params={"PageSize": 1000}).json()["notifications"]]
+    assert any("<Play> is not a messaging verb" in text for text in notices), notices
 
 
 def test_lists_filter_by_to_and_date_sent_under_both_roots(sms_parley):

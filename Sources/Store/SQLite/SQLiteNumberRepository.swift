@@ -100,7 +100,7 @@ struct SQLiteNumberRepository: NumberRepository {
                         UPDATE phone_numbers SET friendly_name = ?, voice_url = ?, voice_method = ?,
                             voice_fallback_url = ?, voice_fallback_method = ?, status_callback = ?,
                             status_callback_method = ?, voice_application_sid = ?, sms_url = ?,
-                            sms_method = ?, sms_application_sid = ?
+                            sms_method = ?, sms_fallback_url = ?, sms_fallback_method = ?, sms_application_sid = ?
                         WHERE sid = ? AND account_sid = ?
                         """,
                     arguments: [
@@ -108,7 +108,8 @@ struct SQLiteNumberRepository: NumberRepository {
                         routing.voiceFallbackUrl, routing.voiceFallbackMethod.rawValue,
                         routing.statusCallback, routing.statusCallbackMethod.rawValue,
                         routing.voiceApplicationSid?.rawValue, routing.smsUrl,
-                        routing.smsMethod.rawValue, routing.smsApplicationSid?.rawValue,
+                        routing.smsMethod.rawValue, routing.smsFallbackUrl, routing.smsFallbackMethod.rawValue,
+                        routing.smsApplicationSid?.rawValue,
                         sid.rawValue, account.rawValue,
                     ])
             }
@@ -134,7 +135,8 @@ struct SQLiteNumberRepository: NumberRepository {
                         voice_url = NULL, voice_method = 'POST', voice_fallback_url = NULL,
                         voice_fallback_method = 'POST', status_callback = NULL,
                         status_callback_method = 'POST', voice_application_sid = NULL,
-                        sms_url = NULL, sms_method = 'POST', sms_application_sid = NULL
+                        sms_url = NULL, sms_method = 'POST', sms_fallback_url = NULL, sms_fallback_method = 'POST',
+                        sms_application_sid = NULL
                     WHERE e164 = ?
                     """,
                 arguments: [frozenUntil, e164])
@@ -186,6 +188,8 @@ struct SQLiteNumberRepository: NumberRepository {
         routing.voiceApplicationSid = try row.optionalSid("voice_application_sid")
         routing.smsUrl = try row.optionalText("sms_url")
         routing.smsMethod = try row.value("sms_method")
+        routing.smsFallbackUrl = try row.optionalText("sms_fallback_url")
+        routing.smsFallbackMethod = try row.value("sms_fallback_method")
         routing.smsApplicationSid = try row.optionalSid("sms_application_sid")
         return PhoneNumber(
             e164: try row.text("e164"), type: try row.value("type"), zone: try row.text("zone"),

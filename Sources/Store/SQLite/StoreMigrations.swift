@@ -364,6 +364,13 @@ enum StoreMigrations {
         migrator.registerMigration("v15-verifications-by-destination") { db in
             try db.execute(sql: "CREATE INDEX verifications_by_destination ON verifications(to_address)")
         }
+        migrator.registerMigration("v16-sms-fallback") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE phone_numbers ADD COLUMN sms_fallback_url TEXT;
+                    ALTER TABLE phone_numbers ADD COLUMN sms_fallback_method TEXT NOT NULL DEFAULT 'POST';
+                    """)
+        }
         return migrator
     }
 }
