@@ -13,6 +13,8 @@
 #
 # Control port: one JSON object per line, {"from": "...", "to": "...", "text": "..."}, sends a
 # deliver_sm (a message from a mobile); the answer is "ok" once Parley's deliver_sm_resp came.
+# "hex" gives the short message as bytes instead of "text"; "esm_class" and "data_coding" as
+# the PDU's (0 by default).
 use strict;
 use warnings;
 use Getopt::Long;
@@ -88,7 +90,8 @@ while (1) {
             my $seq = $smpp->deliver_sm(
                 source_addr_ton => 1, source_addr_npi => 1, source_addr => $mo->{from},
                 dest_addr_ton => 1, dest_addr_npi => 1, destination_addr => $mo->{to},
-                esm_class => 0, data_coding => ($mo->{data_coding} // 0), short_message => $mo->{text}, async => 1);
+                esm_class => ($mo->{esm_class} // 0), data_coding => ($mo->{data_coding} // 0),
+                short_message => (defined $mo->{hex} ? pack("H*", $mo->{hex}) : $mo->{text}), async => 1);
             $waiting{$seq} = $ready;
             record(event => "deliver_sm", seq => $seq, from => $mo->{from}, to => $mo->{to});
         }

@@ -185,29 +185,49 @@ public final class SMSService: Sendable {
             logger.notice("SMPP: a message to \(digits), which no account holds, was refused")
             return .invalidDestinationAddress
         }
-        var payload = short.payload[...]
-        if short.esmClass & ShortMessage.userDataHeaderIndicator != 0, let headerLength = payload.first {
-            payload = payload.dropFirst(1 + Int(headerLength))
-        }
-        let body = SMSEncoding.decode(payload, dataCoding: short.dataCoding)
         let source = short.source.address
         let from = short.source.ton == 1 && !source.hasPrefix("+") ? "+" + source : source
         let now = clock.now()
-        let message = MessageRecord(
-            sid: .generate(), accountSid: account, direction: .inbound, from: from, to: e164, body: body, status: .received,
-            segmentCount: 1, encoding: short.dataCoding == 8 ? SMSEncoding.ucs2.rawValue : SMSEncoding.gsm7.rawValue,
-            dateCreated: now, dateUpdated: now, dateSent: now)
+        @Sendable func message(body: String, segments: Int) -> MessageRecord {
+            MessageRecord(
+                sid: .generate(), accountSid: account, direction: .inbound, from: from, to: e164, body: body, status: .received,
+                segmentCount: segments, encoding: short.dataCoding == 8 ? SMSEncoding.ucs2.rawValue : SMSEncoding.gsm7.rawValue,
+                dateCreated: now, dateUpdated: now, dateSent: now)
+        }
+        var payload = short.payload[...]
+        var concatenation: ConcatenationHeader?
+        if short.esmClass & ShortMessage.userDataHeaderIndicator != 0 {
+            guard let (header, data) = ConcatenationHeader.split(short.payload) else { return .invalidMessageLength }
+            (concatenation, payload) = (header, data)
+        }
+        let received: MessageRecord
         do {
-            try await messages.insert(message)
+            if let concatenation, concatenation.total > 1 {
+                // Kept until every part has come; the message is whole, and told, only then.
+                let part = IncomingMessagePart(
+                    source: from, destination: e164, reference: concatenation.reference, total: concatenation.total,
+                    sequence: concatenation.sequence, dataCoding: short.dataCoding, payload: Array(payload), receivedAt: now)
+                guard
+                    let whole = try await messages.receivePart(
+                        part,
+                        assemble: { parts in
+                            message(body: SMSEncoding.decode(parts.flatMap(\.payload), dataCoding: part.dataCoding), segments: parts.count)
+                        })
+                else { return .ok }
+                received = whole
+            } else {
+                received = message(body: SMSEncoding.decode(payload, dataCoding: short.dataCoding), segments: 1)
+                try await messages.insert(received)
+            }
         } catch {
             logger.error("could not write an incoming message: \(error)")
             return .systemError
         }
         if let target = await webhook(of: number) {
             let parameters: [(String, String)] = [
-                ("MessageSid", message.sid.rawValue), ("SmsSid", message.sid.rawValue), ("SmsMessageSid", message.sid.rawValue),
-                ("AccountSid", account.rawValue), ("From", from), ("To", e164), ("Body", body), ("NumMedia", "0"),
-                ("NumSegments", "1"), ("SmsStatus", "received"), ("ApiVersion", "2010-04-01"),
+                ("MessageSid", received.sid.rawValue), ("SmsSid", received.sid.rawValue), ("SmsMessageSid", received.sid.rawValue),
+                ("AccountSid", account.rawValue), ("From", from), ("To", e164), ("Body", received.body), ("NumMedia", "0"),
+                ("NumSegments", String(received.segmentCount)), ("SmsStatus", "received"), ("ApiVersion", "2010-04-01"),
             ]
             fetcher.callbacksInFlight.begin()
             Task.detached { [self] in

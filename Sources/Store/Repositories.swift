@@ -98,6 +98,11 @@ public protocol MessageRepository: Sendable {
     /// far (nil where none came yet), or nil when no part has that id.
     func recordReceipt(smscMessageID: String, outcome: MessagePartOutcome, errorCode: String?) async throws
         -> (message: MessageRecord, parts: [MessagePartOutcome?])?
+    /// Keeps one part of a concatenated incoming message (a part sent again replaces itself).
+    /// When the parts are all there, in the same transaction they are removed and the message
+    /// `assemble` makes of them (in order) is inserted and returned; nil while some are missing.
+    func receivePart(_ part: IncomingMessagePart, assemble: @escaping @Sendable ([IncomingMessagePart]) -> MessageRecord) async throws
+        -> MessageRecord?
 }
 
 public struct MessageFilter: Sendable {

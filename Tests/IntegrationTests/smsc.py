@@ -52,8 +52,11 @@ class SMSC:
         return [entry for entry in self.events("submit_sm")
                 if entry["status"] == 0 and (destination is None or entry["destination"] == destination)]
 
-    def send_from_mobile(self, source, destination, text):
-        """A deliver_sm from a mobile; returns Parley's answer: "ok" or "status N"."""
+    def send_from_mobile(self, source, destination, text=None, payload=None, esm_class=0, data_coding=0):
+        """A deliver_sm from a mobile, with `text` or the bytes `payload` as its short message;
+        returns Parley's answer: "ok" or "status N"."""
+        request = {"from": source, "to": destination, "esm_class": esm_class, "data_coding": data_coding}
+        request.update({"text": text} if payload is None else {"hex": payload.hex()})
         with socket.create_connection(("127.0.0.1", self.control_port), timeout=10) as connection:
-            connection.sendall((json.dumps({"from": source, "to": destination, "text": text}) + "\n").encode())
+            connection.sendall((json.dumps(request) + "\n").encode())
             return connection.makefile().readline().strip()

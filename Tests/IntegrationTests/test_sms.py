@@ -172,6 +172,29 @@ def test_the_webhook_s_answer_replies_and_a_failing_sms_url_falls_back(sms_parle
     assert any("<Play> is not a messaging verb" in text for text in notices), notices
 
 
+def test_the_parts_of_a_long_message_from_a_mobile_make_one_message(sms_parley, smsc):
+    hook = webhook()
+    client = sms_parley.client()
+    client.incoming_phone_numbers.create(phone_number="+32490206106", sms_url=hook.serve("/sms/long", "<Response/>"))
+    text = "".join(f"Sentence {n} of a long message from a mobile phone. " for n in range(1, 9))
+    chunks = [text[start:start + 153] for start in range(0, len(text), 153)]
+    assert len(chunks) == 3
+    # GSM 03.38 letters, digits, spaces and full stops are their ASCII codes, one per septet.
+    parts = [bytes([5, 0x00, 3, 0x5A, 3, n + 1]) + chunk.encode() for n, chunk in enumerate(chunks)]
+    for index in (1, 0, 1):  # out of order, and one part sent twice
+        assert smsc.send_from_mobile("32470000033", "32490206106", payload=parts[index], esm_class=0x40) == "ok"
+    assert client.messages.list(to="+32490206106") == [] and hook.received("/sms/long") == []
+    assert smsc.send_from_mobile("32470000033", "32490206106", payload=parts[2], esm_class=0x40) == "ok"
+    assert wait_for(lambda: hook.received("/sms/long"))
+    [request] = hook.received("/sms/long")
+    assert request["form"]["Body"] == text and request["form"]["NumSegments"] == "3"
+    [received] = client.messages.list(to="+32490206106")
+    assert received.body == text and received.num_segments == "3" and received.direction == "inbound"
+    # A header that runs past the message is refused to the SMSC, and nothing is written.
+    assert smsc.send_from_mobile("32470000033", "32490206106", payload=bytes([9, 0x00, 3, 1]), esm_class=0x40) == "status 1"
+    assert len(client.messages.list(to="+32490206106")) == 1
+
+
 def test_lists_filter_by_to_and_date_sent_under_both_roots(sms_parley):
     client = sms_parley.client()
     message = client.messages.create(to="+32470000006", from_=OWNED, body="filtered")

@@ -43,6 +43,36 @@ struct MessageRepositoryTests {
         #expect(try await temporary.store.messages.recordReceipt(smscMessageID: "id-9", outcome: .delivered, errorCode: nil) == nil)
     }
 
+    @Test("parts of an incoming message wait in the file, a repeated part counts once, and the last one makes the message")
+    func incomingParts() async throws {
+        let temporary = try TemporaryStore()
+        let account = makeAccount()
+        try await temporary.store.accounts.insert(account)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func part(_ sequence: Int, _ text: String, reference: Int = 7) -> IncomingMessagePart {
+            IncomingMessagePart(
+                source: "+32470000001", destination: "+32490206100", reference: reference, total: 3, sequence: sequence, dataCoding: 0,
+                payload: Array(text.utf8), receivedAt: now)
+        }
+        let assemble: @Sendable ([IncomingMessagePart]) -> MessageRecord = { parts in
+            MessageRecord(
+                sid: .generate(), accountSid: account.sid, direction: .inbound, from: "+32470000001", to: "+32490206100",
+                body: String(decoding: parts.flatMap(\.payload), as: UTF8.self), status: .received, segmentCount: parts.count,
+                encoding: "GSM-7", dateCreated: now, dateUpdated: now)
+        }
+        #expect(try await temporary.store.messages.receivePart(part(2, "two "), assemble: assemble) == nil)
+        #expect(try await temporary.store.messages.receivePart(part(2, "two "), assemble: assemble) == nil)
+        #expect(try await temporary.store.messages.receivePart(part(1, "other", reference: 8), assemble: assemble) == nil)
+        // A restart in between loses nothing: the parts are in the file.
+        let reopened = try SQLiteStore(path: temporary.path)
+        #expect(try await reopened.messages.receivePart(part(1, "one "), assemble: assemble) == nil)
+        let whole = try #require(try await reopened.messages.receivePart(part(3, "three"), assemble: assemble))
+        #expect(whole.body == "one two three" && whole.segmentCount == 3)
+        #expect(try await reopened.messages.find(whole.sid, account: account.sid) == whole)
+        // The parts went with it: the same reference again starts a new message.
+        #expect(try await reopened.messages.receivePart(part(3, "three"), assemble: assemble) == nil)
+    }
+
     @Test("lists filter by To and by the time sent, newest first")
     func filters() async throws {
         let temporary = try TemporaryStore()

@@ -5,21 +5,23 @@ struct SQLiteMessageRepository: MessageRepository {
     let pool: DatabasePool
 
     func insert(_ message: MessageRecord) async throws {
-        try await pool.measuredWrite { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO messages (status, error_code, error_message, attempts, date_updated, date_sent, sid, account_sid,
-                        direction, from_address, to_address, body, num_segments, encoding, status_callback,
-                        status_callback_method, call_sid, date_created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: Self.changing(message) + [
-                    message.sid.rawValue, message.accountSid.rawValue, message.direction.rawValue, message.from, message.to,
-                    message.body, message.segmentCount, message.encoding, message.statusCallback,
-                    message.statusCallbackMethod.rawValue, message.callSid?.rawValue, message.dateCreated,
-                ])
-        }
+        try await pool.measuredWrite { db in try Self.insert(db, message) }
+    }
+
+    private static func insert(_ db: Database, _ message: MessageRecord) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO messages (status, error_code, error_message, attempts, date_updated, date_sent, sid, account_sid,
+                    direction, from_address, to_address, body, num_segments, encoding, status_callback,
+                    status_callback_method, call_sid, date_created)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: changing(message) + [
+                message.sid.rawValue, message.accountSid.rawValue, message.direction.rawValue, message.from, message.to,
+                message.body, message.segmentCount, message.encoding, message.statusCallback,
+                message.statusCallbackMethod.rawValue, message.callSid?.rawValue, message.dateCreated,
+            ])
     }
 
     func update(_ message: MessageRecord) async throws {
@@ -92,6 +94,45 @@ struct SQLiteMessageRepository: MessageRepository {
                 db.cachedStatement(sql: "SELECT outcome FROM message_parts WHERE message_sid = ? ORDER BY part"), arguments: [sid])
             return (message, outcomes.map { $0.flatMap(MessagePartOutcome.init(rawValue:)) })
         }
+    }
+
+    func receivePart(_ part: IncomingMessagePart, assemble: @escaping @Sendable ([IncomingMessagePart]) -> MessageRecord) async throws
+        -> MessageRecord?
+    {
+        try await pool.measuredWrite { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO incoming_message_parts (source, destination, reference, total, sequence, data_coding, payload,
+                        received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                part.source, part.destination, part.reference, part.total, part.sequence, Int(part.dataCoding), Data(part.payload),
+                part.receivedAt,
+            ])
+            let group: StatementArguments = [part.source, part.destination, part.reference, part.total]
+            let parts = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM incoming_message_parts WHERE source = ? AND destination = ? AND reference = ? AND total = ?
+                        ORDER BY sequence
+                        """), arguments: group
+            ).map(Self.incomingPart)
+            guard parts.count == part.total else { return nil }
+            try db.cachedStatement(
+                sql: "DELETE FROM incoming_message_parts WHERE source = ? AND destination = ? AND reference = ? AND total = ?"
+            ).execute(arguments: group)
+            let message = assemble(parts)
+            try Self.insert(db, message)
+            return message
+        }
+    }
+
+    static func incomingPart(_ row: Row) throws -> IncomingMessagePart {
+        IncomingMessagePart(
+            source: try row.text("source"), destination: try row.text("destination"), reference: try row.decode(Int.self, forColumn: "reference"),
+            total: try row.decode(Int.self, forColumn: "total"), sequence: try row.decode(Int.self, forColumn: "sequence"),
+            dataCoding: UInt8(clamping: try row.decode(Int.self, forColumn: "data_coding")),
+            payload: [UInt8](try row.decode(Data.self, forColumn: "payload")), receivedAt: try row.date("received_at"))
     }
 
     private static func changing(_ message: MessageRecord) -> StatementArguments {

@@ -371,6 +371,22 @@ enum StoreMigrations {
                     ALTER TABLE phone_numbers ADD COLUMN sms_fallback_method TEXT NOT NULL DEFAULT 'POST';
                     """)
         }
+        migrator.registerMigration("v17-incoming-message-parts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE incoming_message_parts (
+                        source TEXT NOT NULL,
+                        destination TEXT NOT NULL,
+                        reference INTEGER NOT NULL,
+                        total INTEGER NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        data_coding INTEGER NOT NULL,
+                        payload BLOB NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        PRIMARY KEY (source, destination, reference, total, sequence)
+                    );
+                    """)
+        }
         return migrator
     }
 }
