@@ -29,14 +29,14 @@ extension SMSService {
                         continue
                     }
                     guard let action = element.attributes["action"] else { continue }
-                    next = WebhookTarget(url: resolve(action, against: fetched.url), method: method(of: element))
+                    next = WebhookTarget(url: RCMLDocument.resolve(action, against: fetched.url), method: method(of: element))
                     nextParameters = parameters + [
                         ("SmsSid", reply.sid.rawValue), ("SmsStatus", reply.status.rawValue),
                         ("MessageSid", reply.sid.rawValue), ("MessageStatus", reply.status.rawValue),
                     ]
                     break verbs
                 case "Redirect" where !element.text.isEmpty:
-                    next = WebhookTarget(url: resolve(element.text, against: fetched.url), method: method(of: element))
+                    next = WebhookTarget(url: RCMLDocument.resolve(element.text, against: fetched.url), method: method(of: element))
                     nextParameters = parameters
                     break verbs
                 default:
@@ -66,7 +66,7 @@ extension SMSService {
         do {
             return try await send(
                 account: account, from: element.attributes["from"] ?? number, to: element.attributes["to"] ?? sender, body: body,
-                statusCallback: element.attributes["statusCallback"].map { resolve($0, against: documentURL) },
+                statusCallback: element.attributes["statusCallback"].map { RCMLDocument.resolve($0, against: documentURL) },
                 statusCallbackMethod: method(of: element, attribute: "statusCallbackMethod"), isReply: true)
         } catch let refusal as SMSRefusal {
             await fetcher.notify(
@@ -79,9 +79,5 @@ extension SMSService {
 
     private func method(of element: RCMLElement, attribute: String = "method") -> WebhookMethod {
         element.attributes[attribute].flatMap { WebhookMethod(rawValue: $0.uppercased()) } ?? .post
-    }
-
-    private func resolve(_ url: String, against base: String) -> String {
-        URL(string: url, relativeTo: URL(string: base))?.absoluteString ?? url
     }
 }

@@ -24,12 +24,12 @@ public struct ConcatenationHeader: Hashable, Sendable {
             let (identifier, size) = (payload[index], Int(payload[index + 1]))
             let start = index + 2
             guard start + size <= end else { return nil }
-            let value = payload[start..<start + size]
             switch (identifier, size) {
-            case (0x00, 3): header = ConcatenationHeader(reference: Int(value[start]), total: Int(value[start + 1]), sequence: Int(value[start + 2]))
+            case (0x00, 3):
+                header = ConcatenationHeader(reference: Int(payload[start]), total: Int(payload[start + 1]), sequence: Int(payload[start + 2]))
             case (0x08, 4):
                 header = ConcatenationHeader(
-                    reference: Int(value[start]) << 8 | Int(value[start + 1]), total: Int(value[start + 2]), sequence: Int(value[start + 3]))
+                    reference: Int(payload[start]) << 8 | Int(payload[start + 1]), total: Int(payload[start + 2]), sequence: Int(payload[start + 3]))
             default: break
             }
             index = start + size

@@ -8,7 +8,7 @@ import Synchronization
 /// Text-to-speech through espeak-ng's C library, giving 8 kHz samples for `<Say>` (16 kHz for a
 /// wideband call, whose callers then hear the consonants a narrow band loses). espeak-ng
 /// keeps global state, so every synthesis runs on one serial queue of its own, never on a
-/// media loop; results are kept by text, voice and language, so a repeated prompt costs
+/// media loop; results are kept by text, voice, language and rate, so a repeated prompt costs
 /// nothing.
 public final class SpeechSynthesizer: Sendable {
     public enum Voice: String, Sendable {

@@ -27,6 +27,12 @@ public struct RCMLDocument: Sendable, Equatable {
     /// `<Response/>`: nothing to do.
     public static let empty = RCMLDocument(verbs: [])
 
+    /// A URL written in a document (an action, a redirect), relative ones taken from the URL
+    /// the document came from.
+    public static func resolve(_ url: String, against documentURL: String) -> String {
+        URL(string: url, relativeTo: URL(string: documentURL))?.absoluteString ?? url
+    }
+
     private init(verbs: [RCMLElement]) {
         self.verbs = verbs
     }

@@ -213,7 +213,7 @@ extension RCMLLeg {
     }
 
     func resolve(_ url: String, against base: String) -> String {
-        URL(string: url, relativeTo: URL(string: base))?.absoluteString ?? url
+        RCMLDocument.resolve(url, against: base)
     }
 
     // MARK: - Events for the running verb
