@@ -1,4 +1,5 @@
 import HTTPTypes
+import Store
 
 /// An error a REST client can act on, rendered as Twilio's `{code, message, more_info, status}`.
 /// The message names the offending parameter whenever one is to blame.
@@ -9,22 +10,37 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The `WWW-Authenticate` challenge sent with a 401.
     public let challenge: String?
+    /// The request parameter to blame, if one is: the console shows the message beside its field.
+    public let parameter: String?
 
-    public init(status: HTTPResponse.Status, code: Int, message: String, challenge: String? = nil) {
+    public init(status: HTTPResponse.Status, code: Int, message: String, challenge: String? = nil, parameter: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.challenge = challenge
+        self.parameter = parameter
+    }
+
+    /// The error a client is told for `error`: itself, or a store refusal in API terms; nil for
+    /// an internal failure (whose details are for the log only).
+    public static func describing(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: error
+        case StoreError.duplicate(let field):
+            APIError(status: .conflict, code: 20409, message: "Parameter \(field) is already in use in this account", parameter: field)
+        case StoreError.missingReference(let field): .invalidParameter(field, "refers to no resource of this account")
+        default: nil
+        }
     }
 
     public var moreInfo: String { "https://www.twilio.com/docs/errors/\(code)" }
 
-    static func missingParameter(_ name: String) -> APIError {
-        APIError(status: .badRequest, code: 20001, message: "Missing required parameter \(name)")
+    public static func missingParameter(_ name: String) -> APIError {
+        APIError(status: .badRequest, code: 20001, message: "Missing required parameter \(name)", parameter: name)
     }
 
-    static func invalidParameter(_ name: String, _ reason: String) -> APIError {
-        APIError(status: .badRequest, code: 20001, message: "Invalid parameter \(name): \(reason)")
+    public static func invalidParameter(_ name: String, _ reason: String) -> APIError {
+        APIError(status: .badRequest, code: 20001, message: "Invalid parameter \(name): \(reason)", parameter: name)
     }
 
     static let unauthenticated = APIError(
@@ -44,7 +60,7 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(status: .forbidden, code: 20003, message: message)
     }
 
-    static func notFound(_ what: String) -> APIError {
+    public static func notFound(_ what: String) -> APIError {
         APIError(status: .notFound, code: 20404, message: "The requested resource \(what) was not found")
     }
 

@@ -40,14 +40,14 @@ extension ParleyRequestContext {
 
 extension Request {
     /// The form body (at most 64 KiB): Twilio's libraries send all input this way.
-    func formParameters() async throws -> FormParameters {
+    public func formParameters() async throws -> FormParameters {
         var copy = self
         let buffer = try await copy.collectBody(upTo: 64 * 1024)
         return try FormParameters(encoded: String(buffer: buffer))
     }
 
     /// The query string's parameters (list filters, paging).
-    func queryForm() throws -> FormParameters {
+    public func queryForm() throws -> FormParameters {
         try FormParameters(encoded: uri.query ?? "")
     }
 }

@@ -3,11 +3,11 @@ import Hummingbird
 import Store
 
 /// Applications: where Parley fetches RCML for the numbers and Clients bound to them.
-/// `RcmlUrl` (Restcomm) is accepted as another name for `VoiceUrl` (Twilio).
 struct ApplicationsRoutes {
     let accounts: any AccountRepository
     let applications: any ApplicationRepository
     var scope: AccountScope { AccountScope(accounts: accounts) }
+    var editor: ApplicationEditor { ApplicationEditor(applications: applications) }
 
     func register(on group: RouterGroup<ParleyRequestContext>) {
         let list = "Accounts/{accountSid}/Applications"
@@ -43,65 +43,20 @@ struct ApplicationsRoutes {
         ) { representation($0, context: context) }
     }
 
-    private func create(_ request: Request, _ context: ParleyRequestContext) async throws -> Response
-    {
+    private func create(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
         let account = try await scope.resolve(context, access: .write)
-        let form = try await request.formParameters()
-        let now = Date()
-        guard let name = try form.text("FriendlyName", maxLength: 64), !name.isEmpty else {
-            throw APIError.missingParameter("FriendlyName")
-        }
-        var application = Store.Application(
-            sid: .generate(), accountSid: account.sid, friendlyName: name, dateCreated: now,
-            dateUpdated: now)
-        try apply(form, to: &application)
-        try await applications.insert(application)
+        let application = try await editor.create(in: account.sid, form: try await request.formParameters())
         return render(application, status: .created, context: context)
     }
 
-    private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response
-    {
+    private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
         let account = try await scope.resolve(context, access: .write)
-        var application = try await find(account, context)
-        let form = try await request.formParameters()
-        if let name = try form.text("FriendlyName", maxLength: 64) {
-            guard !name.isEmpty else {
-                throw APIError.invalidParameter("FriendlyName", "must not be empty")
-            }
-            application.friendlyName = name
-        }
-        try apply(form, to: &application)
-        application.dateUpdated = Date()
-        try await applications.update(application)
+        let application = try await editor.update(try await find(account, context), form: try await request.formParameters())
         return render(application, context: context)
     }
 
-    /// The optional fields shared by create and update; absent parameters leave values alone.
-    private func apply(_ form: FormParameters, to application: inout Store.Application) throws {
-        if let url = try form.url("VoiceUrl") ?? form.url("RcmlUrl") { application.voiceUrl = url }
-        if let method = try form.method("VoiceMethod") { application.voiceMethod = method }
-        if let url = try form.url("VoiceFallbackUrl") { application.voiceFallbackUrl = url }
-        if let method = try form.method("VoiceFallbackMethod") {
-            application.voiceFallbackMethod = method
-        }
-        if let url = try form.url("StatusCallback") { application.statusCallback = url }
-        if let method = try form.method("StatusCallbackMethod") {
-            application.statusCallbackMethod = method
-        }
-        if let lookup = try form.bool("VoiceCallerIdLookup") {
-            application.voiceCallerIdLookup = lookup
-        }
-        if let kind = try form.choice("Kind", as: ApplicationChannel.self) { application.kind = kind }
-    }
-
-    private func find(_ account: Account, _ context: ParleyRequestContext) async throws
-        -> Store.Application
-    {
-        let sid: ApplicationSid = try context.sidParameter("sid")
-        guard let application = try await applications.find(sid, account: account.sid) else {
-            throw APIError.notFound(sid.rawValue)
-        }
-        return application
+    private func find(_ account: Account, _ context: ParleyRequestContext) async throws -> Store.Application {
+        try await editor.find(try context.sidParameter("sid"), in: account.sid)
     }
 
     private func render(

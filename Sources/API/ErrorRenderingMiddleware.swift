@@ -11,14 +11,6 @@ struct ErrorRenderingMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return ResourceResponse.error(error, context: context)
-        } catch StoreError.duplicate(let field) {
-            return ResourceResponse.error(
-                .conflict("Parameter \(field) is already in use in this account"), context: context)
-        } catch StoreError.missingReference(let field) {
-            return ResourceResponse.error(
-                .invalidParameter(field, "refers to no resource of this account"), context: context)
         } catch let error as HTTPError {
             let mapped: APIError =
                 switch error.status {
@@ -29,6 +21,7 @@ struct ErrorRenderingMiddleware: RouterMiddleware {
                 }
             return ResourceResponse.error(mapped, context: context)
         } catch {
+            if let described = APIError.describing(error) { return ResourceResponse.error(described, context: context) }
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             return ResourceResponse.error(
                 APIError(status: .internalServerError, code: 20500, message: "Internal error"),

@@ -59,3 +59,5 @@ public enum ConferenceKind: SidKind { public static let prefix = "CF" }
 public typealias ConferenceSid = Sid<ConferenceKind>
 public enum QueueKind: SidKind { public static let prefix = "QU" }
 public typealias QueueSid = Sid<QueueKind>
+public enum ConsoleUserKind: SidKind { public static let prefix = "US" }
+public typealias ConsoleUserSid = Sid<ConsoleUserKind>

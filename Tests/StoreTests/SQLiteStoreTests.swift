@@ -51,7 +51,7 @@ struct SQLiteStoreTests {
             "v1-accounts-applications-clients-notifications", "v2-numbers-and-api-credentials",
             "v3-clients-by-login", "v4-calls", "v5-sealed-auth-tokens", "v6-recordings", "v7-conferences", "v8-queues", "v9-call-quality",
             "v10-conference-recordings", "v11-account-limits", "v12-messages", "v13-emails", "v14-verify",
-            "v15-verifications-by-destination", "v16-sms-fallback", "v17-incoming-message-parts",
+            "v15-verifications-by-destination", "v16-sms-fallback", "v17-incoming-message-parts", "v18-console",
         ]
         #expect(try temporary.store.appliedMigrations() == all)
         let reopened = try SQLiteStore(path: temporary.path)

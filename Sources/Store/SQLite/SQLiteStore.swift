@@ -20,6 +20,8 @@ public final class SQLiteStore: Sendable {
     public let messages: any MessageRepository
     public let emails: any EmailRepository
     public let verifications: any VerificationRepository
+    public let consoleUsers: any ConsoleUserRepository
+    public let consoleSessions: any ConsoleSessionRepository
 
     private let pool: DatabasePool
 
@@ -45,6 +47,8 @@ public final class SQLiteStore: Sendable {
         messages = SQLiteMessageRepository(pool: pool)
         emails = SQLiteEmailRepository(pool: pool)
         verifications = SQLiteVerificationRepository(pool: pool)
+        consoleUsers = SQLiteConsoleUserRepository(pool: pool)
+        consoleSessions = SQLiteConsoleSessionRepository(pool: pool)
     }
 
     /// Copies the database at `source` to a new file at `destination` with SQLite's online

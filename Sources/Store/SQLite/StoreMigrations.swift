@@ -387,6 +387,32 @@ enum StoreMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v18-console") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE console_users (
+                        sid TEXT PRIMARY KEY,
+                        account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        role TEXT NOT NULL,
+                        password_hash TEXT,
+                        password_link_hash TEXT UNIQUE,
+                        password_link_expires DATETIME,
+                        date_created DATETIME NOT NULL,
+                        date_updated DATETIME NOT NULL
+                    );
+                    CREATE INDEX console_users_by_account ON console_users(account_sid);
+                    CREATE TABLE console_sessions (
+                        token_hash TEXT PRIMARY KEY,
+                        user_sid TEXT NOT NULL REFERENCES console_users(sid),
+                        account_sid TEXT NOT NULL REFERENCES accounts(sid),
+                        csrf_token TEXT NOT NULL,
+                        date_created DATETIME NOT NULL,
+                        expires DATETIME NOT NULL
+                    );
+                    CREATE INDEX console_sessions_by_user ON console_sessions(user_sid);
+                    """)
+        }
         return migrator
     }
 }
