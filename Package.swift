@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // OTLP over HTTP only: the gRPC exporter would bring grpc-swift for nothing.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
@@ -162,6 +163,29 @@ let package = Package(
             // Parley's own OpenAPI document, compiled in (served at /openapi.json).
             resources: [.embedInCode("openapi.json")]
         ),
+        // The console: server-rendered pages over the same editors and repositories as the API.
+        .target(
+            name: "Console",
+            dependencies: [
+                "API",
+                "SIP",
+                "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [
+                .embedInCode("Templates/layout-top.mustache"), .embedInCode("Templates/layout-bottom.mustache"),
+                .embedInCode("Templates/login.mustache"), .embedInCode("Templates/password.mustache"),
+                .embedInCode("Templates/dashboard.mustache"), .embedInCode("Templates/applications.mustache"),
+                .embedInCode("Templates/application.mustache"), .embedInCode("Templates/clients.mustache"),
+                .embedInCode("Templates/client.mustache"), .embedInCode("Templates/calls.mustache"),
+                .embedInCode("Templates/call-row.mustache"), .embedInCode("Templates/call.mustache"),
+                .embedInCode("Templates/error.mustache"), .embedInCode("Templates/field.mustache"),
+                .embedInCode("Assets/console.css"), .embedInCode("Assets/console.js"),
+            ]
+        ),
         .target(
             name: "ParleyServer",
             dependencies: [
@@ -171,6 +195,7 @@ let package = Package(
                 "SMTP",
                 "Addressing",
                 "API",
+                "Console",
                 "Media",
                 "Speech",
                 "SIP",
@@ -192,6 +217,8 @@ let package = Package(
         .executableTarget(
             name: "Parley",
             dependencies: [
+                "API",
+                "Console",
                 "ParleyServer",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -20,6 +20,13 @@ public struct FormParameters: Sendable {
         for (name, list) in other.values { values[name, default: []].append(contentsOf: list) }
     }
 
+    /// These parameters with `name` set to `value` alone (the console fills in what a form left to Parley).
+    public func setting(_ name: String, to value: String?) -> FormParameters {
+        var copy = self
+        copy.values[name] = value.map { [$0] }
+        return copy
+    }
+
     /// The last value given for `name`, or nil when absent.
     public func string(_ name: String) -> String? { values[name]?.last }
 

@@ -18,9 +18,10 @@ public enum ParleyAPI {
     ///   - throttle: failed logins per source (address or IPv6 /64).
     ///   - accountThrottle: failed logins per account named, from any source.
     ///   - trustedProxies: the reverse proxies whose X-Forwarded-For tells the client's address.
+    ///   - additionalRoutes: registers what the layers above serve beside the API (the console).
     public static func responder(
         services: APIServices, throttle: LoginThrottle = LoginThrottle(), accountThrottle: LoginThrottle = LoginThrottle(limit: 100, window: 60),
-        trustedProxies: [AddressRange] = []
+        trustedProxies: [AddressRange] = [], additionalRoutes: (Router<ParleyRequestContext>) -> Void = { _ in }
     ) -> some HTTPResponder<ParleyRequestContext> {
         let router = Router(context: ParleyRequestContext.self)
         router.middlewares.add(ForwardedAddress(trustedProxies: trustedProxies))
@@ -82,6 +83,7 @@ public enum ParleyAPI {
             ConferencesRoutes(accounts: services.accounts, conferences: services.conferences).register(on: group)
             QueuesRoutes(accounts: services.accounts, queues: services.queues, clock: services.clock).register(on: group)
         }
+        additionalRoutes(router)
         return PathNormalizingResponder(router: router.buildResponder())
     }
 }

@@ -43,7 +43,7 @@ struct RecordingsRoutes {
             guard file.hasSuffix(".wav"), let recording = try await library.recordings.find(publicToken: String(file.dropLast(4))) else {
                 throw APIError.notFound(file)
             }
-            return try await media(recording, context: context)
+            return try await library.media(recording, context: context)
         }
     }
 
@@ -54,7 +54,7 @@ struct RecordingsRoutes {
 
     private func fetch(_ context: ParleyRequestContext, under owner: Owner) async throws -> Response {
         let (recording, wantsMedia) = try await find(context, access: .read, under: owner)
-        if wantsMedia { return try await media(recording, context: context) }
+        if wantsMedia { return try await library.media(recording, context: context) }
         return ResourceResponse.make(representation(recording, context: context), element: "Recording", context: context)
     }
 
@@ -109,16 +109,6 @@ struct RecordingsRoutes {
 
     /// The WAV file, streamed from disk in 128 KiB chunks on NIO's thread pool: an hour of
     /// stereo audio never sits whole in memory, however many clients ask for it.
-    private func media(_ recording: Recording, context: ParleyRequestContext) async throws -> Response {
-        let path = library.path(of: recording)
-        guard recording.status == .completed, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
-            throw APIError.notFound(recording.sid.rawValue + ".wav")
-        }
-        return Response(
-            status: .ok, headers: [.contentType: "audio/x-wav", .contentLength: String(size)],
-            body: try await FileIO().loadFile(path: path, context: context))
-    }
-
     private func representation(_ recording: Recording, context: ParleyRequestContext) -> ResourceValue {
         .object([
             "sid": .string(recording.sid.rawValue),

@@ -11,6 +11,6 @@ struct ParleyCommand: AsyncParsableCommand {
         commandName: "parley",
         abstract: "Parley, a programmable voice platform.",
         version: "Parley \(parleyVersion) (commit \(buildCommit))",
-        subcommands: [ServeCommand.self, AccountsCommand.self, CallsCommand.self, RegistrationsCommand.self, BackupCommand.self, RestoreCommand.self],
+        subcommands: [ServeCommand.self, AccountsCommand.self, UsersCommand.self, CallsCommand.self, RegistrationsCommand.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

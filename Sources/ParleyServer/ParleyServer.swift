@@ -1,5 +1,6 @@
 import API
 import Addressing
+import Console
 import Foundation
 import Hummingbird
 import HummingbirdTLS
@@ -45,15 +46,19 @@ public struct ParleyServer: Sendable {
             logger.warning("others could reach a file of the data directory; restricted to its owner", metadata: ["path": "\(path)"])
         }
         let store = try SQLiteStore(path: directory.databasePath)
+        // Every call record written is also told to the console's live logs.
+        let calls = ObservedCallRepository(store.calls)
         let sealer = try directory.tokenSealer()
-        let bootstrap = AdministratorBootstrap(accounts: store.accounts, dataDirectory: directory.path, sealer: sealer)
+        let consoleDirectory = ConsoleDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
+        let bootstrap = AdministratorBootstrap(
+            accounts: store.accounts, consoleUsers: consoleDirectory, dataDirectory: directory.path, sealer: sealer)
         switch try await bootstrap.run(environment: environment) {
         case .alreadyInitialised:
             break
         case .createdFromEnvironment(let sid):
             logger.notice("administrator account created from the environment", metadata: ["sid": "\(sid)"])
-        case .generated(let sid, let token, let file):
-            // Shown once, never through the logger, and the token only on a terminal: a
+        case .generated(let sid, let token, let console, let file):
+            // Shown once, never through the logger, and the secrets only on a terminal: a
             // service's standard output ends up in a journal others may read.
             let notice =
                 isatty(STDOUT_FILENO) == 1
@@ -61,20 +66,24 @@ public struct ParleyServer: Sendable {
                     Administrator account created. Save these credentials; they are not shown again.
                       AccountSid: \(sid)
                       AuthToken:  \(token)
+                      Console:    \(configuration.publicURL)/console
+                        e-mail:   \(console.email)
+                        password: \(console.password)
                       (also written to \(file), mode 0600)
 
                     """
                 : """
                     Administrator account created.
                       AccountSid: \(sid)
-                      AuthToken:  in \(file) (mode 0600); shown only when Parley runs on a terminal
+                      Console:    \(configuration.publicURL)/console (e-mail \(console.email))
+                      AuthToken and console password: in \(file) (mode 0600); shown only when Parley runs on a terminal
 
                     """
             FileHandle.standardOutput.write(Data(notice.utf8))
         }
         try await loadNumberPool(into: store.numbers)
         // Calls cut by a crash or kill are closed in their records before anything else runs.
-        let closed = try await store.calls.closeOpenCalls(at: Date())
+        let closed = try await calls.closeOpenCalls(at: Date())
         if closed > 0 { logger.notice("closed the records of calls cut by the last stop", metadata: ["calls": "\(closed)"]) }
         _ = try await store.conferences.closeOpen(at: Date())
         logger.info(
@@ -187,14 +196,14 @@ public struct ParleyServer: Sendable {
             queues: queues, admission: CallAdmission(defaults: configuration.callLimits, accounts: cachedAccounts), textMessages: sms,
             emails: email)
         let router = InboundCallRouter(
-            accounts: cachedAccounts, numbers: store.numbers, applications: store.applications, calls: store.calls, clients: store.clients,
+            accounts: cachedAccounts, numbers: store.numbers, applications: store.applications, calls: calls, clients: store.clients,
             runtime: runtime, authenticator: authenticator, trunks: trunks, addresses: addresses,
             media: media, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let endpoint = SIPEndpoint(registrar: registrar, callHandler: router, addresses: addresses, logger: Logger(label: "parley.sip"))
         let destinations = DestinationPolicy(
             trunks: trunks, egress: EgressPolicy(allowed: configuration.sipAllowed, ownPorts: configuration.listeningPorts))
         let outbound = OutboundCalls(
-            endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: store.calls,
+            endpoint: endpoint, registrar: registrar, numbers: store.numbers, clients: store.clients, calls: calls,
             trunks: trunks, policy: destinations, clientCallerID: configuration.clientCallerID, addresses: addresses, media: media,
             runtime: runtime, live: live, clock: clock, logger: Logger(label: "parley.voice"))
         let registration = configuration.trunkRegister ? trunks.credentials.map { credentials in
@@ -215,7 +224,7 @@ public struct ParleyServer: Sendable {
             calls: outbound, fetcher: fetcher, clock: clock, logger: Logger(label: "parley.verify"))
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
-            notifications: store.notifications, numbers: store.numbers, calls: store.calls,
+            notifications: store.notifications, numbers: store.numbers, calls: calls,
             credentials: store.credentials, messages: store.messages, sms: sms, emails: store.emails, email: email, verify: verify, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
             queues: queues, tokenSealer: sealer,
@@ -226,7 +235,15 @@ public struct ParleyServer: Sendable {
         let http1 = ParleyAPI.channelConfiguration(
             quota: ConnectionQuota(perSource: configuration.connectionsPerSource, total: 10_000, exempt: configuration.trustedProxies))
         let http = Application(
-            responder: ParleyAPI.responder(services: services, trustedProxies: configuration.trustedProxies),
+            responder: ParleyAPI.responder(
+                services: services, trustedProxies: configuration.trustedProxies,
+                additionalRoutes: { router in
+                    ConsoleRoutes(
+                        services: ConsoleServices(
+                            api: services, users: store.consoleUsers, sessions: store.consoleSessions, callChanges: calls.changes,
+                            secureCookies: tls != nil || configuration.publicURL.hasPrefix("https:"), publicURL: configuration.publicURL)
+                    ).register(on: router)
+                }),
             server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) } ?? .http1(configuration: http1),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort),
@@ -249,7 +266,7 @@ public struct ParleyServer: Sendable {
             configuration: .init(
                 services: (tracing.map { [$0] } ?? []) + [
                     sip, http, metricsListener.application, Retention(
-                        library: recordings, calls: store.calls, notifications: store.notifications,
+                        library: recordings, calls: calls, notifications: store.notifications,
                         callDays: configuration.retainCallsDays, notificationDays: configuration.retainNotificationsDays, clock: clock,
                         interval: testClock == nil ? .seconds(600) : .seconds(1)),
                     TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger),

@@ -123,6 +123,9 @@ public struct CallFilter: Sendable {
     public var to: String?
     public var from: String?
     public var status: CallStatus?
+    public var direction: CallDirection?
+    /// Calls from or to this address (the console's one "number" filter).
+    public var party: String?
     public var parentCallSid: CallSid?
     /// Calls that started on or after / before this instant.
     public var startedAfter: Date?

@@ -45,6 +45,8 @@ struct SQLiteCallRepository: CallRepository {
         if let to = filter.to { query.require("\"to\" = ?", to) }
         if let from = filter.from { query.require("\"from\" = ?", from) }
         if let status = filter.status { query.require("status = ?", status.rawValue) }
+        if let direction = filter.direction { query.require("direction = ?", direction.rawValue) }
+        if let party = filter.party { query.require("(\"to\" = ? OR \"from\" = ?)", party, party) }
         if let parent = filter.parentCallSid { query.require("parent_call_sid = ?", parent.rawValue) }
         if let date = filter.startedAfter { query.require("start_time >= ?", date) }
         if let date = filter.startedBefore { query.require("start_time < ?", date) }

@@ -1,0 +1,75 @@
+import API
+import Foundation
+import Hummingbird
+import Store
+
+/// Sessions in cookies, checked on every console request: the browser holds a random token
+/// (`parley_session`, HttpOnly, SameSite=Lax, Secure under HTTPS, Path=/console), the server
+/// keeps its hash with the user, the account shown and the session's CSRF token.
+struct ConsoleGate: Sendable {
+    static let cookieName = "parley_session"
+    static let loginCookieName = "parley_login"
+    static let lifetime: TimeInterval = 12 * 3600
+
+    let services: ConsoleServices
+
+    /// Why a request was not let in.
+    enum Refusal: Error {
+        /// No live session: to the login page.
+        case signedOut
+        /// A change without the session's CSRF token.
+        case forgedForm
+        /// A member asking for what only admins may do.
+        case adminsOnly
+    }
+
+    /// Starts a session for `user` (always a new token: one planted before login is never used).
+    func open(for user: ConsoleUser, now: Date = Date()) async throws -> (token: String, session: ConsoleSession) {
+        let token = RandomHex.string(byteCount: 32)
+        let session = ConsoleSession(
+            tokenHash: SecretHash.token(token), userSid: user.sid, accountSid: user.accountSid, csrfToken: RandomHex.string(byteCount: 16),
+            dateCreated: now, expires: now.addingTimeInterval(Self.lifetime))
+        try await services.sessions.insert(session)
+        return (token, session)
+    }
+
+    /// The visit of a request's session; throws `.signedOut` without one.
+    func visit(_ request: Request) async throws -> Visit {
+        guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty,
+            let session = try await services.sessions.find(tokenHash: SecretHash.token(token), at: Date()),
+            let user = try await services.users.find(session.userSid),
+            let home = try await services.api.accounts.find(user.accountSid), home.status == .active,
+            try await services.api.accounts.standing(of: home.sid) == .active
+        else { throw Refusal.signedOut }
+        // The account itself first, then its sub-accounts.
+        let accounts = try await services.api.accounts.family(of: home.sid, filter: AccountFilter(), page: PageRequest(size: PageRequest.maximumSize))
+            .items.filter { $0.status != .closed }
+        let account = accounts.first { $0.sid == session.accountSid } ?? home
+        return Visit(user: user, session: session, account: account, accounts: accounts)
+    }
+
+    /// The visit of a form post, whose `csrf` field must be the session's token.
+    func visit(_ request: Request, form: FormParameters) async throws -> Visit {
+        let visit = try await visit(request)
+        guard let presented = form.string("csrf"), SecretHash.constantTimeEquals(presented, visit.session.csrfToken) else {
+            throw Refusal.forgedForm
+        }
+        return visit
+    }
+
+    func sessionCookie(_ token: String) -> Cookie {
+        Cookie(
+            name: Self.cookieName, value: token, maxAge: Int(Self.lifetime), path: "/console", secure: services.secureCookies,
+            httpOnly: true, sameSite: .lax)
+    }
+
+    func expiredCookie(_ name: String) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/console", secure: services.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// The login form's own CSRF defence before any session exists: a random value both in a
+    /// cookie and in the form (double submit), which another site can neither read nor set.
+    func loginCookie(_ value: String) -> Cookie {
+        Cookie(name: Self.loginCookieName, value: value, maxAge: 3600, path: "/console", secure: services.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+}

@@ -1,0 +1,75 @@
+import API
+import Foundation
+import Hummingbird
+import NIOCore
+import Store
+
+/// `GET /console/events`: server-sent events for the session's account. `call` carries each
+/// call record as it is written (with its row drawn by the list's own template); `client`
+/// carries a Client's registration line whenever it changes (checked every two seconds, in
+/// memory). The stream ends when the session does.
+struct LiveEvents {
+    let routes: ConsoleRoutes
+
+    func register(on console: RouterGroup<ParleyRequestContext>) {
+        console.get("events") { request, _ in
+            await routes.respond(request) {
+                let visit = try await routes.gate.visit(request)
+                var headers = PageRenderer.headers(contentType: "text/event-stream")
+                headers[.cacheControl] = "no-store"
+                return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                    try await stream(visit, to: &writer)
+                })
+            }
+        }
+    }
+
+    private func stream(_ visit: Visit, to writer: inout any ResponseBodyWriter) async throws {
+        let account = visit.account.sid
+        let (events, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(512))
+        let calls = routes.services.callChanges.subscribe()
+        let pages = routes.pages
+        let forwarder = Task {
+            for await call in calls where call.accountSid == account {
+                let row = pages.render("call-row", CallPages.row(call)).replacingOccurrences(of: "\n", with: " ")
+                sink.yield(Self.event("call", ["sid": call.sid.rawValue, "status": call.status.rawValue, "final": call.status.isFinal, "row": row]))
+            }
+        }
+        let watcher = Task {
+            var last: [String: String] = [:]
+            while !Task.isCancelled {
+                guard (try? await routes.services.sessions.find(tokenHash: visit.session.tokenHash, at: Date())) != nil else { break }
+                var now: [String: String] = [:]
+                let clients = (try? await routes.services.api.clients.list(account: account, login: nil, page: PageRequest(size: PageRequest.maximumSize)).items) ?? []
+                for client in clients {
+                    let registrations = await routes.services.api.registrar.registrations(of: client.sid)
+                    // The line without its countdown: an event when a registration comes, goes or moves.
+                    now[client.sid.rawValue] = registrations.isEmpty ? "" : registrations.map { "\($0.contact)|\($0.source)|\($0.registeredAt)" }.sorted().joined()
+                    if last[client.sid.rawValue] != now[client.sid.rawValue], !last.isEmpty || !registrations.isEmpty {
+                        sink.yield(Self.event("client", [
+                            "sid": client.sid.rawValue, "registered": !registrations.isEmpty,
+                            "status": ClientPages.registrationStatus(registrations),
+                        ]))
+                    }
+                }
+                last = now
+                try? await Task.sleep(for: .seconds(2))
+            }
+            sink.finish()
+        }
+        defer {
+            forwarder.cancel()
+            watcher.cancel()
+        }
+        try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
+        for await event in events {
+            try await writer.write(ByteBuffer(string: event))
+        }
+        try await writer.finish(nil)
+    }
+
+    private static func event(_ name: String, _ data: [String: Any]) -> String {
+        let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "event: \(name)\ndata: \(json)\n\n"
+    }
+}
