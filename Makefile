@@ -3,9 +3,9 @@
 # Both install the Debian packages they need when missing (run as root on Debian 12).
 
 RUN_PACKAGES  := pkg-config libsqlite3-dev libespeak-ng-dev libspeexdsp-dev libsrtp2-dev libopus-dev libpocketsphinx-dev pocketsphinx-en-us
-TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv sip-tester baresip-core iproute2 nftables tcpdump openssl sipvicious libnet-smpp-perl pocketsphinx
+TEST_PACKAGES := $(RUN_PACKAGES) python3 python3-venv sip-tester baresip-core iproute2 nftables tcpdump openssl sipvicious libnet-smpp-perl pocketsphinx chromium chromium-driver
 VENV          := .build/test-venv
-PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests numpy "prometheus-client>=0.20" "opentelemetry-proto>=1.20" "schemathesis>=4.3,<5" "openapi-spec-validator>=0.7" "aiosmtpd>=1.4"
+PYTHON_DEPS   := "twilio>=9,<10" "pytest>=8" "openapi-schema-validator>=0.6" requests numpy "prometheus-client>=0.20" "opentelemetry-proto>=1.20" "schemathesis>=4.3,<5" "openapi-spec-validator>=0.7" "aiosmtpd>=1.4" "selenium>=4.20"
 
 PREFIX        ?= /usr/local
 BIN           ?= .build/release/parley

@@ -2,12 +2,14 @@ import API
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import Store
 
 /// `GET /console/events`: server-sent events for the session's account. `call` carries each
 /// call record as it is written (with its row drawn by the list's own template); `client`
 /// carries a Client's registration line whenever it changes (checked every two seconds, in
-/// memory). The stream ends when the session does.
+/// memory). A comment line every 10 s finds a browser that has gone. The stream ends when the
+/// session does, and when Parley shuts down.
 struct LiveEvents {
     let routes: ConsoleRoutes
 
@@ -36,23 +38,21 @@ struct LiveEvents {
             }
         }
         let watcher = Task {
-            var last: [String: String] = [:]
+            var last: [ClientSid: String] = [:]
+            var ticks = 0
             while !Task.isCancelled {
                 guard (try? await routes.services.sessions.find(tokenHash: visit.session.tokenHash, at: Date())) != nil else { break }
-                var now: [String: String] = [:]
-                let clients = (try? await routes.services.api.clients.list(account: account, login: nil, page: PageRequest(size: PageRequest.maximumSize)).items) ?? []
-                for client in clients {
-                    let registrations = await routes.services.api.registrar.registrations(of: client.sid)
-                    // The line without its countdown: an event when a registration comes, goes or moves.
-                    now[client.sid.rawValue] = registrations.isEmpty ? "" : registrations.map { "\($0.contact)|\($0.source)|\($0.registeredAt)" }.sorted().joined()
-                    if last[client.sid.rawValue] != now[client.sid.rawValue], !last.isEmpty || !registrations.isEmpty {
-                        sink.yield(Self.event("client", [
-                            "sid": client.sid.rawValue, "registered": !registrations.isEmpty,
-                            "status": ClientPages.registrationStatus(registrations),
-                        ]))
-                    }
+                let now = await registrationLines(of: account)
+                for (client, line) in now where last[client] != line && (!last.isEmpty || !line.isEmpty) {
+                    let registrations = await routes.services.api.registrar.registrations(of: client)
+                    sink.yield(
+                        Self.event(
+                            "client",
+                            ["sid": client.rawValue, "registered": !registrations.isEmpty, "status": ClientPages.registrationStatus(registrations)]))
                 }
                 last = now
+                ticks += 1
+                if ticks % 5 == 0 { sink.yield(": still here\n\n") }
                 try? await Task.sleep(for: .seconds(2))
             }
             sink.finish()
@@ -61,11 +61,28 @@ struct LiveEvents {
             forwarder.cancel()
             watcher.cancel()
         }
-        try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
-        for await event in events {
-            try await writer.write(ByteBuffer(string: event))
+        try await withGracefulShutdownHandler {
+            try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
+            for await event in events {
+                try await writer.write(ByteBuffer(string: event))
+            }
+            try await writer.finish(nil)
+        } onGracefulShutdown: {
+            sink.finish()
         }
-        try await writer.finish(nil)
+    }
+
+    /// Each Client's registrations as one comparable line, without their countdown: it changes
+    /// when a registration comes, goes or moves ("" when not registered).
+    private func registrationLines(of account: AccountSid) async -> [ClientSid: String] {
+        let api = routes.services.api
+        let clients = (try? await api.clients.list(account: account, login: nil, page: PageRequest(size: PageRequest.maximumSize)).items) ?? []
+        var lines: [ClientSid: String] = [:]
+        for client in clients {
+            lines[client.sid] = await api.registrar.registrations(of: client.sid)
+                .map { "\($0.contact)|\($0.source)|\($0.registeredAt)" }.sorted().joined(separator: ",")
+        }
+        return lines
     }
 
     private static func event(_ name: String, _ data: [String: Any]) -> String {

@@ -1,0 +1,56 @@
+"""Headless Chromium (Debian's chromium and chromium-driver) driven by selenium, for the
+console's pages: a fresh browser profile each time, screenshots kept as test artifacts."""
+import os
+import re
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+ARTIFACTS = os.environ.get("PARLEY_ARTIFACTS", os.path.join(os.path.dirname(__file__), "../../.build/test-artifacts"))
+
+
+def start_browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
+                     "--autoplay-policy=no-user-gesture-required", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    # The driver Debian ships, named outright: selenium must not look for one to download.
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def screenshot(driver, name):
+    """Keeps what the page looks like now as ARTIFACTS/console/NAME.png."""
+    folder = os.path.join(ARTIFACTS, "console")
+    os.makedirs(folder, exist_ok=True)
+    driver.save_screenshot(os.path.join(folder, re.sub(r"[^\w.-]", "_", name) + ".png"))
+
+
+def wait(driver, condition, timeout=15):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def fill(driver, form_id, values):
+    """Types `values` ({field name: text}) into the form `form_id`, then submits it."""
+    form = driver.find_element(By.ID, form_id)
+    for name, value in values.items():
+        field = form.find_element(By.NAME, name)
+        if field.tag_name == "select":
+            field.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
+        else:
+            field.clear()
+            field.send_keys(value)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def sign_in(driver, base_url, email, password):
+    driver.get(base_url + "/console/login")
+    fill(driver, "login", {"Email": email, "Password": password})
+    wait(driver, expected_conditions.url_contains("/console/dashboard"))
+
+
+def text_of(driver, selector):
+    return driver.find_element(By.CSS_SELECTOR, selector).text
