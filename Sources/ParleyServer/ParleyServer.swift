@@ -75,8 +75,8 @@ public struct ParleyServer: Sendable {
                 : """
                     Administrator account created.
                       AccountSid: \(sid)
+                      AuthToken:  in \(file) (mode 0600), with the console password; shown only when Parley runs on a terminal
                       Console:    \(configuration.publicURL)/console (e-mail \(console.email))
-                      AuthToken and console password: in \(file) (mode 0600); shown only when Parley runs on a terminal
 
                     """
             FileHandle.standardOutput.write(Data(notice.utf8))

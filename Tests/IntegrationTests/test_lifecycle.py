@@ -6,6 +6,8 @@ import signal
 import stat
 import subprocess
 
+import requests
+
 from conftest import PARLEY_BIN
 
 
@@ -32,10 +34,18 @@ def test_first_start_generates_admin_credentials_once(fresh_parley):
         saved = dict(line.split("=", 1) for line in handle.read().splitlines())
     assert saved["PARLEY_ADMIN_SID"] == match[1] and re.fullmatch(r"[0-9a-f]{32}", saved["PARLEY_ADMIN_TOKEN"])
     assert saved["PARLEY_ADMIN_TOKEN"] not in server.stdout + server.logs()
+    # And a console admin to sign in with: its address is printed, its password only written.
+    assert saved["PARLEY_ADMIN_EMAIL"] == "admin@localhost" and f"/console (e-mail admin@localhost)" in server.stdout
+    assert len(saved["PARLEY_ADMIN_PASSWORD"]) >= 10 and saved["PARLEY_ADMIN_PASSWORD"] not in server.stdout + server.logs()
     server.admin_sid, server.admin_token = match[1], saved["PARLEY_ADMIN_TOKEN"]
     server.stdout = ""
     server.start()
     assert server.http("GET", f"/2010-04-01/Accounts/{match[1]}.json").status_code == 200
+    console = requests.Session()
+    csrf = re.search(r'name="csrf" value="(\w+)"', console.get(server.base_url + "/console/login", timeout=10).text).group(1)
+    signed_in = console.post(server.base_url + "/console/login", timeout=30, allow_redirects=False,
+                             data={"Email": "admin@localhost", "Password": saved["PARLEY_ADMIN_PASSWORD"], "csrf": csrf})
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/console/dashboard", signed_in.text
     assert server.stop() == 0
     assert "AuthToken" not in server.stdout  # a later start keeps the accounts and prints nothing
 
