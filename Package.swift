@@ -183,6 +183,7 @@ let package = Package(
                 .embedInCode("Templates/application.mustache"), .embedInCode("Templates/clients.mustache"),
                 .embedInCode("Templates/client.mustache"), .embedInCode("Templates/calls.mustache"),
                 .embedInCode("Templates/call-row.mustache"), .embedInCode("Templates/call.mustache"),
+                .embedInCode("Templates/numbers.mustache"), .embedInCode("Templates/number.mustache"),
                 .embedInCode("Templates/error.mustache"), .embedInCode("Templates/field.mustache"),
                 .embedInCode("Assets/console.css"), .embedInCode("Assets/console.js"),
             ]

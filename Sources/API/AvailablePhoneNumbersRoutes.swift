@@ -5,8 +5,7 @@ import Store
 /// `BE/Mobile` mobile ones, so `client.available_phone_numbers('BE').local.list()` works.
 struct AvailablePhoneNumbersRoutes {
     let accounts: any AccountRepository
-    let numbers: any NumberRepository
-    let clock: any WallClock
+    let editor: NumberEditor
     var scope: AccountScope { AccountScope(accounts: accounts) }
 
     func register(on group: RouterGroup<ParleyRequestContext>) {
@@ -26,36 +25,9 @@ struct AvailablePhoneNumbersRoutes {
             throw APIError(status: .notFound, code: 20404, message: "Parley offers Belgian (BE) numbers only, not \(country)")
         }
         let query = try request.queryForm()
-        var filter = NumberFilter(type: type)
-        var filters: [(String, String)] = []
-        if let area = query.string("AreaCode") {
-            guard let zone = BelgianNumberPlan.zone(area) else {
-                throw APIError.invalidParameter("AreaCode", "'\(area)' is not a Belgian zone")
-            }
-            filter.zone = zone
-            filters.append(("AreaCode", area))
-        }
-        if let contains = query.string("Contains") {
-            let digits = contains.hasPrefix("+") ? String(contains.dropFirst()) : contains
-            guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else {
-                throw APIError.invalidParameter("Contains", "must be digits")
-            }
-            filter.contains = digits
-            filters.append(("Contains", contains))
-        }
-        if let sms = try query.bool("SmsEnabled") {
-            filter.smsSupported = sms
-            filters.append(("SmsEnabled", String(sms)))
-        }
-        if let tier = query.string("PriceTier") {
-            guard let parsed = PriceTier(rawValue: tier.uppercased()) else {
-                throw APIError.invalidParameter("PriceTier", "must be REGULAR or PREMIUM")
-            }
-            filter.priceTier = parsed
-            filters.append(("PriceTier", tier))
-        }
-        guard try await numbers.poolSize() > 0 else { throw APIError.noNumberPool }
-        let result = try await numbers.available(filter, at: clock.now(), page: try query.pageRequest())
+        let filter = try NumberEditor.searchFilter(type: type, form: query)
+        let filters = ["AreaCode", "Contains", "SmsEnabled", "PriceTier"].compactMap { name in query.string(name).map { (name, $0) } }
+        let result = try await editor.available(filter, page: try query.pageRequest())
         let page = ListPage(
             path: "/Accounts/\(account.sid)/AvailablePhoneNumbers/BE/\(kind)", key: "available_phone_numbers",
             listElement: "AvailablePhoneNumbers", itemElement: "AvailablePhoneNumber")

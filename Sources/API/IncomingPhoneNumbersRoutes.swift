@@ -7,9 +7,8 @@ import Store
 /// to an application (`VoiceApplicationSid` wins over `VoiceUrl`).
 struct IncomingPhoneNumbersRoutes {
     let accounts: any AccountRepository
-    let applications: any ApplicationRepository
     let numbers: any NumberRepository
-    let desk: NumberDesk
+    let editor: NumberEditor
     var scope: AccountScope { AccountScope(accounts: accounts) }
 
     func register(on group: RouterGroup<ParleyRequestContext>) {
@@ -30,8 +29,7 @@ struct IncomingPhoneNumbersRoutes {
         group.update(item) { request, context in try await update(request, context) }
         group.delete(RouterPath(item)) { _, context in
             let account = try await scope.resolve(context, access: .write)
-            let sid: PhoneNumberSid = try context.sidParameter("sid")
-            guard try await desk.release(sid, of: account.sid) else { throw APIError.notFound(sid.rawValue) }
+            try await editor.release(try context.sidParameter("sid"), of: account.sid)
             return ResourceResponse.noContent()
         }
     }
@@ -71,68 +69,18 @@ struct IncomingPhoneNumbersRoutes {
 
     private func create(_ request: Request, _ context: ParleyRequestContext, type: NumberType?) async throws -> Response {
         let account = try await scope.resolve(context, access: .write)
-        let form = try await request.formParameters()
-        var filter = NumberFilter(type: type)
-        if let raw = form.string("PhoneNumber") {
-            guard let e164 = BelgianNumberPlan.normalise(raw) else {
-                throw APIError.invalidParameter("PhoneNumber", "'\(raw)' is not a Belgian fixed or mobile number")
-            }
-            filter.e164 = e164
-        } else if let area = form.string("AreaCode") {
-            guard let zone = BelgianNumberPlan.zone(area) else {
-                throw APIError.invalidParameter("AreaCode", "'\(area)' is not a Belgian zone")
-            }
-            filter.zone = zone
-        } else {
-            throw APIError.missingParameter("PhoneNumber or AreaCode")
-        }
-        var routing = NumberRouting()
-        try await apply(form, to: &routing, account: account.sid)
-        let confirmed = try form.bool("AddressInZoneConfirmed") ?? false
-        var number = try await desk.reserve(
-            filter, addressInZoneConfirmed: confirmed, confirmation: "AddressInZoneConfirmed", for: account.sid)
-        if routing != NumberRouting(), let sid = number.sid {
-            try await numbers.updateRouting(sid, account: account.sid, routing: routing)
-            number.routing = routing
-        }
+        let number = try await editor.reserve(in: account.sid, type: type, form: try await request.formParameters())
         return render(number, status: .created, context: context)
     }
 
     private func update(_ request: Request, _ context: ParleyRequestContext) async throws -> Response {
         let account = try await scope.resolve(context, access: .write)
-        var number = try await find(account, context)
-        let form = try await request.formParameters()
-        try await apply(form, to: &number.routing, account: account.sid)
-        guard let sid = number.sid else { throw APIError.notFound("number") }
-        try await numbers.updateRouting(sid, account: account.sid, routing: number.routing)
+        let number = try await editor.update(try await find(account, context), form: try await request.formParameters())
         return render(number, context: context)
     }
 
-    private func apply(_ form: FormParameters, to routing: inout NumberRouting, account: AccountSid) async throws {
-        if let name = try form.text("FriendlyName", maxLength: 64) { routing.friendlyName = name.isEmpty ? nil : name }
-        if let url = try form.url("VoiceUrl") { routing.voiceUrl = url }
-        if let method = try form.method("VoiceMethod") { routing.voiceMethod = method }
-        if let url = try form.url("VoiceFallbackUrl") { routing.voiceFallbackUrl = url }
-        if let method = try form.method("VoiceFallbackMethod") { routing.voiceFallbackMethod = method }
-        if let url = try form.url("StatusCallback") { routing.statusCallback = url }
-        if let method = try form.method("StatusCallbackMethod") { routing.statusCallbackMethod = method }
-        if let url = try form.url("SmsUrl") { routing.smsUrl = url }
-        if let method = try form.method("SmsMethod") { routing.smsMethod = method }
-        if let url = try form.url("SmsFallbackUrl") { routing.smsFallbackUrl = url }
-        if let method = try form.method("SmsFallbackMethod") { routing.smsFallbackMethod = method }
-        for name in ["VoiceApplicationSid", "SmsApplicationSid"] {
-            guard let sid: ApplicationSid? = try form.sid(name) else { continue }
-            if let sid, try await applications.find(sid, account: account) == nil {
-                throw APIError.invalidParameter(name, "\(sid) is not an application of this account")
-            }
-            if name == "VoiceApplicationSid" { routing.voiceApplicationSid = sid } else { routing.smsApplicationSid = sid }
-        }
-    }
-
     private func find(_ account: Account, _ context: ParleyRequestContext) async throws -> PhoneNumber {
-        let sid: PhoneNumberSid = try context.sidParameter("sid")
-        guard let number = try await numbers.find(sid, account: account.sid) else { throw APIError.notFound(sid.rawValue) }
-        return number
+        try await editor.find(try context.sidParameter("sid"), in: account.sid)
     }
 
     private func render(_ number: PhoneNumber, status: HTTPResponse.Status = .ok, context: ParleyRequestContext) -> Response {

@@ -1,8 +1,8 @@
 import Store
 
 /// Belgian numbers the way people write them: `02 206 07 46`, `010 20 61 00`, `0470 20 61 00`.
-enum NationalFormat {
-    static func format(_ e164: String) -> String {
+public enum NationalFormat {
+    public static func format(_ e164: String) -> String {
         guard let plan = BelgianNumberPlan.classify(e164) else { return e164 }
         let rest = Array(e164.dropFirst(3).dropFirst(plan.zone.count - 1))
         var groups: [String] = []

@@ -63,13 +63,9 @@ public enum ParleyAPI {
             ).register(on: group)
             NotificationsRoutes(accounts: services.accounts, notifications: services.notifications)
                 .register(on: group)
-            IncomingPhoneNumbersRoutes(
-                accounts: services.accounts, applications: services.applications,
-                numbers: services.numbers, desk: desk
-            ).register(on: group)
-            AvailablePhoneNumbersRoutes(
-                accounts: services.accounts, numbers: services.numbers, clock: services.clock
-            ).register(on: group)
+            let numbers = NumberEditor(numbers: services.numbers, applications: services.applications, clock: services.clock)
+            IncomingPhoneNumbersRoutes(accounts: services.accounts, numbers: services.numbers, editor: numbers).register(on: group)
+            AvailablePhoneNumbersRoutes(accounts: services.accounts, editor: numbers).register(on: group)
             ApiCredentialsRoutes(accounts: services.accounts, credentials: services.credentials)
                 .register(on: group)
             CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)

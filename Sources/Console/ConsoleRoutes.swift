@@ -30,6 +30,7 @@ public struct ConsoleRoutes: Sendable {
         console.get("/") { _, _ in Response.redirect(to: "/console/dashboard", type: .found) }
         SignInPages(routes: self).register(on: console)
         DashboardPage(routes: self).register(on: console)
+        NumberPages(routes: self).register(on: console)
         ApplicationPages(routes: self).register(on: console)
         ClientPages(routes: self).register(on: console)
         CallPages(routes: self).register(on: console)

@@ -48,6 +48,7 @@ struct PageRenderer: Sendable {
         ("application", PackageResources.application_mustache), ("clients", PackageResources.clients_mustache),
         ("client", PackageResources.client_mustache), ("calls", PackageResources.calls_mustache),
         ("call-row", PackageResources.call_row_mustache), ("call", PackageResources.call_mustache),
+        ("numbers", PackageResources.numbers_mustache), ("number", PackageResources.number_mustache),
         ("error", PackageResources.error_mustache), ("field", PackageResources.field_mustache),
     ]
 }

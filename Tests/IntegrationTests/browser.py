@@ -33,8 +33,9 @@ def wait(driver, condition, timeout=15):
     return WebDriverWait(driver, timeout).until(condition)
 
 
-def fill(driver, form_id, values):
-    """Types `values` ({field name: text}) into the form `form_id`, then submits it."""
+def fill(driver, form_id, values, navigates=True):
+    """Types `values` ({field name: text}) into the form `form_id`, then submits it and waits
+    for the answer (unless the browser's own validation is expected to hold it back)."""
     form = driver.find_element(By.ID, form_id)
     for name, value in values.items():
         field = form.find_element(By.NAME, name)
@@ -43,7 +44,17 @@ def fill(driver, form_id, values):
         else:
             field.clear()
             field.send_keys(value)
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    if navigates:
+        submit(driver, button)
+    else:
+        button.click()
+
+
+def submit(driver, button):
+    """Clicks `button` and waits until the page it was on has been replaced by the answer."""
+    button.click()
+    wait(driver, expected_conditions.staleness_of(button))
 
 
 def sign_in(driver, base_url, email, password):
@@ -53,4 +64,4 @@ def sign_in(driver, base_url, email, password):
 
 
 def text_of(driver, selector):
-    return driver.find_element(By.CSS_SELECTOR, selector).text
+    return wait(driver, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector))).text

@@ -10,7 +10,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 
-from browser import fill, screenshot, sign_in, start_browser, text_of, wait
+from browser import fill, screenshot, sign_in, start_browser, submit, text_of, wait
 from conftest import make_parley
 from rcml_calls import bind, sipp
 from sip_peers import start_baresip, stop, wait_for
@@ -67,7 +67,7 @@ def test_a_new_user_sets_a_password_from_the_link_signs_in_and_out(console, brow
     browser.get(link)
     screenshot(browser, "password")
     # The browser itself holds back a password under ten characters; Parley refuses two that differ.
-    fill(browser, "set-password", {"Password": "short", "Confirm": "short"})
+    fill(browser, "set-password", {"Password": "short", "Confirm": "short"}, navigates=False)
     assert browser.execute_script("return document.getElementById('f-Password').validity.tooShort")
     fill(browser, "set-password", {"Password": "Long-enough-pass-1", "Confirm": "Long-enough-pass-2"})
     assert text_of(browser, ".error") == "The two passwords differ"
@@ -107,8 +107,29 @@ def test_an_application_made_in_the_console_answers_a_call_watched_live_to_its_r
     fill(browser, "application-form", {"VoiceUrl": url})
     wait(browser, expected_conditions.url_contains("saved=1"))
     application_sid = re.search(r"/applications/(AP\w+)", browser.current_url).group(1)
-    # The number is reserved and bound through the API (the console's number manager is still to come).
-    console.client().incoming_phone_numbers.create(phone_number="+32460206105", voice_application_sid=application_sid)
+
+    # The number manager: a fixed number needs the address-in-zone confirmation (the browser
+    # asks for the box; without it Parley says what the API says), a mobile one does not.
+    browser.get(console.base_url + "/console/numbers")
+    fill(browser, "number-search", {"Type": "FIXED", "AreaCode": "02"})
+    first = browser.find_element(By.CSS_SELECTOR, "#number-results form")
+    assert first.find_element(By.NAME, "AddressInZoneConfirmed").get_attribute("required") is not None
+    browser.execute_script("arguments[0].noValidate = true", first)
+    submit(browser, first.find_element(By.TAG_NAME, "button"))
+    assert "Belgian law requires a personal or business address in the zone" in text_of(browser, "#numbers-problem")
+    screenshot(browser, "numbers-refused")
+    fill(browser, "number-search", {"Type": "MOBILE", "Contains": "460206105"})
+    [result] = browser.find_elements(By.CSS_SELECTOR, "#number-results li")
+    assert result.get_attribute("data-available") == "+32460206105"
+    submit(browser, result.find_element(By.TAG_NAME, "button"))
+    wait(browser, expected_conditions.url_contains("reserved=1"))
+    fill(browser, "number-form", {"VoiceApplicationSid": application_sid})
+    wait(browser, expected_conditions.url_contains("saved=1"))
+    browser.get(console.base_url + "/console/numbers")
+    assert "Application: Front desk" in text_of(browser, "tr[data-number='+32460206105']")
+    screenshot(browser, "numbers")
+    [number] = console.client().incoming_phone_numbers.list(phone_number="+32460206105")
+    assert number.voice_application_sid == application_sid
     browser.get(console.base_url + "/console/applications")
     assert "+32460206105" in text_of(browser, f"tr[data-sid='{application_sid}']")
 
@@ -133,6 +154,15 @@ def test_an_application_made_in_the_console_answers_a_call_watched_live_to_its_r
     wait(browser, lambda driver: driver.execute_script("return arguments[0].currentTime", audio) > 0.5)
     assert browser.execute_script("return arguments[0].duration", audio) > 5
     screenshot(browser, "call")
+
+    # Released, the number says when it leaves its freeze, and the API no longer lists it.
+    browser.get(console.base_url + "/console/numbers")
+    browser.find_element(By.CSS_SELECTOR, "tr[data-number='+32460206105'] a").click()
+    browser.execute_script("window.confirm = () => true")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.danger button"))
+    wait(browser, expected_conditions.url_contains("Released="))
+    assert re.search(r"Released \+32460206105\. It stays frozen until \d{4}-\d\d-\d\d", text_of(browser, "#numbers-notice"))
+    assert console.client().incoming_phone_numbers.list(phone_number="+32460206105") == []
 
 
 def test_a_client_made_in_the_console_shows_its_registration_live(console, browser):
