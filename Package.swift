@@ -156,6 +156,7 @@ let package = Package(
                 "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -184,6 +185,7 @@ let package = Package(
                 .embedInCode("Templates/client.mustache"), .embedInCode("Templates/calls.mustache"),
                 .embedInCode("Templates/call-row.mustache"), .embedInCode("Templates/call.mustache"),
                 .embedInCode("Templates/numbers.mustache"), .embedInCode("Templates/number.mustache"),
+                .embedInCode("Templates/credentials.mustache"), .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Templates/error.mustache"), .embedInCode("Templates/field.mustache"),
                 .embedInCode("Assets/console.css"), .embedInCode("Assets/console.js"),
             ]

@@ -86,6 +86,8 @@ schemas = {
      "subresource_uris": {"type": "object", "additionalProperties": S()}, "uri": S()}),
   "ApiKey": obj({"client_id": S(), "client_secret": NS(description="shown once, at creation"), "account_sid": S(), "friendly_name": S(), "date_created": DATE, "uri": S()}),
   "ApiToken": obj({"sid": S(), "token": NS(description="shown once, at creation"), "account_sid": S(), "friendly_name": S(), "date_created": DATE, "uri": S()}),
+  "User": obj({"sid": S(), "account_sid": S(), "email": S(), "role": S(enum=["admin", "member"]), "password_set": B,
+               "password_link": NS(description="the one-time set-password link, at creation when no mail relay sends it"), "date_created": DATE, "uri": S()}),
   "ManagedNumber": obj({"phonenumber": S(), "type": S(enum=["FIXED", "MOBILE"]), "zone": S(), "smsSupported": B, "priceTier": S(enum=["REGULAR", "PREMIUM"])}),
 }
 PAGING = {"page": I(), "num_pages": I(), "page_size": I(), "total": I(), "start": I(), "end": I(), "uri": S(), "first_page_uri": S(),
@@ -96,7 +98,7 @@ for key, item in [("accounts", "Account"), ("applications", "Application"), ("cl
                   ("notifications", "Notification"), ("incoming_phone_numbers", "IncomingPhoneNumber"),
                   ("available_phone_numbers", "AvailablePhoneNumber"), ("calls", "Call"), ("conferences", "Conference"),
                   ("participants", "Participant"), ("queue_members", "Member"), ("queues", "Queue"), ("recordings", "Recording"),
-                  ("api_keys", "ApiKey"), ("api_tokens", "ApiToken")]:
+                  ("api_keys", "ApiKey"), ("api_tokens", "ApiToken"), ("users", "User")]:
     schemas[item + "Page"] = page_schema(key, item)
 schemas["MessagePage"] = page_schema("messages", "Message")
 schemas["EmailPage"] = page_schema("email_messages", "Email")
@@ -111,7 +113,7 @@ ERRORS = {str(code): {"$ref": "#/components/responses/Error"} for code in (400, 
 NO_CONTENT = {"description": "Deleted"}
 XML_ERROR = {"description": "Twilio-style error, in XML", "content": {"application/xml": {"schema": S()}}}
 
-SID = {"AccountSid": "AC", "AP": "AP", "CL": "CL", "NO": "NO", "PN": "PN", "CA": "CA", "CF": "CF", "QU": "QU", "RE": "RE", "AT": "AT"}
+SID = {"AccountSid": "AC", "AP": "AP", "CL": "CL", "NO": "NO", "PN": "PN", "CA": "CA", "CF": "CF", "QU": "QU", "RE": "RE", "AT": "AT", "US": "US"}
 def path_param(name, prefix=None, description=None):
     schema = S(pattern=f"^{prefix}[0-9a-f]{{32}}$") if prefix else S()
     return {"name": name, "in": "path", "required": True, "schema": schema, **({"description": description} if description else {})}
@@ -195,6 +197,10 @@ for root, tag in (("/2010-04-01", "Twilio API"), ("/restcomm/2012-04-24", "Restc
     R("/Accounts/{AccountSid}/ApiTokens.json", "get", "List permanent tokens", {"200": json_response("Tokens", "ApiTokenPage")}, [A])
     R("/Accounts/{AccountSid}/ApiTokens.json", "post", "Create a permanent token (shown once)", {"201": json_response("Created", "ApiToken")}, [A], form({"FriendlyName": S()}))
     R("/Accounts/{AccountSid}/ApiTokens/{Sid}.json", "delete", "Delete a permanent token", {"204": NO_CONTENT}, [A, path_param("Sid", "AT")])
+    R("/Accounts/{AccountSid}/Users.json", "get", "List the console users", {"200": json_response("Users", "UserPage")}, [A])
+    R("/Accounts/{AccountSid}/Users.json", "post", "Invite a console user (a set-password link, e-mailed when a relay is configured)",
+      {"201": json_response("Created", "User")}, [A], form({"Email": S(format="email"), "Role": S(enum=["admin", "member"])}, required=("Email",)))
+    R("/Accounts/{AccountSid}/Users/{Sid}.json", "delete", "Remove a console user and end their sessions", {"204": NO_CONTENT}, [A, path_param("Sid", "US")])
     C = path_param("Sid", "CA")
     R("/Accounts/{AccountSid}/Calls.json", "get", "List call records", {"200": json_response("Calls", "CallPage")},
       [A, query("To"), query("From"), query("Status"), query("ParentCallSid"), query("StartTime"), query("StartTime<"), query("StartTime>"),

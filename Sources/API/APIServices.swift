@@ -21,6 +21,10 @@ public struct APIServices: Sendable {
     public let email: EmailService
     /// One-time passwords (`/v2/Services…`).
     public let verify: VerifyService
+    /// The console's users (`Users`, and the console itself).
+    public let users: UserDirectory
+    /// Where Parley is reached: set-password links point here.
+    public let publicURL: String
     /// The clock of every time-dependent rule.
     public let clock: any WallClock
     /// Set only when the operator enabled `--test-clock`: then `POST /test/clock` moves it.
@@ -49,7 +53,8 @@ public struct APIServices: Sendable {
         accounts: any AccountRepository, applications: any ApplicationRepository,
         clients: any ClientRepository, notifications: any NotificationRepository,
         numbers: any NumberRepository, calls: any CallRepository, credentials: any CredentialRepository,
-        messages: any MessageRepository, sms: SMSService, emails: any EmailRepository, email: EmailService, verify: VerifyService, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
+        messages: any MessageRepository, sms: SMSService, emails: any EmailRepository, email: EmailService, verify: VerifyService,
+        users: UserDirectory, publicURL: String, clock: any WallClock, testClock: AdjustableClock? = nil, registrar: Registrar,
         outboundCalls: OutboundCalls, liveCalls: LiveCalls, recordings: RecordingLibrary, conferences: Conferences, queues: Queues, tokenSealer: TokenSealer, sipRealm: String,
         health: ListenerHealth, accountCache: CachedAccountRepository? = nil
     ) {
@@ -69,6 +74,8 @@ public struct APIServices: Sendable {
         self.emails = emails
         self.email = email
         self.verify = verify
+        self.users = users
+        self.publicURL = publicURL
         self.clock = clock
         self.testClock = testClock
         self.accounts = accounts

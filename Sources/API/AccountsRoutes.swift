@@ -51,19 +51,8 @@ struct AccountsRoutes {
     private func create(_ request: Request, _ context: ParleyRequestContext) async throws -> Response
     {
         let caller = try context.requireAuthenticated()
-        guard caller.ownerSid == nil else {
-            throw APIError.forbidden("A sub-account cannot create sub-accounts")
-        }
-        let form = try await request.formParameters()
-        let now = Date()
-        let token = RandomHex.string(byteCount: 16)
-        let account = Account(
-            sid: .generate(), ownerSid: caller.sid,
-            friendlyName: try form.text("FriendlyName", maxLength: 64)
-                ?? "SubAccount Created at \(RFC2822Date.format(now))",
-            status: .active, role: .user, authTokenHash: SecretHash.token(token),
-            authTokenSealed: sealer.seal(token), dateCreated: now, dateUpdated: now)
-        try await accounts.insert(account)
+        let (account, token) = try await AccountEditor(accounts: accounts, sealer: sealer)
+            .createSubaccount(of: caller, form: try await request.formParameters())
         return render(account, token: token, status: .created, context: context)
     }
 

@@ -8,6 +8,7 @@ import Store
 struct ApiCredentialsRoutes {
     let accounts: any AccountRepository
     let credentials: any CredentialRepository
+    let desk: CredentialDesk
     var scope: AccountScope { AccountScope(accounts: accounts) }
 
     func register(on group: RouterGroup<ParleyRequestContext>) {
@@ -20,23 +21,14 @@ struct ApiCredentialsRoutes {
         }
         group.post("Accounts/{accountSid}/ApiKeys") { request, context in
             let account = try await scope.resolve(context, access: .write)
-            let form = try await request.formParameters()
-            let secret = RandomHex.string(byteCount: 16)
-            let key = ApiKey(
-                clientId: RandomHex.string(byteCount: 16), accountSid: account.sid,
-                friendlyName: try form.text("FriendlyName", maxLength: 64) ?? "API key",
-                secretHash: SecretHash.token(secret), dateCreated: Date())
-            try await credentials.insertKey(key)
+            let (key, secret) = try await desk.createKey(for: account.sid, form: try await request.formParameters())
             return ResourceResponse.make(
                 keyRepresentation(key, secret: secret, context: context), element: "ApiKey", status: .created,
                 context: context)
         }
         group.delete("Accounts/{accountSid}/ApiKeys/{clientId}") { _, context in
             let account = try await scope.resolve(context, access: .write)
-            let clientId = context.parameters.get("clientId") ?? ""
-            guard try await credentials.deleteKey(clientId: clientId, account: account.sid) else {
-                throw APIError.notFound(clientId)
-            }
+            try await desk.deleteKey(context.parameters.get("clientId") ?? "", of: account.sid)
             return ResourceResponse.noContent()
         }
         group.get("Accounts/{accountSid}/ApiTokens") { _, context in
@@ -48,23 +40,14 @@ struct ApiCredentialsRoutes {
         }
         group.post("Accounts/{accountSid}/ApiTokens") { request, context in
             let account = try await scope.resolve(context, access: .write)
-            let form = try await request.formParameters()
-            let token = RandomHex.string(byteCount: 32)
-            let record = PermanentToken(
-                sid: .generate(), accountSid: account.sid,
-                friendlyName: try form.text("FriendlyName", maxLength: 64) ?? "Permanent token",
-                tokenHash: SecretHash.token(token), dateCreated: Date())
-            try await credentials.insertPermanentToken(record)
+            let (record, token) = try await desk.createToken(for: account.sid, form: try await request.formParameters())
             return ResourceResponse.make(
                 tokenRepresentation(record, token: token, context: context), element: "ApiToken", status: .created,
                 context: context)
         }
         group.delete("Accounts/{accountSid}/ApiTokens/{sid}") { _, context in
             let account = try await scope.resolve(context, access: .write)
-            let sid: ApiTokenSid = try context.sidParameter("sid")
-            guard try await credentials.deletePermanentToken(sid, account: account.sid) else {
-                throw APIError.notFound(sid.rawValue)
-            }
+            try await desk.deleteToken(try context.sidParameter("sid"), of: account.sid)
             return ResourceResponse.noContent()
         }
     }

@@ -66,10 +66,15 @@ public enum ParleyAPI {
             let numbers = NumberEditor(numbers: services.numbers, applications: services.applications, clock: services.clock)
             IncomingPhoneNumbersRoutes(accounts: services.accounts, numbers: services.numbers, editor: numbers).register(on: group)
             AvailablePhoneNumbersRoutes(accounts: services.accounts, editor: numbers).register(on: group)
-            ApiCredentialsRoutes(accounts: services.accounts, credentials: services.credentials)
-                .register(on: group)
+            ApiCredentialsRoutes(
+                accounts: services.accounts, credentials: services.credentials,
+                desk: CredentialDesk(
+                    accounts: services.accounts, credentials: services.credentials, sealer: services.tokenSealer, cache: services.accountCache)
+            ).register(on: group)
             CallsRoutes(accounts: services.accounts, calls: services.calls).register(on: group)
             MessagesRoutes(accounts: services.accounts, messages: services.messages, sms: services.sms).register(on: group)
+            UsersRoutes(accounts: services.accounts, users: services.users, email: services.email, publicURL: services.publicURL)
+                .register(on: group)
             EmailRoutes(accounts: services.accounts, emails: services.emails, service: services.email).register(on: group)
             CallControlRoutes(
                 accounts: services.accounts, applications: services.applications, calls: services.calls, outbound: services.outboundCalls,

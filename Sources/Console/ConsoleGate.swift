@@ -57,6 +57,14 @@ struct ConsoleGate: Sendable {
         return visit
     }
 
+    /// The visit of an admin (of a form post, with its CSRF token checked, when `form` is given).
+    func admin(_ request: Request, form: FormParameters? = nil) async throws -> Visit {
+        let visit: Visit
+        if let form { visit = try await self.visit(request, form: form) } else { visit = try await self.visit(request) }
+        guard visit.isAdmin else { throw Refusal.adminsOnly }
+        return visit
+    }
+
     func sessionCookie(_ token: String) -> Cookie {
         Cookie(
             name: Self.cookieName, value: token, maxAge: Int(Self.lifetime), path: "/console", secure: services.secureCookies,

@@ -11,7 +11,7 @@ public struct ConsoleRoutes: Sendable {
     let services: ConsoleServices
     let gate: ConsoleGate
     let pages = PageRenderer()
-    let directory: ConsoleDirectory
+    let directory: UserDirectory
     /// Failed sign-ins per source and per e-mail address, as the API throttles its logins.
     let sourceThrottle: LoginThrottle
     let emailThrottle: LoginThrottle
@@ -20,7 +20,7 @@ public struct ConsoleRoutes: Sendable {
     public init(services: ConsoleServices, sourceThrottle: LoginThrottle = LoginThrottle(), emailThrottle: LoginThrottle = LoginThrottle(limit: 100, window: 60)) {
         self.services = services
         self.gate = ConsoleGate(services: services)
-        self.directory = ConsoleDirectory(users: services.users, sessions: services.sessions)
+        self.directory = UserDirectory(users: services.users, sessions: services.sessions)
         self.sourceThrottle = sourceThrottle
         self.emailThrottle = emailThrottle
     }
@@ -34,6 +34,8 @@ public struct ConsoleRoutes: Sendable {
         ApplicationPages(routes: self).register(on: console)
         ClientPages(routes: self).register(on: console)
         CallPages(routes: self).register(on: console)
+        CredentialPages(routes: self).register(on: console)
+        SettingsPage(routes: self).register(on: console)
         LiveEvents(routes: self).register(on: console)
         Assets.register(on: console)
         console.post("account") { request, _ in

@@ -49,6 +49,7 @@ struct PageRenderer: Sendable {
         ("client", PackageResources.client_mustache), ("calls", PackageResources.calls_mustache),
         ("call-row", PackageResources.call_row_mustache), ("call", PackageResources.call_mustache),
         ("numbers", PackageResources.numbers_mustache), ("number", PackageResources.number_mustache),
+        ("credentials", PackageResources.credentials_mustache), ("settings", PackageResources.settings_mustache),
         ("error", PackageResources.error_mustache), ("field", PackageResources.field_mustache),
     ]
 }

@@ -91,7 +91,7 @@ struct SignInPages {
     private func passwordPage(token: String, email: String, error: String, status: HTTPResponse.Status) -> Response {
         routes.pages.page(
             "password",
-            ["title": "Choose a password", "token": token, "email": email, "error": ConsoleFormat.shown(error), "minimum": ConsoleDirectory.minimumPasswordLength],
+            ["title": "Choose a password", "token": token, "email": email, "error": ConsoleFormat.shown(error), "minimum": UserDirectory.minimumPasswordLength],
             status: status)
     }
 

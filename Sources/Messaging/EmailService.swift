@@ -34,6 +34,9 @@ public final class EmailService: Sendable {
     private let configuration: Configuration
     private let emails: any EmailRepository
     private let outbox: EmailOutbox?
+
+    /// Whether a mail relay is configured: without one, e-mail waits in its queue.
+    public var relays: Bool { outbox != nil }
     private let clock: any WallClock
     /// Told each e-mail's final status (for a verification's fallback).
     let finals: StatusWatchers<EmailSid, EmailRecord>

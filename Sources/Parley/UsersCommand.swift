@@ -53,7 +53,7 @@ struct UsersCommand: AsyncParsableCommand {
             let store = try location.openStore()
             guard try await store.accounts.find(sid) != nil else { throw ValidationError("no account \(sid) in this data directory") }
             do {
-                let (user, token) = try await ConsoleDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
+                let (user, token) = try await UserDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
                     .create(email: email, role: role, in: sid)
                 print("\(user.sid) \(user.role.rawValue) \(user.email)\nSet-password link (once, for a day): \(link.url(token))")
             } catch let error as APIError {
@@ -74,7 +74,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try location.openStore()
-            let directory = ConsoleDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
+            let directory = UserDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
             guard let token = try await directory.issueLink(for: email) else { throw ValidationError("no console user \(email)") }
             print("Set-password link (once, for a day): \(link.url(token))")
         }

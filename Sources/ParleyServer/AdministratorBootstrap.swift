@@ -28,11 +28,11 @@ public struct AdministratorBootstrap: Sendable {
     public static let credentialsFileName = "admin-credentials"
 
     let accounts: any AccountRepository
-    let consoleUsers: ConsoleDirectory
+    let consoleUsers: UserDirectory
     let dataDirectory: String
     let sealer: TokenSealer
 
-    public init(accounts: any AccountRepository, consoleUsers: ConsoleDirectory, dataDirectory: String, sealer: TokenSealer) {
+    public init(accounts: any AccountRepository, consoleUsers: UserDirectory, dataDirectory: String, sealer: TokenSealer) {
         self.accounts = accounts
         self.consoleUsers = consoleUsers
         self.dataDirectory = dataDirectory

@@ -49,9 +49,9 @@ public struct ParleyServer: Sendable {
         // Every call record written is also told to the console's live logs.
         let calls = ObservedCallRepository(store.calls)
         let sealer = try directory.tokenSealer()
-        let consoleDirectory = ConsoleDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
+        let consoleUsers = UserDirectory(users: store.consoleUsers, sessions: store.consoleSessions)
         let bootstrap = AdministratorBootstrap(
-            accounts: store.accounts, consoleUsers: consoleDirectory, dataDirectory: directory.path, sealer: sealer)
+            accounts: store.accounts, consoleUsers: consoleUsers, dataDirectory: directory.path, sealer: sealer)
         switch try await bootstrap.run(environment: environment) {
         case .alreadyInitialised:
             break
@@ -225,7 +225,8 @@ public struct ParleyServer: Sendable {
         let services = APIServices(
             accounts: store.accounts, applications: store.applications, clients: store.clients,
             notifications: store.notifications, numbers: store.numbers, calls: calls,
-            credentials: store.credentials, messages: store.messages, sms: sms, emails: store.emails, email: email, verify: verify, clock: clock, testClock: testClock,
+            credentials: store.credentials, messages: store.messages, sms: sms, emails: store.emails, email: email, verify: verify,
+            users: consoleUsers, publicURL: configuration.publicURL, clock: clock, testClock: testClock,
             registrar: registrar, outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences,
             queues: queues, tokenSealer: sealer,
             sipRealm: configuration.sipRealm, health: health, accountCache: cachedAccounts)

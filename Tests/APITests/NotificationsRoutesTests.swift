@@ -65,6 +65,7 @@ final class APIFixture {
             verify: VerifyService(
                 configuration: .init(), verifications: store.verifications, sms: sms, email: email, calls: outbound, fetcher: fetcher,
                 clock: SystemClock(), logger: Logger(label: "test")),
+            users: UserDirectory(users: store.consoleUsers, sessions: store.consoleSessions), publicURL: "http://127.0.0.1:8080",
             clock: SystemClock(), registrar: registrar,
             outboundCalls: outbound, liveCalls: live, recordings: recordings, conferences: conferences, queues: queues, tokenSealer: TokenSealer(), sipRealm: "parley", health: health)
     }

@@ -4,6 +4,7 @@ import os
 import re
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -36,7 +37,8 @@ def wait(driver, condition, timeout=15):
 def fill(driver, form_id, values, navigates=True):
     """Types `values` ({field name: text}) into the form `form_id`, then submits it and waits
     for the answer (unless the browser's own validation is expected to hold it back)."""
-    form = driver.find_element(By.ID, form_id)
+    wait(driver, lambda driver: driver.execute_script("return document.readyState") == "complete")
+    form = wait(driver, expected_conditions.presence_of_element_located((By.ID, form_id)))
     for name, value in values.items():
         field = form.find_element(By.NAME, name)
         if field.tag_name == "select":
@@ -54,13 +56,28 @@ def fill(driver, form_id, values, navigates=True):
 def submit(driver, button):
     """Clicks `button` and waits until the page it was on has been replaced by the answer."""
     button.click()
-    wait(driver, expected_conditions.staleness_of(button))
+    wait(driver, lambda _: detached(button))
+    wait(driver, lambda driver: driver.execute_script("return document.readyState") == "complete")
+
+
+def detached(element):
+    """Whether `element` has left the page. While the old document is being torn down Chromium
+    may answer "does not belong to the document" instead of a stale reference: the same fact."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def sign_in(driver, base_url, email, password):
     driver.get(base_url + "/console/login")
     fill(driver, "login", {"Email": email, "Password": password})
-    wait(driver, expected_conditions.url_contains("/console/dashboard"))
+    assert "/console/dashboard" in driver.current_url, driver.current_url
 
 
 def text_of(driver, selector):

@@ -255,3 +255,110 @@ def test_sign_in_attempts_are_throttled_per_source(fresh_parley):
     assert statuses[:20] == [401] * 20 and statuses[20] == 429, statuses
     assert attempt(ADMIN_PASSWORD) == 429  # even the right password, until the window passes
     assert "console sign-in attempts throttled" in parley.logs()
+
+
+def bearer_status(parley, token):
+    return requests.get(parley.base_url + "/cpaas-mgmt/1.0.0/phonenumbers", headers={"Authorization": f"Bearer {token}"},
+                        timeout=10).status_code
+
+
+def confirm_and_submit(browser, selector):
+    """Clicks a button whose form asks for confirmation, saying yes."""
+    browser.execute_script("window.confirm = () => true")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, selector))
+
+
+def test_tokens_and_key_pairs_made_and_revoked_in_the_console_open_and_then_close_the_api(console, browser):
+    account, token = new_account(console, "Tokens")
+    link = invite(console, account, "keys@example.com", role="admin")
+    browser.get(link)
+    fill(browser, "set-password", {"Password": "Keys-admin-pass-1", "Confirm": "Keys-admin-pass-1"})
+    browser.get(console.base_url + "/console/credentials")
+    assert text_of(browser, "#account-sid") == account
+
+    # A permanent token: shown once, accepted by the API, refused once revoked.
+    fill(browser, "token-form", {"FriendlyName": "CI pipeline"})
+    permanent = text_of(browser, "#new-token")
+    assert bearer_status(console, permanent) == 200
+    screenshot(browser, "credentials")
+    browser.get(console.base_url + "/console/credentials")
+    assert permanent not in browser.page_source and "CI pipeline" in text_of(browser, "#tokens")
+    confirm_and_submit(browser, "#tokens tr[data-token] button")
+    assert bearer_status(console, permanent) == 401
+
+    # A key pair: its secret buys access tokens until the pair is revoked.
+    fill(browser, "key-form", {"FriendlyName": "Number bot"})
+    secret = text_of(browser, "#new-client-secret")
+    client_id = browser.find_element(By.CSS_SELECTOR, "#keys tr[data-key]").get_attribute("data-key")
+    granted = requests.post(console.base_url + "/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret), timeout=10)
+    assert granted.status_code == 200, granted.text
+    access = granted.json()["access_token"]
+    assert bearer_status(console, access) == 200
+    confirm_and_submit(browser, "#keys tr[data-key] button")
+    assert bearer_status(console, access) == 401
+    assert requests.post(console.base_url + "/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret),
+                         timeout=10).status_code in (400, 401)
+
+    # The AuthToken rotated: the old one stops working, the new one works.
+    assert requests.get(f"{console.base_url}/2010-04-01/Accounts/{account}.json", auth=(account, token), timeout=10).status_code == 200
+    confirm_and_submit(browser, "#rotate-auth-token")
+    rotated = text_of(browser, "#new-auth-token")
+    assert requests.get(f"{console.base_url}/2010-04-01/Accounts/{account}.json", auth=(account, token), timeout=10).status_code == 401
+    assert requests.get(f"{console.base_url}/2010-04-01/Accounts/{account}.json", auth=(account, rotated), timeout=10).status_code == 200
+
+
+def test_settings_rename_make_sub_accounts_and_invite_users_whom_members_cannot_reach(console, browser):
+    account, token = new_account(console, "Settings")
+    browser.get(invite(console, account, "owner@example.com", role="admin"))
+    fill(browser, "set-password", {"Password": "Owner-pass-123", "Confirm": "Owner-pass-123"})
+    browser.get(console.base_url + "/console/settings")
+    fill(browser, "name-form", {"FriendlyName": "Settings renamed"})
+    assert "Settings renamed" in text_of(browser, "header")
+
+    fill(browser, "subaccount-form", {"FriendlyName": "Branch office"})
+    sub_token = text_of(browser, "#new-subaccount-token")
+    sub_sid = re.search(r"(AC\w{32})", text_of(browser, ".notice")).group(1)
+    assert requests.get(f"{console.base_url}/2010-04-01/Accounts/{sub_sid}.json", auth=(sub_sid, sub_token), timeout=10).status_code == 200
+    # The switcher shows the sub-account's pages.
+    switcher = browser.find_element(By.ID, "account-switcher")
+    switcher.find_element(By.CSS_SELECTOR, f"option[value='{sub_sid}']").click()
+    wait(browser, expected_conditions.url_contains("/console/dashboard"))
+    assert browser.find_element(By.CSS_SELECTOR, "#account-switcher option:checked").text == "Branch office"
+    browser.find_element(By.ID, "account-switcher").find_element(By.CSS_SELECTOR, f"option[value='{account}']").click()
+    wait(browser, lambda driver: driver.find_element(By.CSS_SELECTOR, "#account-switcher option:checked").text == "Settings renamed")
+
+    # A user invited without a mail relay: the link is shown once, and it works.
+    browser.get(console.base_url + "/console/settings")
+    fill(browser, "user-form", {"Email": "not an address"}, navigates=False)
+    fill(browser, "user-form", {"Email": "member@example.com"})
+    link = text_of(browser, "#new-user-link")
+    screenshot(browser, "settings")
+    member = start_browser()
+    try:
+        member.get(link)
+        fill(member, "set-password", {"Password": "Member-pass-123", "Confirm": "Member-pass-123"})
+        # A member sees no credentials or settings, not even by URL.
+        assert "API credentials" not in text_of(member, "header nav")
+        member.get(console.base_url + "/console/credentials")
+        assert "Admins only" in text_of(member, "h1")
+        member.get(console.base_url + "/console/settings")
+        assert "Admins only" in text_of(member, "h1")
+    finally:
+        member.quit()
+    browser.get(console.base_url + "/console/settings")
+    assert "member@example.com" in text_of(browser, "#users")
+
+    # The same through the REST API, with the account's own credentials.
+    api = f"{console.base_url}/2010-04-01/Accounts/{account}/Users.json"
+    made = requests.post(api, auth=(account, token), data={"Email": "api-made@example.com", "Role": "admin"}, timeout=30)
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["role"] == "admin" and body["password_set"] is False and "/console/password/" in body["password_link"]
+    assert requests.post(api, auth=(account, token), data={"Email": "api-made@example.com"}, timeout=30).status_code == 409
+    assert requests.post(api, auth=(account, token), data={"Email": "x", "Role": "owner"}, timeout=30).json()["message"].startswith(
+        "Invalid parameter Role")
+    emails = [user["email"] for user in requests.get(api, auth=(account, token), timeout=10).json()["users"]]
+    assert emails == ["api-made@example.com", "member@example.com", "owner@example.com"]
+    gone = requests.delete(f"{console.base_url}/2010-04-01/Accounts/{account}/Users/{body['sid']}.json", auth=(account, token), timeout=10)
+    assert gone.status_code == 204
+    assert requests.get(body["password_link"], timeout=10).status_code == 404

@@ -1,11 +1,12 @@
-import API
 import Foundation
+import Messaging
 import NIOPosix
 import Store
 
-/// Console users and their passwords: made by the operator's CLI or an account's admin, given
-/// a one-time set-password link (valid for a day), signed in by e-mail and password.
-public struct ConsoleDirectory: Sendable {
+/// Console users and their passwords, for the CLI, the console and the REST API alike: made
+/// by the operator or an account's admin, given a one-time set-password link (valid for a
+/// day, sent by e-mail when a relay is configured), signed in by e-mail and password.
+public struct UserDirectory: Sendable {
     public static let linkLifetime: TimeInterval = 24 * 3600
     public static let minimumPasswordLength = 10
 
@@ -28,6 +29,27 @@ public struct ConsoleDirectory: Sendable {
             passwordLinkExpires: now.addingTimeInterval(Self.linkLifetime), dateCreated: now, dateUpdated: now)
         try await users.insert(user)
         return (user, token)
+    }
+
+    /// A new user of `account` invited from `form` (`Email`, `Role`): the link goes by e-mail
+    /// through `mail` when it relays, else it is returned to be handed over (once).
+    public func invite(
+        in account: AccountSid, form: FormParameters, linkBase: String, mail: EmailService
+    ) async throws -> (user: ConsoleUser, link: String?) {
+        let role = try form.choice("Role", as: ConsoleRole.self) ?? .member
+        let (user, token) = try await create(email: form.requiredString("Email"), role: role, in: account)
+        let link = linkBase + "/console/password/" + token
+        guard mail.relays else { return (user, link) }
+        _ = try await mail.send(
+            account: account, from: nil, to: [user.email], cc: [], bcc: [], subject: "Your Parley console account",
+            body: """
+                You have been given a Parley console account (\(user.email)).
+
+                Choose your password here; the link works once, for a day:
+                \(link)
+                """,
+            isHTML: false)
+        return (user, nil)
     }
 
     /// A new user of `account` with `password` set at once (the first administrator's).
