@@ -186,6 +186,8 @@ let package = Package(
                 .embedInCode("Templates/call-row.mustache"), .embedInCode("Templates/call.mustache"),
                 .embedInCode("Templates/numbers.mustache"), .embedInCode("Templates/number.mustache"),
                 .embedInCode("Templates/credentials.mustache"), .embedInCode("Templates/settings.mustache"),
+                .embedInCode("Templates/messages.mustache"), .embedInCode("Templates/recordings.mustache"),
+                .embedInCode("Templates/notifications.mustache"),
                 .embedInCode("Templates/error.mustache"), .embedInCode("Templates/field.mustache"),
                 .embedInCode("Assets/console.css"), .embedInCode("Assets/console.js"),
             ]

@@ -34,6 +34,7 @@ public struct ConsoleRoutes: Sendable {
         ApplicationPages(routes: self).register(on: console)
         ClientPages(routes: self).register(on: console)
         CallPages(routes: self).register(on: console)
+        LogPages(routes: self).register(on: console)
         CredentialPages(routes: self).register(on: console)
         SettingsPage(routes: self).register(on: console)
         LiveEvents(routes: self).register(on: console)

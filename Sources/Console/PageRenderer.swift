@@ -50,6 +50,8 @@ struct PageRenderer: Sendable {
         ("call-row", PackageResources.call_row_mustache), ("call", PackageResources.call_mustache),
         ("numbers", PackageResources.numbers_mustache), ("number", PackageResources.number_mustache),
         ("credentials", PackageResources.credentials_mustache), ("settings", PackageResources.settings_mustache),
+        ("messages", PackageResources.messages_mustache), ("recordings", PackageResources.recordings_mustache),
+        ("notifications", PackageResources.notifications_mustache),
         ("error", PackageResources.error_mustache), ("field", PackageResources.field_mustache),
     ]
 }

@@ -102,8 +102,10 @@ def test_an_application_made_in_the_console_answers_a_call_watched_live_to_its_r
     assert "is not an absolute http(s) URL" in text_of(browser, ".field.invalid .error")
     assert browser.find_element(By.NAME, "FriendlyName").get_attribute("value") == "Front desk"
     screenshot(browser, "application-refused")
+    # After the recording, a <Play> of a missing file ends the call and leaves a notification.
+    missing = webhook().url("/status/404")
     url = webhook().serve("/console/record", '<Response><Record action="/console/recorded" timeout="3" maxLength="20"/></Response>')
-    webhook().serve("/console/recorded", "<Response><Say>Thank you.</Say><Hangup/></Response>")
+    webhook().serve("/console/recorded", f"<Response><Play>{missing}</Play><Say>Thank you.</Say><Hangup/></Response>")
     fill(browser, "application-form", {"VoiceUrl": url})
     wait(browser, expected_conditions.url_contains("saved=1"))
     application_sid = re.search(r"/applications/(AP\w+)", browser.current_url).group(1)
@@ -148,12 +150,30 @@ def test_an_application_made_in_the_console_answers_a_call_watched_live_to_its_r
     wait(browser, expected_conditions.presence_of_element_located((By.ID, "timeline")))
     timeline = text_of(browser, "#timeline")
     assert "Answered" in timeline and "Recording RE" in timeline and "Ended: completed" in timeline, timeline
+    assert "11200" in timeline and missing in timeline, timeline
     # Its recording plays in the page.
     audio = wait(browser, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".recordings audio")))
     browser.execute_script("arguments[0].play()", audio)
     wait(browser, lambda driver: driver.execute_script("return arguments[0].currentTime", audio) > 0.5)
     assert browser.execute_script("return arguments[0].duration", audio) > 5
     screenshot(browser, "call")
+
+    # The logs beside the calls: the recording (playable there too), the warning with its call.
+    browser.get(console.base_url + "/console/recordings")
+    recording_row = text_of(browser, "#recordings tbody tr")
+    assert call_sid in recording_row and "RecordVerb" in recording_row
+    assert browser.find_elements(By.CSS_SELECTOR, "#recordings audio")
+    browser.get(console.base_url + "/console/notifications")
+    warning = browser.find_element(By.CSS_SELECTOR, "#notifications tbody tr")
+    assert "11200" in warning.text and missing in warning.text and call_sid in warning.text
+    screenshot(browser, "notifications")
+    # A message sent through the API from the number (no SMSC here: it waits, queued), its text shown as text.
+    console.client().messages.create(to="+32470123456", from_="+32460206105", body="Hello <b>there</b>")
+    browser.get(console.base_url + "/console/messages")
+    message_row = text_of(browser, "#messages tbody tr")
+    assert "Hello <b>there</b>" in message_row and "+32470123456" in message_row and "queued" in message_row
+    assert not browser.find_elements(By.CSS_SELECTOR, "#messages b")
+    screenshot(browser, "messages")
 
     # Released, the number says when it leaves its freeze, and the API no longer lists it.
     browser.get(console.base_url + "/console/numbers")
