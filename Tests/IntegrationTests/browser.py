@@ -13,8 +13,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 ARTIFACTS = os.environ.get("PARLEY_ARTIFACTS", os.path.join(os.path.dirname(__file__), "../../.build/test-artifacts"))
 
 
-def start_browser(width=1280, height=900):
+def start_browser(width=1280, height=900, phone=False):
+    """A desktop window of `width` × `height`, or with `phone` a 390 × 844 phone screen
+    (Chromium's device emulation: a window cannot be made that narrow)."""
     options = webdriver.ChromeOptions()
+    if phone:
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}})
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
                      "--autoplay-policy=no-user-gesture-required", "--no-first-run", "--disable-extensions"):

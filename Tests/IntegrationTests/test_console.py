@@ -8,6 +8,7 @@ import subprocess
 import pytest
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 
 from browser import fill, screenshot, sign_in, start_browser, submit, text_of, wait
@@ -382,3 +383,28 @@ def test_settings_rename_make_sub_accounts_and_invite_users_whom_members_cannot_
     gone = requests.delete(f"{console.base_url}/2010-04-01/Accounts/{account}/Users/{body['sid']}.json", auth=(account, token), timeout=10)
     assert gone.status_code == 204
     assert requests.get(body["password_link"], timeout=10).status_code == 404
+
+
+def test_every_page_fits_a_phone_and_answers_the_keyboard(console):
+    phone = start_browser(phone=True)
+    try:
+        sign_in(phone, console.base_url, ADMIN_EMAIL, ADMIN_PASSWORD)
+        for section in ("dashboard", "numbers", "applications", "applications/new", "clients", "calls", "messages", "recordings",
+                        "notifications", "credentials", "settings"):
+            phone.get(f"{console.base_url}/console/{section}")
+            assert phone.find_element(By.TAG_NAME, "h1").text, section
+            assert phone.execute_script("return window.innerWidth") == 390
+            overflow = phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (section, overflow)
+            # Every field has a label that names it.
+            unlabelled = phone.execute_script(
+                "return [...document.querySelectorAll('input:not([type=hidden]), select')]"
+                ".filter(f => !(f.labels && f.labels.length)).map(f => f.name)")
+            assert unlabelled == [], (section, unlabelled)
+            screenshot(phone, f"phone-{section.replace('/', '-')}")
+        # The skip link is the first stop of the keyboard and leads to the page's content.
+        phone.get(console.base_url + "/console/calls")
+        phone.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        assert phone.switch_to.active_element.get_attribute("class") == "skip"
+    finally:
+        phone.quit()

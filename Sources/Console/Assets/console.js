@@ -12,6 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   }
+  // On a narrow screen the menu scrolls sideways: the current section is brought into view.
+  document.querySelector("header nav a[aria-current]")?.scrollIntoView({ block: "nearest", inline: "center" });
   // The first field with an error takes the focus.
   const invalid = document.querySelector(".field.invalid input, .field.invalid select");
   if (invalid) invalid.focus();
