@@ -5,7 +5,8 @@ import Store
 
 /// Sessions in cookies, checked on every console request: the browser holds a random token
 /// (`parley_session`, HttpOnly, SameSite=Lax, Secure under HTTPS, Path=/console), the server
-/// keeps its hash with the user, the account shown and the session's CSRF token.
+/// keeps its hash with the user, the account shown and the session's CSRF token. Sessions
+/// last 12 hours by the server's clock.
 struct ConsoleGate: Sendable {
     static let cookieName = "parley_session"
     static let loginCookieName = "parley_login"
@@ -24,7 +25,8 @@ struct ConsoleGate: Sendable {
     }
 
     /// Starts a session for `user` (always a new token: one planted before login is never used).
-    func open(for user: ConsoleUser, now: Date = Date()) async throws -> (token: String, session: ConsoleSession) {
+    func open(for user: ConsoleUser) async throws -> (token: String, session: ConsoleSession) {
+        let now = services.api.clock.now()
         let token = RandomHex.string(byteCount: 32)
         let session = ConsoleSession(
             tokenHash: SecretHash.token(token), userSid: user.sid, accountSid: user.accountSid, csrfToken: RandomHex.string(byteCount: 16),
@@ -36,7 +38,7 @@ struct ConsoleGate: Sendable {
     /// The visit of a request's session; throws `.signedOut` without one.
     func visit(_ request: Request) async throws -> Visit {
         guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty,
-            let session = try await services.sessions.find(tokenHash: SecretHash.token(token), at: Date()),
+            let session = try await services.sessions.find(tokenHash: SecretHash.token(token), at: services.api.clock.now()),
             let user = try await services.users.find(session.userSid),
             let home = try await services.api.accounts.find(user.accountSid), home.status == .active,
             try await services.api.accounts.standing(of: home.sid) == .active

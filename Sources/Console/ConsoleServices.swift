@@ -11,18 +11,15 @@ public struct ConsoleServices: Sendable {
     public let callChanges: Broadcast<CallRecord>
     /// Whether the console is served over HTTPS: its cookies are then `Secure`.
     public let secureCookies: Bool
-    /// Where set-password links point (`--public-url`).
-    public let publicURL: String
 
     public init(
         api: APIServices, users: any ConsoleUserRepository, sessions: any ConsoleSessionRepository, callChanges: Broadcast<CallRecord>,
-        secureCookies: Bool, publicURL: String
+        secureCookies: Bool
     ) {
         self.api = api
         self.users = users
         self.sessions = sessions
         self.callChanges = callChanges
         self.secureCookies = secureCookies
-        self.publicURL = publicURL
     }
 }

@@ -26,7 +26,9 @@ struct DashboardPage {
             change(&filter)
             return try await api.calls.list(account: account, filter: filter, page: one).total
         }
-        let startOfDay = Calendar(identifier: .gregorian).startOfDay(for: Date())
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        let startOfDay = utc.startOfDay(for: api.clock.now())
         let live = try await calls { $0.status = .inProgress } + calls { $0.status = .ringing }
         let today = try await calls { $0.startedAfter = startOfDay }
         let messages = try await api.messages.list(account: account, filter: MessageFilter(sentAfter: startOfDay), page: one).total

@@ -41,7 +41,8 @@ struct LiveEvents {
             var last: [ClientSid: String] = [:]
             var ticks = 0
             while !Task.isCancelled {
-                guard (try? await routes.services.sessions.find(tokenHash: visit.session.tokenHash, at: Date())) != nil else { break }
+                guard (try? await routes.services.sessions.find(tokenHash: visit.session.tokenHash, at: routes.services.api.clock.now())) != nil
+                else { break }
                 let now = await registrationLines(of: account)
                 for (client, line) in now where last[client] != line && (!last.isEmpty || !line.isEmpty) {
                     let registrations = await routes.services.api.registrar.registrations(of: client)

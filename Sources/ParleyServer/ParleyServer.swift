@@ -242,7 +242,7 @@ public struct ParleyServer: Sendable {
                     ConsoleRoutes(
                         services: ConsoleServices(
                             api: services, users: store.consoleUsers, sessions: store.consoleSessions, callChanges: calls.changes,
-                            secureCookies: tls != nil || configuration.publicURL.hasPrefix("https:"), publicURL: configuration.publicURL)
+                            secureCookies: tls != nil || configuration.publicURL.hasPrefix("https:"))
                     ).register(on: router)
                 }),
             server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) } ?? .http1(configuration: http1),
@@ -267,7 +267,7 @@ public struct ParleyServer: Sendable {
             configuration: .init(
                 services: (tracing.map { [$0] } ?? []) + [
                     sip, http, metricsListener.application, Retention(
-                        library: recordings, calls: calls, notifications: store.notifications,
+                        library: recordings, calls: calls, notifications: store.notifications, consoleSessions: store.consoleSessions,
                         callDays: configuration.retainCallsDays, notificationDays: configuration.retainNotificationsDays, clock: clock,
                         interval: testClock == nil ? .seconds(600) : .seconds(1)),
                     TrunkResolution(trunks: trunks, interval: .seconds(60), logger: logger),

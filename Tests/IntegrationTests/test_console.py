@@ -260,7 +260,7 @@ def test_forms_without_the_session_token_and_other_accounts_objects_are_refused(
     assert ADMIN_PASSWORD not in console.logs() and "Long-enough-pass-1" not in console.logs()
 
 
-def test_sign_in_attempts_are_throttled_per_source(fresh_parley):
+def test_sessions_expire_and_sign_in_attempts_are_throttled_per_source(fresh_parley):
     parley = fresh_parley()
     parley.env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
     parley.env["PARLEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
@@ -271,6 +271,15 @@ def test_sign_in_attempts_are_throttled_per_source(fresh_parley):
         csrf = re.search(r'name="csrf" value="(\w+)"', session.get(parley.base_url + "/console/login", timeout=10).text).group(1)
         return session.post(parley.base_url + "/console/login", data={"Email": ADMIN_EMAIL, "Password": password, "csrf": csrf},
                             allow_redirects=False, timeout=30).status_code
+
+    # A session lasts 12 hours by the server's clock.
+    assert attempt(ADMIN_PASSWORD) == 303
+    assert session.get(parley.base_url + "/console/dashboard", allow_redirects=False, timeout=10).status_code == 200
+    parley.advance_clock(11 * 3600)
+    assert session.get(parley.base_url + "/console/dashboard", allow_redirects=False, timeout=10).status_code == 200
+    parley.advance_clock(2 * 3600)
+    expired = session.get(parley.base_url + "/console/dashboard", allow_redirects=False, timeout=10)
+    assert expired.status_code == 302 and expired.headers["Location"] == "/console/login"
 
     statuses = [attempt(f"Guess-{i}-pass") for i in range(21)]
     assert statuses[:20] == [401] * 20 and statuses[20] == 429, statuses
