@@ -1,12 +1,14 @@
 """E-mail through a real relay (aiosmtpd with STARTTLS and AUTH required): Restcomm's
 Email/Messages API and RCML's <Email>; the operator's sender with the account's as Reply-To, Bcc
 kept out of the headers, UTF-8 subjects; a 451 retried with backoff, a 550 failing with the
-relay's answer, a relay outage waited out."""
+relay's answer, a relay outage waited out; a console invitation sent by e-mail."""
 import os
+import re
 import subprocess
 
 import pytest
 
+from browser import fill, start_browser, text_of
 from conftest import CARRIER_HOST, free_port, make_parley
 from mail_server import MailServer
 from sip_peers import FIXTURES, wait_for
@@ -105,3 +107,20 @@ def test_email_in_rcml_is_sent_during_the_call(mail_parley, relay):
     assert wait_for(lambda: relay.received("ivr@example.com"))
     [received] = relay.received("ivr@example.com")
     assert received["message"]["Subject"] == "Call" and received["message"].get_content().strip() == "Someone called"
+
+
+def test_a_console_invitation_goes_by_email_and_its_link_sets_a_password(mail_parley, relay):
+    made = mail_parley.http("POST", f"/2010-04-01/Accounts/{mail_parley.admin_sid}/Users.json", data={"Email": "invitee@example.com"})
+    assert made.status_code == 201, made.text
+    assert made.json()["password_link"] is None  # it went by e-mail, to the invitee only
+    assert wait_for(lambda: relay.received("invitee@example.com"), 20), mail_parley.logs()[-2000:]
+    [invitation] = relay.received("invitee@example.com")
+    assert invitation["message"]["Subject"] == "Your Parley console account"
+    link = re.search(r"(http\S+/console/password/\w+)", invitation["message"].get_content()).group(1)
+    browser = start_browser()
+    try:
+        browser.get(link)
+        fill(browser, "set-password", {"Password": "Invited-pass-123", "Confirm": "Invited-pass-123"})
+        assert "/console/dashboard" in browser.current_url and "invitee@example.com" in text_of(browser, "header")
+    finally:
+        browser.quit()
