@@ -169,6 +169,7 @@ let package = Package(
             name: "Console",
             dependencies: [
                 "API",
+                "Messaging",
                 "SIP",
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -188,6 +189,7 @@ let package = Package(
                 .embedInCode("Templates/credentials.mustache"), .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Templates/messages.mustache"), .embedInCode("Templates/recordings.mustache"),
                 .embedInCode("Templates/notifications.mustache"),
+                .embedInCode("Templates/code.mustache"), .embedInCode("Templates/profile.mustache"),
                 .embedInCode("Templates/error.mustache"), .embedInCode("Templates/field.mustache"),
                 .embedInCode("Assets/console.css"), .embedInCode("Assets/console.js"),
             ]

@@ -11,6 +11,8 @@ struct ConsoleGate: Sendable {
     static let cookieName = "parley_session"
     static let loginCookieName = "parley_login"
     static let lifetime: TimeInterval = 12 * 3600
+    /// How long a half-made sign-in waits for its e-mailed code.
+    static let codeLifetime: TimeInterval = 10 * 60
 
     let services: ConsoleServices
 
@@ -22,24 +24,36 @@ struct ConsoleGate: Sendable {
         case forgedForm
         /// A member asking for what only admins may do.
         case adminsOnly
+        /// A session whose password is proved but whose e-mailed code is not yet.
+        case awaitingCode
     }
 
     /// Starts a session for `user` (always a new token: one planted before login is never used).
-    func open(for user: ConsoleUser) async throws -> (token: String, session: ConsoleSession) {
+    func open(for user: ConsoleUser, pending: VerificationSid? = nil) async throws -> (token: String, session: ConsoleSession) {
         let now = services.api.clock.now()
         let token = RandomHex.string(byteCount: 32)
         let session = ConsoleSession(
             tokenHash: SecretHash.token(token), userSid: user.sid, accountSid: user.accountSid, csrfToken: RandomHex.string(byteCount: 16),
-            dateCreated: now, expires: now.addingTimeInterval(Self.lifetime))
+            pendingVerification: pending, dateCreated: now, expires: now.addingTimeInterval(pending == nil ? Self.lifetime : Self.codeLifetime))
         try await services.sessions.insert(session)
         return (token, session)
     }
 
-    /// The visit of a request's session; throws `.signedOut` without one.
-    func visit(_ request: Request) async throws -> Visit {
+    /// The session and user of a request, whether or not its sign-in is complete.
+    func session(_ request: Request) async throws -> (ConsoleSession, ConsoleUser) {
         guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty,
             let session = try await services.sessions.find(tokenHash: SecretHash.token(token), at: services.api.clock.now()),
-            let user = try await services.users.find(session.userSid),
+            let user = try await services.users.find(session.userSid)
+        else { throw Refusal.signedOut }
+        return (session, user)
+    }
+
+    /// The visit of a request's session; throws `.signedOut` without one, `.awaitingCode` while
+    /// its sign-in waits for the e-mailed code.
+    func visit(_ request: Request) async throws -> Visit {
+        let (session, user) = try await self.session(request)
+        guard session.pendingVerification == nil else { throw Refusal.awaitingCode }
+        guard
             let home = try await services.api.accounts.find(user.accountSid), home.status == .active,
             try await services.api.accounts.standing(of: home.sid) == .active
         else { throw Refusal.signedOut }

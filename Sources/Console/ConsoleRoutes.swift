@@ -29,6 +29,7 @@ public struct ConsoleRoutes: Sendable {
         let console = router.group("console")
         console.get("/") { _, _ in Response.redirect(to: "/console/dashboard", type: .found) }
         SignInPages(routes: self).register(on: console)
+        ProfilePage(routes: self).register(on: console)
         DashboardPage(routes: self).register(on: console)
         NumberPages(routes: self).register(on: console)
         ApplicationPages(routes: self).register(on: console)
@@ -61,6 +62,8 @@ public struct ConsoleRoutes: Sendable {
             return try await handler()
         } catch ConsoleGate.Refusal.signedOut {
             return Response.redirect(to: "/console/login", type: request.method == .get ? .found : .normal)
+        } catch ConsoleGate.Refusal.awaitingCode {
+            return Response.redirect(to: "/console/login/code", type: request.method == .get ? .found : .normal)
         } catch ConsoleGate.Refusal.forgedForm {
             return problem("This form has expired", "Reload the page and submit it again.", status: .forbidden)
         } catch ConsoleGate.Refusal.adminsOnly {

@@ -52,6 +52,7 @@ struct PageRenderer: Sendable {
         ("credentials", PackageResources.credentials_mustache), ("settings", PackageResources.settings_mustache),
         ("messages", PackageResources.messages_mustache), ("recordings", PackageResources.recordings_mustache),
         ("notifications", PackageResources.notifications_mustache),
+        ("code", PackageResources.code_mustache), ("profile", PackageResources.profile_mustache),
         ("error", PackageResources.error_mustache), ("field", PackageResources.field_mustache),
     ]
 }

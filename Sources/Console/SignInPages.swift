@@ -1,6 +1,7 @@
 import API
 import Foundation
 import Hummingbird
+import Messaging
 import Store
 
 /// Signing in and out, and setting a password from a one-time link.
@@ -13,6 +14,14 @@ struct SignInPages {
             return loginPage(email: "", error: "", status: .ok)
         }
         console.post("login") { request, context in await signIn(request, context) }
+        console.get("login/code") { request, _ in
+            await routes.respond(request) {
+                let (session, user) = try await routes.gate.session(request)
+                guard session.pendingVerification != nil else { return Response.redirect(to: "/console/dashboard", type: .found) }
+                return codePage(session, user, error: "", status: .ok)
+            }
+        }
+        console.post("login/code") { request, _ in await takeCode(request) }
         console.post("logout") { request, _ in
             await routes.respond(request) {
                 let visit = try await routes.gate.visit(request, form: try await request.formParameters())
@@ -68,8 +77,49 @@ struct SignInPages {
                 }
                 return loginPage(email: email, error: "Wrong e-mail address or password.", status: .unauthorized)
             }
+            guard let service = user.twoStepService else { return try await signedIn(user) }
+            // Two-step sign-in: a code by e-mail first; the session opens only the code page until then.
+            let (verification, _) = try await routes.services.api.verify.start(
+                account: user.accountSid, serviceSid: service, to: user.email, channel: "email", locale: nil,
+                customFriendlyName: "Parley console", email: nil, source: source)
+            let (token, _) = try await routes.gate.open(for: user, pending: verification.sid)
+            var response = Response.redirect(to: "/console/login/code", type: .normal)
+            response.setCookie(routes.gate.sessionCookie(token))
+            response.setCookie(routes.gate.expiredCookie(ConsoleGate.loginCookieName))
+            return response
+        }
+    }
+
+    /// The second step: the code e-mailed to the user, checked by Verify; a right one replaces
+    /// the half-made session with a full one (a new token), a wrong one may be tried again
+    /// until Verify's checks run out.
+    private func takeCode(_ request: Request) async -> Response {
+        await routes.respond(request) {
+            let (session, user) = try await routes.gate.session(request)
+            guard let pending = session.pendingVerification, let service = user.twoStepService else { throw ConsoleGate.Refusal.signedOut }
+            let form = try await request.formParameters()
+            guard let presented = form.string("csrf"), SecretHash.constantTimeEquals(presented, session.csrfToken) else {
+                throw ConsoleGate.Refusal.forgedForm
+            }
+            let valid: Bool
+            do {
+                valid = try await routes.services.api.verify.check(
+                    account: user.accountSid, serviceSid: service, to: nil, verificationSid: pending, code: form.string("Code") ?? ""
+                ).valid
+            } catch is VerifyRefusal {
+                try await routes.services.sessions.delete(tokenHash: session.tokenHash)
+                return routes.problem("Sign in again", "The code has expired or was tried too often.", status: .unauthorized)
+            }
+            guard valid else { return codePage(session, user, error: "That code is not the one we sent.", status: .unauthorized) }
+            try await routes.services.sessions.delete(tokenHash: session.tokenHash)
             return try await signedIn(user)
         }
+    }
+
+    private func codePage(_ session: ConsoleSession, _ user: ConsoleUser, error: String, status: HTTPResponse.Status) -> Response {
+        routes.pages.page(
+            "code", ["title": "Enter your code", "email": user.email, "csrf": session.csrfToken, "error": ConsoleFormat.shown(error)],
+            status: status)
     }
 
     /// A new session for `user` (its cookie set, the sign-in cookie spent), then the dashboard.

@@ -13,13 +13,18 @@ public struct ConsoleUser: Sendable, Equatable {
     /// SHA-256 of the one-time set-password link's token, with the time it stops working.
     public var passwordLinkHash: String?
     public var passwordLinkExpires: Date?
+    /// The Verify service of the account that sends this user a code by e-mail at each sign-in
+    /// (two-step sign-in); nil when it is off.
+    public var twoStepService: VerifyServiceSid?
     public var dateCreated: Date
     public var dateUpdated: Date
 
     public init(
         sid: ConsoleUserSid, accountSid: AccountSid, email: String, role: ConsoleRole, passwordHash: String? = nil,
-        passwordLinkHash: String? = nil, passwordLinkExpires: Date? = nil, dateCreated: Date, dateUpdated: Date
+        passwordLinkHash: String? = nil, passwordLinkExpires: Date? = nil, twoStepService: VerifyServiceSid? = nil, dateCreated: Date,
+        dateUpdated: Date
     ) {
+        self.twoStepService = twoStepService
         self.sid = sid
         self.accountSid = accountSid
         self.email = email

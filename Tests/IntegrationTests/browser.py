@@ -78,9 +78,14 @@ def detached(element):
         raise
 
 
-def sign_in(driver, base_url, email, password):
+def sign_in_form(driver, base_url, email, password):
+    """Submits the sign-in form (and leaves the browser where Parley sends it)."""
     driver.get(base_url + "/console/login")
     fill(driver, "login", {"Email": email, "Password": password})
+
+
+def sign_in(driver, base_url, email, password):
+    sign_in_form(driver, base_url, email, password)
     assert "/console/dashboard" in driver.current_url, driver.current_url
 
 

@@ -399,7 +399,7 @@ def test_every_page_fits_a_phone_and_answers_the_keyboard(console):
     try:
         sign_in(phone, console.base_url, ADMIN_EMAIL, ADMIN_PASSWORD)
         for section in ("dashboard", "numbers", "applications", "applications/new", "clients", "calls", "messages", "recordings",
-                        "notifications", "credentials", "settings"):
+                        "notifications", "credentials", "settings", "profile"):
             phone.get(f"{console.base_url}/console/{section}")
             assert phone.find_element(By.TAG_NAME, "h1").text, section
             assert phone.execute_script("return window.innerWidth") == 390

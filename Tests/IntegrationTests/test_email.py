@@ -1,14 +1,17 @@
 """E-mail through a real relay (aiosmtpd with STARTTLS and AUTH required): Restcomm's
 Email/Messages API and RCML's <Email>; the operator's sender with the account's as Reply-To, Bcc
 kept out of the headers, UTF-8 subjects; a 451 retried with backoff, a 550 failing with the
-relay's answer, a relay outage waited out; a console invitation sent by e-mail."""
+relay's answer, a relay outage waited out; a console invitation sent by e-mail, and the code of a
+two-step sign-in."""
 import os
 import re
 import subprocess
 
 import pytest
 
-from browser import fill, start_browser, text_of
+from selenium.webdriver.common.by import By
+
+from browser import fill, sign_in_form, start_browser, text_of
 from conftest import CARRIER_HOST, free_port, make_parley
 from mail_server import MailServer
 from sip_peers import FIXTURES, wait_for
@@ -122,5 +125,35 @@ def test_a_console_invitation_goes_by_email_and_its_link_sets_a_password(mail_pa
         browser.get(link)
         fill(browser, "set-password", {"Password": "Invited-pass-123", "Confirm": "Invited-pass-123"})
         assert "/console/dashboard" in browser.current_url and "invitee@example.com" in text_of(browser, "header")
+    finally:
+        browser.quit()
+
+
+def test_two_step_sign_in_asks_for_the_code_it_e_mailed(mail_parley, relay):
+    made = mail_parley.http("POST", f"/2010-04-01/Accounts/{mail_parley.admin_sid}/Users.json", data={"Email": "careful@example.com"})
+    assert made.status_code == 201, made.text
+    assert wait_for(lambda: relay.received("careful@example.com"), 20)
+    link = re.search(r"(http\S+/console/password/\w+)", relay.received("careful@example.com")[0]["message"].get_content()).group(1)
+    browser = start_browser()
+    try:
+        browser.get(link)
+        fill(browser, "set-password", {"Password": "Careful-pass-123", "Confirm": "Careful-pass-123"})
+        browser.get(mail_parley.base_url + "/console/profile")
+        assert text_of(browser, "#two-step-state").startswith("Off")
+        fill(browser, "two-step-form", {})
+        assert text_of(browser, "#two-step-state").startswith("On")
+        browser.find_element(By.ID, "logout").click()
+
+        # The password alone now opens only the page asking for the code.
+        sign_in_form(browser, mail_parley.base_url, "careful@example.com", "Careful-pass-123")
+        assert "/console/login/code" in browser.current_url
+        browser.get(mail_parley.base_url + "/console/dashboard")
+        assert "/console/login/code" in browser.current_url
+        assert wait_for(lambda: len(relay.received("careful@example.com")) == 2, 20), mail_parley.logs()[-2000:]
+        code = re.search(r"\b(\d{6})\b", relay.received("careful@example.com")[1]["message"].get_content()).group(1)
+        fill(browser, "code", {"Code": "000000" if code != "000000" else "111111"})
+        assert text_of(browser, "#code-error") == "That code is not the one we sent."
+        fill(browser, "code", {"Code": code})
+        assert "/console/dashboard" in browser.current_url and "careful@example.com" in text_of(browser, "header")
     finally:
         browser.quit()

@@ -8,8 +8,8 @@ struct SQLiteConsoleSessionRepository: ConsoleSessionRepository {
         try await pool.measuredWrite { db in
             try db.execute(
                 sql: """
-                    INSERT INTO console_sessions (account_sid, csrf_token, expires, token_hash, user_sid, date_created)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO console_sessions (account_sid, csrf_token, pending_verification, expires, token_hash, user_sid, date_created)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: Self.mutableColumns(session) + [session.tokenHash, session.userSid.rawValue, session.dateCreated])
         }
@@ -28,7 +28,7 @@ struct SQLiteConsoleSessionRepository: ConsoleSessionRepository {
     func update(_ session: ConsoleSession) async throws {
         try await pool.measuredWrite { db in
             try db.execute(
-                sql: "UPDATE console_sessions SET account_sid = ?, csrf_token = ?, expires = ? WHERE token_hash = ?",
+                sql: "UPDATE console_sessions SET account_sid = ?, csrf_token = ?, pending_verification = ?, expires = ? WHERE token_hash = ?",
                 arguments: Self.mutableColumns(session) + [session.tokenHash])
         }
     }
@@ -53,12 +53,13 @@ struct SQLiteConsoleSessionRepository: ConsoleSessionRepository {
     }
 
     private static func mutableColumns(_ session: ConsoleSession) -> StatementArguments {
-        [session.accountSid.rawValue, session.csrfToken, session.expires]
+        [session.accountSid.rawValue, session.csrfToken, session.pendingVerification?.rawValue, session.expires]
     }
 
     static func session(_ row: Row) throws -> ConsoleSession {
         ConsoleSession(
             tokenHash: try row.text("token_hash"), userSid: try row.sid("user_sid"), accountSid: try row.sid("account_sid"),
-            csrfToken: try row.text("csrf_token"), dateCreated: try row.date("date_created"), expires: try row.date("expires"))
+            csrfToken: try row.text("csrf_token"), pendingVerification: try row.optionalSid("pending_verification"),
+            dateCreated: try row.date("date_created"), expires: try row.date("expires"))
     }
 }

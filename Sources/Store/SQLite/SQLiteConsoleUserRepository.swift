@@ -10,8 +10,8 @@ struct SQLiteConsoleUserRepository: ConsoleUserRepository {
                 try db.execute(
                     sql: """
                         INSERT INTO console_users (email, role, password_hash, password_link_hash, password_link_expires,
-                            date_updated, sid, account_sid, date_created)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            two_step_service, date_updated, sid, account_sid, date_created)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: Self.mutableColumns(user) + [user.sid.rawValue, user.accountSid.rawValue, user.dateCreated])
             }
@@ -26,7 +26,7 @@ struct SQLiteConsoleUserRepository: ConsoleUserRepository {
                 try db.execute(
                     sql: """
                         UPDATE console_users SET email = ?, role = ?, password_hash = ?, password_link_hash = ?,
-                            password_link_expires = ?, date_updated = ?
+                            password_link_expires = ?, two_step_service = ?, date_updated = ?
                         WHERE sid = ? AND account_sid = ?
                         """,
                     arguments: Self.mutableColumns(user) + [user.sid.rawValue, user.accountSid.rawValue])
@@ -70,14 +70,17 @@ struct SQLiteConsoleUserRepository: ConsoleUserRepository {
     }
 
     private static func mutableColumns(_ user: ConsoleUser) -> StatementArguments {
-        [user.email, user.role.rawValue, user.passwordHash, user.passwordLinkHash, user.passwordLinkExpires, user.dateUpdated]
+        [
+            user.email, user.role.rawValue, user.passwordHash, user.passwordLinkHash, user.passwordLinkExpires, user.twoStepService?.rawValue,
+            user.dateUpdated,
+        ]
     }
 
     static func user(_ row: Row) throws -> ConsoleUser {
         ConsoleUser(
             sid: try row.sid("sid"), accountSid: try row.sid("account_sid"), email: try row.text("email"), role: try row.value("role"),
             passwordHash: try row.optionalText("password_hash"), passwordLinkHash: try row.optionalText("password_link_hash"),
-            passwordLinkExpires: try row.decode(Date?.self, forColumn: "password_link_expires"),
+            passwordLinkExpires: try row.decode(Date?.self, forColumn: "password_link_expires"), twoStepService: try row.optionalSid("two_step_service"),
             dateCreated: try row.date("date_created"), dateUpdated: try row.date("date_updated"))
     }
 }

@@ -398,6 +398,7 @@ enum StoreMigrations {
                         password_hash TEXT,
                         password_link_hash TEXT UNIQUE,
                         password_link_expires DATETIME,
+                        two_step_service TEXT,
                         date_created DATETIME NOT NULL,
                         date_updated DATETIME NOT NULL
                     );
@@ -407,6 +408,7 @@ enum StoreMigrations {
                         user_sid TEXT NOT NULL REFERENCES console_users(sid),
                         account_sid TEXT NOT NULL REFERENCES accounts(sid),
                         csrf_token TEXT NOT NULL,
+                        pending_verification TEXT,
                         date_created DATETIME NOT NULL,
                         expires DATETIME NOT NULL
                     );
