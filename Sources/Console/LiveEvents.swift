@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
+import SIP
 import Store
 
 /// `GET /console/events`: server-sent events for the session's account. `call` carries each
@@ -43,15 +44,14 @@ struct LiveEvents {
             while !Task.isCancelled {
                 guard (try? await routes.services.sessions.find(tokenHash: visit.session.tokenHash, at: routes.services.api.clock.now())) != nil
                 else { break }
-                let now = await registrationLines(of: account)
-                for (client, line) in now where last[client] != line && (!last.isEmpty || !line.isEmpty) {
-                    let registrations = await routes.services.api.registrar.registrations(of: client)
+                let now = await registrationsByClient(of: account)
+                for (client, (line, registrations)) in now where last[client] != line && (!last.isEmpty || !line.isEmpty) {
                     sink.yield(
                         Self.event(
                             "client",
                             ["sid": client.rawValue, "registered": !registrations.isEmpty, "status": ClientPages.registrationStatus(registrations)]))
                 }
-                last = now
+                last = now.mapValues(\.line)
                 ticks += 1
                 if ticks % 5 == 0 { sink.yield(": still here\n\n") }
                 try? await Task.sleep(for: .seconds(2))
@@ -73,17 +73,17 @@ struct LiveEvents {
         }
     }
 
-    /// Each Client's registrations as one comparable line, without their countdown: it changes
-    /// when a registration comes, goes or moves ("" when not registered).
-    private func registrationLines(of account: AccountSid) async -> [ClientSid: String] {
+    /// Each Client's registrations, with them as one comparable line without their countdown:
+    /// it changes when a registration comes, goes or moves ("" when not registered).
+    private func registrationsByClient(of account: AccountSid) async -> [ClientSid: (line: String, registrations: [Registration])] {
         let api = routes.services.api
         let clients = (try? await api.clients.list(account: account, login: nil, page: PageRequest(size: PageRequest.maximumSize)).items) ?? []
-        var lines: [ClientSid: String] = [:]
+        var found: [ClientSid: (line: String, registrations: [Registration])] = [:]
         for client in clients {
-            lines[client.sid] = await api.registrar.registrations(of: client.sid)
-                .map { "\($0.contact)|\($0.source)|\($0.registeredAt)" }.sorted().joined(separator: ",")
+            let registrations = await api.registrar.registrations(of: client.sid)
+            found[client.sid] = (registrations.map { "\($0.contact)|\($0.source)|\($0.registeredAt)" }.sorted().joined(separator: ","), registrations)
         }
-        return lines
+        return found
     }
 
     private static func event(_ name: String, _ data: [String: Any]) -> String {
